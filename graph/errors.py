@@ -1,0 +1,71 @@
+"""Typed errors. Each carries the HTTP status it maps to, so one handler can turn any into a response."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.validation import Report
+
+
+class RessourcerieError(Exception):
+    status: int = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(RessourcerieError):
+    status = 500
+
+
+class RdfSyntaxError(RessourcerieError):
+    """Malformed RDF: names the source, and the line and column when the parser gives them."""
+
+    status = 400
+
+    def __init__(self, source: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        where = source
+        if line is not None:
+            where += f", line {line}"
+            if column is not None:
+                where += f", column {column}"
+        super().__init__(f"{where}: {message}")
+        self.source = source
+        self.detail = message
+        self.line = line
+        self.column = column
+
+
+class UnsupportedFormat(RessourcerieError):
+    status = 415
+
+
+class ValidationFailed(RessourcerieError):
+    """A write refused because the data does not conform to the shapes; nothing was written."""
+
+    status = 422
+
+    def __init__(self, report: Report) -> None:
+        n = len(report.violations)
+        super().__init__(f"refused: {n} SHACL violation{'s' if n != 1 else ''}; nothing was written")
+        self.report = report
+
+
+class UnknownQuery(RessourcerieError):
+    status = 404
+
+
+class QueryParameterError(RessourcerieError):
+    status = 400
+
+
+class QuerySyntaxError(RessourcerieError):
+    status = 400
+
+
+class StoreError(RessourcerieError):
+    """The store failed (I/O, lock, remote server): not the caller's fault."""
+
+    status = 503

@@ -1,0 +1,227 @@
+"""Validated writes: nothing enters the store unless the records it touches conform to the shapes.
+
+A write is checked incrementally. Its *focus* is every record whose triples it adds or removes, plus the
+records that link to a record which loses a type (their ``sh:class`` checks depend on it). The data graph
+handed to SHACL holds, as the store would be after the write, each focus record's triples (its IRI and its
+``#`` nodes) and the ``rdf:type`` of every node they point to. Only when that conforms is the write made,
+as one transaction; a refused write leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pyoxigraph import Literal, NamedNode, Quad, Triple
+
+from graph.errors import ValidationFailed
+from graph.iris import Iris
+from graph.namespaces import DCT, PROV, RDF, RSR, XSD
+from graph.rdf import root_of, skolemize
+from graph.store.base import Store
+from graph.validation import Report, Validator
+
+
+@dataclass
+class WriteResult:
+    report: Report
+    focus: int
+    added: int = 0
+    removed: int = 0
+    graphs: dict[str, int] = field(default_factory=dict)
+
+
+class _View:
+    """The store as it would be after a write: some graphs replaced, some quads added or removed."""
+
+    def __init__(
+        self,
+        store: Store,
+        replaced: Mapping[NamedNode, list[Triple]] | None = None,
+        added: Iterable[Quad] = (),
+        removed: Iterable[Quad] = (),
+    ) -> None:
+        self.store = store
+        self.hidden = set(replaced or {})
+        self.removed = set(removed)
+        self.by_subject: dict[NamedNode, list[Triple]] = defaultdict(list)
+        self.by_object: dict[NamedNode, set[NamedNode]] = defaultdict(set)
+        news = [t for ts in (replaced or {}).values() for t in ts] + [q.triple for q in added]
+        for t in news:
+            self.by_subject[t.subject].append(t)  # type: ignore[index]
+            if isinstance(t.object, NamedNode):
+                self.by_object[t.object].add(t.subject)  # type: ignore[arg-type]
+
+    def _visible(self, q: Quad) -> bool:
+        return q.graph_name not in self.hidden and q not in self.removed
+
+    def outgoing(self, node: NamedNode) -> list[Triple]:
+        out = [q.triple for q in self.store.quads(node, None, None, None) if self._visible(q)]
+        out.extend(self.by_subject.get(node, ()))
+        return out
+
+    def types(self, node: NamedNode) -> set[NamedNode]:
+        found = {q.object for q in self.store.quads(node, RDF.type, None, None) if self._visible(q)}
+        found.update(t.object for t in self.by_subject.get(node, ()) if t.predicate == RDF.type)
+        return found  # type: ignore[return-value]
+
+    def referrers(self, node: NamedNode) -> set[NamedNode]:
+        found = {q.subject for q in self.store.quads(None, None, node, None) if self._visible(q)}
+        found.update(self.by_object.get(node, ()))
+        return {s for s in found if isinstance(s, NamedNode)}
+
+    def record(self, root: NamedNode) -> tuple[list[Triple], set[NamedNode]]:
+        """A record's triples: its IRI's and those of its ``#`` nodes, reached from it."""
+        prefix = root.value + "#"
+        triples: list[Triple] = []
+        nodes, todo = {root}, [root]
+        while todo:
+            node = todo.pop()
+            for t in self.outgoing(node):
+                triples.append(t)
+                o = t.object
+                if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in nodes:
+                    nodes.add(o)
+                    todo.append(o)
+        return triples, nodes
+
+
+class Ingestor:
+    """The one way data is written: ``replace_graphs``, ``add``, ``remove_record``."""
+
+    def __init__(self, store: Store, validator: Validator, iris: Iris) -> None:
+        self.store = store
+        self.validator = validator
+        self.iris = iris
+        self._lock = threading.Lock()
+
+    # --- public API -----------------------------------------------------------------------------------------
+
+    def check_graphs(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> Report:
+        """Validate replacing these graphs without writing anything."""
+        prepared = self._prepare(contents)
+        return self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))[0]
+
+    def replace_graphs(
+        self, contents: Mapping[NamedNode, Iterable[Triple]], sources: Mapping[NamedNode, str] | None = None
+    ) -> WriteResult:
+        """Replace each named graph with new content, atomically, after validation."""
+        prepared = self._prepare(contents)
+        with self._lock:
+            view = _View(self.store, replaced=prepared)
+            report, focus = self._validate(view, self._changed_replace(prepared))
+            if not report.conforms:
+                raise ValidationFailed(report)
+            meta = self._meta_update(prepared, sources or {})
+            self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
+        return WriteResult(
+            report,
+            len(focus),
+            added=sum(map(len, prepared.values())),
+            graphs={g.value: len(t) for g, t in prepared.items()},
+        )
+
+    def add(self, graph: NamedNode, triples: Iterable[Triple]) -> WriteResult:
+        """Add triples to a named graph, after validation of the records they touch."""
+        quads = [Quad(t.subject, t.predicate, t.object, graph) for t in self._prepare({graph: triples})[graph]]
+        with self._lock:
+            fresh = [
+                q for q in quads if not any(True for _ in self.store.quads(q.subject, q.predicate, q.object, graph))
+            ]  # type: ignore[arg-type]
+            view = _View(self.store, added=fresh)
+            changed = {root_of(q.subject) for q in fresh}  # type: ignore[arg-type]
+            report, focus = self._validate(view, changed, lost=set())
+            if not report.conforms:
+                raise ValidationFailed(report)
+            self.store.add(fresh)
+        return WriteResult(report, len(focus), added=len(fresh))
+
+    def remove_record(self, iri: NamedNode, graph: NamedNode | None = None) -> WriteResult:
+        """Remove a record's triples (its IRI and its ``#`` nodes), from one graph or all of them.
+
+        Refused if records that remain would then break the shapes (a usage of a removed resource, say).
+        """
+        with self._lock:
+            quads = [q for q in self.store.describe(iri) if graph is None or q.graph_name == graph]
+            if not quads:
+                return WriteResult(Report(), 0)
+            view = _View(self.store, removed=quads)
+            before = {q.object for q in quads if q.predicate == RDF.type and q.subject == iri}
+            lost = {iri} if before - view.types(iri) else set()
+            report, focus = self._validate(view, {iri}, lost=lost)
+            if not report.conforms:
+                raise ValidationFailed(report)
+            self.store.remove(quads)
+        return WriteResult(report, len(focus), removed=len(quads))
+
+    # --- internals ------------------------------------------------------------------------------------------
+
+    def _prepare(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> dict[NamedNode, list[Triple]]:
+        prepared = {}
+        for g, triples in contents.items():
+            quads = skolemize([Quad(t.subject, t.predicate, t.object, g) for t in triples], self.iris.base)
+            prepared[g] = list(dict.fromkeys(q.triple for q in quads))
+        return prepared
+
+    def _changed_replace(self, prepared: Mapping[NamedNode, list[Triple]]) -> dict[str, set[NamedNode]]:
+        changed: set[NamedNode] = set()
+        old_roots: set[NamedNode] = set()
+        for g, triples in prepared.items():
+            changed.update(root_of(t.subject) for t in triples)  # type: ignore[arg-type]
+            for q in self.store.quads(None, None, None, g):
+                if isinstance(q.subject, NamedNode):
+                    old_roots.add(root_of(q.subject))
+        changed |= old_roots
+        return {"changed": changed, "maybe_lost": old_roots}
+
+    def _validate(
+        self,
+        view: _View,
+        changed: set[NamedNode] | dict[str, set[NamedNode]],
+        lost: set[NamedNode] | None = None,
+    ) -> tuple[Report, set[NamedNode]]:
+        if isinstance(changed, dict):
+            maybe_lost = changed["maybe_lost"]
+            roots = set(changed["changed"])
+            lost = {r for r in maybe_lost if self._old_types(r) - view.types(r)}
+        else:
+            roots = set(changed)
+        for node in lost or ():
+            roots.update(root_of(r) for r in view.referrers(node))
+        data: list[Triple] = []
+        focus_nodes: set[NamedNode] = set()
+        linked: set[NamedNode] = set()
+        for root in roots:
+            triples, nodes = view.record(root)
+            data.extend(triples)
+            focus_nodes |= nodes
+            linked.update(t.object for t in triples if isinstance(t.object, NamedNode) and t.predicate != RDF.type)  # type: ignore[misc]
+        for node in linked - focus_nodes:
+            data.extend(Triple(node, RDF.type, t) for t in view.types(node))
+        if not data:
+            return Report(), roots
+        return self.validator.validate(data, focus=focus_nodes), roots
+
+    def _old_types(self, node: NamedNode) -> set[NamedNode]:
+        return {q.object for q in self.store.quads(node, RDF.type, None, None)}  # type: ignore[misc]
+
+    def _meta_update(
+        self, prepared: Mapping[NamedNode, list[Triple]], sources: Mapping[NamedNode, str]
+    ) -> list[Triple]:
+        """The meta graph after the write: per named graph, when it was loaded, from what, how big."""
+        meta = self.iris.meta_graph
+        now = Literal(datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=XSD.dateTime)
+        kept = [q.triple for q in self.store.quads(None, None, None, meta) if q.subject not in prepared]
+        for g, triples in prepared.items():
+            kept += [
+                Triple(g, RDF.type, PROV.Entity),
+                Triple(g, PROV.generatedAtTime, now),
+                Triple(g, DCT.modified, now),
+                Triple(g, RSR.tripleCount, Literal(str(len(triples)), datatype=XSD.integer)),
+            ]
+            if g in sources:
+                kept.append(Triple(g, DCT.source, Literal(sources[g])))
+        return kept

@@ -1,0 +1,197 @@
+"""The embedded store: the one module that owns a pyoxigraph ``Store``.
+
+On disk at a path, or in memory for tests. Queries see the union of the named graphs as their default
+graph. Every write is a single pyoxigraph transaction: a whole update request or a single ``extend``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph
+from pyoxigraph import (
+    BlankNode,
+    DefaultGraph,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Triple,
+    Variable,
+)
+
+from graph.errors import QuerySyntaxError, StoreError
+from graph.namespaces import PREFIXES
+from graph.store.base import Bindings, GraphInfo, SelectResult, StoreStats, Term
+
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
+
+
+class EmbeddedStore:
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = None if path in (None, ":memory:") else Path(path)  # type: ignore[arg-type]
+        try:
+            if self.path is None:
+                self._store = pyoxigraph.Store()
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = pyoxigraph.Store(str(self.path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def _query(self, query: str, bindings: Bindings | None) -> QuerySolutions | QueryBoolean | QueryTriples:
+        substitutions = {Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self._store.query(
+                query,
+                use_default_graph_as_union=True,
+                prefixes=PREFIXES,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as e:
+            raise QuerySyntaxError(_describe_syntax_error(e)) from None
+        except RuntimeError as e:
+            raise QuerySyntaxError(str(e)) from None
+        except OSError as e:
+            raise StoreError(f"store read failed: {e}") from None
+
+    def select(self, query: str, bindings: Bindings | None = None) -> SelectResult:
+        result = self._query(query, bindings)
+        if not isinstance(result, QuerySolutions):
+            raise QuerySyntaxError("expected a SELECT query")
+        variables = [v.value for v in result.variables]
+        rows = [tuple(solution[v] for v in variables) for solution in result]
+        return SelectResult(variables, rows)
+
+    def ask(self, query: str, bindings: Bindings | None = None) -> bool:
+        result = self._query(query, bindings)
+        if not isinstance(result, QueryBoolean):
+            raise QuerySyntaxError("expected an ASK query")
+        return bool(result)
+
+    def construct(self, query: str, bindings: Bindings | None = None) -> list[Triple]:
+        result = self._query(query, bindings)
+        if not isinstance(result, QueryTriples):
+            raise QuerySyntaxError("expected a CONSTRUCT or DESCRIBE query")
+        return list(result)
+
+    def quads(
+        self,
+        subject: NamedNode | BlankNode | None = None,
+        predicate: NamedNode | None = None,
+        object: Term | None = None,
+        graph: NamedNode | None = None,
+    ) -> Iterator[Quad]:
+        return self._store.quads_for_pattern(subject, predicate, object, graph)
+
+    def describe(self, iri: NamedNode) -> list[Quad]:
+        prefix = iri.value + "#"
+        out: list[Quad] = []
+        todo, seen = [iri], {iri}
+        while todo:
+            node = todo.pop()
+            for q in self._store.quads_for_pattern(node, None, None, None):
+                out.append(q)
+                o = q.object
+                if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen:
+                    seen.add(o)
+                    todo.append(o)
+        return out
+
+    def graph_names(self) -> list[NamedNode]:
+        return sorted((g for g in self._store.named_graphs() if isinstance(g, NamedNode)), key=lambda g: g.value)
+
+    def stats(self) -> StoreStats:
+        counts = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+        graphs = [GraphInfo(row["g"], int(row["n"].value)) for row in counts]  # type: ignore[index,union-attr]
+        default = sum(1 for _ in self._store.quads_for_pattern(None, None, None, DefaultGraph()))
+        return StoreStats(quads=len(self._store), graphs=graphs, default_graph_triples=default)
+
+    # --- writing --------------------------------------------------------------------------------------------
+
+    def replace_graphs(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> None:
+        parts: list[str] = []
+        for graph, triples in contents.items():
+            parts.append(f"DROP SILENT GRAPH {graph}")
+            body = _ntriples(triples)
+            if body:
+                parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+        if parts:
+            self._update(" ;\n".join(parts))
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        try:
+            self._store.extend(quads)
+        except OSError as e:
+            raise StoreError(f"store write failed: {e}") from None
+
+    def remove(self, quads: Iterable[Quad]) -> None:
+        by_graph: dict[NamedNode, list[Triple]] = {}
+        for q in quads:
+            if not isinstance(q.graph_name, NamedNode):
+                raise StoreError("only quads of named graphs can be removed")
+            by_graph.setdefault(q.graph_name, []).append(q.triple)
+        parts = [f"GRAPH {g} {{\n{_ntriples(ts)}\n}}" for g, ts in by_graph.items()]
+        if parts:
+            self._update("DELETE DATA {\n" + "\n".join(parts) + "\n}")
+
+    def _update(self, update: str) -> None:
+        try:
+            self._store.update(update)
+        except SyntaxError as e:  # only if a term failed to serialise: a bug, not user input
+            raise StoreError(f"internal update error: {e}") from None
+        except OSError as e:
+            raise StoreError(f"store write failed, nothing was written: {e}") from None
+
+    # --- whole store ----------------------------------------------------------------------------------------
+
+    def dump(self, out: IO[bytes], fmt: RdfFormat, graph: NamedNode | None = None) -> None:
+        if graph is not None:
+            self._store.dump(out, fmt, from_graph=graph, prefixes=None if fmt.supports_datasets else PREFIXES)
+        elif fmt.supports_datasets:
+            self._store.dump(out, fmt)
+        else:
+            merged = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            pyoxigraph.serialize(merged, out, fmt, prefixes=PREFIXES)
+
+    def backup(self, directory: Path) -> None:
+        if self.path is None:
+            raise StoreError("an in-memory store cannot be backed up; use export instead")
+        try:
+            self._store.flush()
+            self._store.backup(str(directory))
+        except OSError as e:
+            raise StoreError(f"backup to {directory} failed: {e}") from None
+
+    def bulk_load(self, quads: Iterable[Quad]) -> None:
+        """Unvalidated, non-atomic fast path, for trusted data into empty graphs (benchmarks, restores)."""
+        self._store.bulk_extend(quads)
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+        del self._store
+
+
+def _ntriples(triples: Iterable[Triple]) -> str:
+    lines = []
+    for t in triples:
+        if isinstance(t.subject, BlankNode) or isinstance(t.object, BlankNode):
+            raise StoreError("blank nodes reach the store only skolemised; got one in a write")
+        lines.append(f"{t} .")
+    return "\n".join(lines)
+
+
+def _describe_syntax_error(e: SyntaxError) -> str:
+    message = str(e.msg if isinstance(e.msg, str) else e)
+    m = _POSITION.search(message)
+    if m:
+        return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {message[m.end() :]}"
+    return f"SPARQL syntax error: {message}"

@@ -1,0 +1,158 @@
+"""api.gouv.fr (betagouv/api.gouv.fr ``_data``) as RDF: API sheets, producers, services.
+
+The Ressourcerie is the primary source: an api.gouv.fr sheet, producer or service that the Ressourcerie
+also describes (same title, same organisation) keeps the Ressourcerie's IRI, and this source only adds
+what can have several values (identifiers, keywords, themes, links, contacts, alternative titles).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from graph.iris import Iris, slugify
+from graph.namespaces import (
+    ADMS,
+    DCAT,
+    DCT,
+    DUV,
+    FOAF,
+    ID_SCHEME,
+    KIND,
+    ORG,
+    RDF,
+    SCHEMA,
+    SKOS,
+    VCARD,
+)
+from loaders._build import ACCESS_RIGHTS, Out, Themes, as_list, contact_iri, fr, iri, norm, parse_date, summary
+from loaders.frontmatter import Page, read_pages
+from loaders.organisations import canonical
+from loaders.ressourcerie import Index, Usage, organisation, service, service_usages, usage
+
+SITE = "https://api.gouv.fr"
+# Properties a record has once: when the primary source already gives the record, they are dropped here
+# (a differing title or name is kept as an alternative one).
+SINGLE = {
+    DCT.description,
+    DCT.identifier,
+    DCT.type,
+    DCT.publisher,
+    DCT.accessRights,
+    DCT.modified,
+    ORG.classification,
+    SCHEMA.text,
+    FOAF.homepage,
+    DUV.refersTo,
+    DUV.hasUsageTool,
+    DCT.source,
+}
+ALTERNATIVE = {DCT.title: DCT.alternative, FOAF.name: SKOS.altLabel}
+
+
+def load(folder: Path, iris: Iris, themes: Themes, primary: Index, primary_triples: list[Triple]) -> Out:
+    out = Out()
+    known = {t.subject for t in primary_triples}
+    orgs: dict[str, NamedNode] = {}
+    for page in read_pages(folder / "producteurs"):
+        orgs[page.stem] = organisation(out, iris, page, canonical(page.stem), tag="-apigouv")
+        ident = NamedNode(f"{orgs[page.stem].value}#apigouv")
+        _identifier(out, orgs[page.stem], ident, page.stem)
+
+    index = Index(resources=dict(primary.resources))
+    taken = {n.value for n in primary.resources.values()}
+    for page in read_pages(folder / "api"):
+        title = page.meta.get("title") or page.stem
+        node = primary.resource(title)
+        if node is None:
+            slug = slugify(page.stem)
+            node = iris.resource(slug if iris.resource(slug).value not in taken else f"{slug}-apigouv")
+            taken.add(node.value)
+        index.resources[norm(title)] = node
+        index.resources[norm(page.stem)] = node
+        _api(out, themes, orgs, page, node)
+
+    usages: list[Usage] = []
+    for page in read_pages(folder / "service"):
+        slug = slugify(page.stem)
+        tool = service(out, iris, page, slug)
+        usages += service_usages(out, iris, index, page, tool, slug)
+    for u in usages:
+        usage(out, iris, u)
+
+    out.triples = _merge(out.triples, known, primary_triples)
+    return out
+
+
+def _identifier(out: Out, owner: NamedNode, ident: NamedNode, slug: str) -> None:
+    out.add(owner, ADMS.identifier, ident)
+    out.add(ident, RDF.type, ADMS.Identifier)
+    out.add(ident, SKOS.notation, Literal(slug))
+    out.add(ident, DCT.type, ID_SCHEME.apigouv)
+    out.add(ident, ADMS.schemaAgency, fr("Direction interministérielle du numérique (api.gouv.fr)"))
+
+
+def _api(out: Out, themes: Themes, orgs: dict[str, NamedNode], page: Page, node: NamedNode) -> None:
+    m = page.meta
+    out.add(node, RDF.type, DCAT.Resource)
+    out.add(node, RDF.type, DCAT.DataService)
+    out.add(node, DCT.type, KIND.api)
+    out.add(node, DCT.identifier, Literal(node.value.rsplit("/", 1)[-1]))
+    out.title(node, m.get("title"))
+    out.title(node, summary(m.get("tagline"), page.body, m.get("title")), DCT.description)
+    body = page.body or (m.get("content_intro") or "")
+    if body.strip():
+        out.add(node, SCHEMA.text, fr(body))
+    producer = m.get("producer")
+    if producer not in orgs:
+        out.problems.append(f"{page.path.name}: producer {producer!r} is not a known producer")
+    out.add(node, DCT.publisher, orgs.get(producer))  # type: ignore[arg-type]
+    for label in as_list(m.get("themes")):
+        theme = themes.get(label)
+        if theme is None:
+            out.problems.append(f"{page.path.name}: theme {label!r} is not in the theme scheme")
+        out.add(node, DCAT.theme, theme)
+    seen: set[str] = set()
+    for keyword in as_list(m.get("keywords")):
+        if norm(keyword) not in seen:
+            seen.add(norm(keyword))
+            out.add(node, DCAT.keyword, fr(keyword))
+    is_open = m.get("is_open")
+    out.add(node, DCT.accessRights, ACCESS_RIGHTS.get(is_open) if isinstance(is_open, int) else None)
+    out.add(node, DCT.modified, parse_date(m.get("last_update")))
+    out.add(node, DCAT.landingPage, iri(m.get("external_site") or m.get("extrenal_site")))
+    out.add(node, FOAF.page, iri(f"{SITE}/les-api/{page.stem}"))
+    out.add(node, FOAF.page, iri(m.get("doc_tech_external")))
+    out.add(node, DCAT.endpointDescription, iri(m.get("doc_tech_link"), base=SITE))
+    contact = contact_iri(m.get("contact_link"))
+    if contact:
+        point = NamedNode(f"{node.value}#contact-apigouv")
+        out.add(node, DCAT.contactPoint, point)
+        out.add(point, RDF.type, VCARD.Kind)
+        out.title(point, m.get("title"), VCARD.fn)
+        out.add(point, VCARD.hasEmail if contact[0] == "email" else VCARD.hasURL, contact[1])
+    _identifier(out, node, NamedNode(f"{node.value}#apigouv"), page.stem)
+    uuids = m.get("datagouv_uuid")
+    for n, uuid in enumerate(as_list(uuids), start=1):
+        ident = NamedNode(f"{node.value}#datagouv-{n}")
+        out.add(node, ADMS.identifier, ident)
+        out.add(ident, RDF.type, ADMS.Identifier)
+        out.add(ident, SKOS.notation, Literal(uuid))
+        out.add(ident, DCT.type, ID_SCHEME.datagouv)
+        out.add(ident, ADMS.schemaAgency, fr("data.gouv.fr"))
+
+
+def _merge(triples: list[Triple], known: set, primary_triples: list[Triple]) -> list[Triple]:
+    """Keep, for records the primary source gives, only what may have several values."""
+    primary_values = {(t.subject, t.predicate): t.object for t in primary_triples}
+    kept = []
+    for t in triples:
+        if t.subject not in known:
+            kept.append(t)
+        elif t.predicate in ALTERNATIVE:
+            if norm(t.object.value) != norm(primary_values.get((t.subject, t.predicate), t.object).value):  # type: ignore[union-attr]
+                kept.append(Triple(t.subject, ALTERNATIVE[t.predicate], t.object))
+        elif t.predicate not in SINGLE:
+            kept.append(t)
+    return list(dict.fromkeys(kept))
