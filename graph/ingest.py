@@ -124,20 +124,29 @@ class Ingestor:
             graphs={g.value: len(t) for g, t in prepared.items()},
         )
 
-    def add(self, graph: NamedNode, triples: Iterable[Triple]) -> WriteResult:
-        """Add triples to a named graph, after validation of the records they touch."""
-        quads = [Quad(t.subject, t.predicate, t.object, graph) for t in self._prepare({graph: triples})[graph]]
+    def check_add(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> Report:
+        """Validate adding these triples without writing anything."""
+        return self._plan_add(contents)[0]
+
+    def add(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> WriteResult:
+        """Add triples to named graphs, atomically, after validation of the records they touch."""
         with self._lock:
-            fresh = [
-                q for q in quads if not any(True for _ in self.store.quads(q.subject, q.predicate, q.object, graph))
-            ]  # type: ignore[arg-type]
-            view = _View(self.store, added=fresh)
-            changed = {root_of(q.subject) for q in fresh}  # type: ignore[arg-type]
-            report, focus = self._validate(view, changed, lost=set())
+            report, focus, fresh = self._plan_add(contents)
             if not report.conforms:
                 raise ValidationFailed(report)
             self.store.add(fresh)
         return WriteResult(report, len(focus), added=len(fresh))
+
+    def _plan_add(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> tuple[Report, set[NamedNode], list[Quad]]:
+        fresh = [
+            Quad(t.subject, t.predicate, t.object, g)
+            for g, triples in self._prepare(contents).items()
+            for t in triples
+            if next(self.store.quads(t.subject, t.predicate, t.object, g), None) is None  # type: ignore[arg-type]
+        ]
+        changed = {root_of(q.subject) for q in fresh}  # type: ignore[arg-type]
+        report, focus = self._validate(_View(self.store, added=fresh), changed, lost=set())
+        return report, focus, fresh
 
     def remove_record(self, iri: NamedNode, graph: NamedNode | None = None) -> WriteResult:
         """Remove a record's triples (its IRI and its ``#`` nodes), from one graph or all of them.

@@ -146,8 +146,11 @@ def _api(out: Out, themes: Themes, orgs: dict[str, NamedNode], page: Page, node:
 def _merge(triples: list[Triple], known: set, primary_triples: list[Triple]) -> list[Triple]:
     """Keep, for records the primary source gives, only what may have several values."""
     primary_values = {(t.subject, t.predicate): t.object for t in primary_triples}
+    already = set(primary_triples)
     kept = []
     for t in triples:
+        if t in already:
+            continue
         if t.subject not in known:
             kept.append(t)
         elif t.predicate in ALTERNATIVE:

@@ -1,0 +1,328 @@
+"""The ``ressourcerie`` command.
+
+Exit codes: 0 done, 1 refused by validation, 2 bad input (file, format, query, parameter), 3 store failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
+from tqdm import tqdm
+
+from graph import __version__, seed
+from graph.config import Settings
+from graph.errors import RessourcerieError, StoreError, ValidationFailed
+from graph.ingest import Ingestor
+from graph.iris import Iris
+from graph.namespaces import DCAT, DUV, FOAF, ORG, RDF
+from graph.queries import QueryLibrary
+from graph.rdf import format_for, parse_bytes
+from graph.store import EmbeddedStore, Store
+from graph.store.base import SelectResult
+from graph.validation import Validator
+
+EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES}
+
+
+class App:
+    """What a command needs, built once from the settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.iris = Iris(settings.base_iri)
+        self._store: Store | None = None
+        self._ingestor: Ingestor | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = EmbeddedStore(self.settings.store_path)
+        return self._store
+
+    @property
+    def ingestor(self) -> Ingestor:
+        if self._ingestor is None:
+            self._ingestor = Ingestor(self.store, Validator(), self.iris)
+        return self._ingestor
+
+    def graph(self, name: str) -> NamedNode:
+        if "://" in name:
+            return NamedNode(name)
+        return self.iris.graph(name)
+
+    def progress(self, total: int, desc: str) -> tqdm | None:
+        mode = self.settings.progress
+        show = mode == "always" or (mode == "auto" and sys.stderr.isatty())
+        return tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr) if show else None
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+# --- commands ------------------------------------------------------------------------------------------------
+
+
+def cmd_seed(app: App, args: argparse.Namespace) -> int:
+    if args.if_missing and app.iris.graph("seed/ressourcerie") in app.store.graph_names():
+        print(f"store at {app.settings.store_path} already holds the seed; nothing to do")
+        return 0
+    build, result, seconds = seed.load(app.ingestor, Path(app.settings.seed_dir))
+    for graph, count in result.graphs.items():
+        print(f"{graph}: {count} triples")
+    print(f"usages: {build.usages}")
+    print(f"validation: 0 violations, {len(result.report.warnings)} warnings, {result.focus} records checked")
+    for problem in build.problems:
+        print(f"unresolved: {problem}")
+    print(f"seed store built at {app.settings.store_path} in {seconds:.2f} s")
+    return 0
+
+
+def _read(app: App, files: Sequence[str], fmt: str | None, target: NamedNode) -> dict[NamedNode, list[Triple]]:
+    contents: dict[NamedNode, list[Triple]] = {}
+    for name in files:
+        path = Path(name)
+        rdf_format = format_for(path, fmt)
+        try:
+            size = path.stat().st_size
+        except OSError as e:
+            raise _BadInput(f"{path}: cannot read the file: {e.strerror}") from None
+        bar = app.progress(size, path.name) if size > 1_000_000 else None
+        data = path.read_bytes()
+        if bar is not None:
+            bar.update(size)
+        quads = parse_bytes(data, rdf_format, source=str(path), base_iri=path.resolve().as_uri())
+        if bar is not None:
+            bar.set_postfix(triples=len(quads))
+            bar.close()
+        for q in quads:
+            graph = target if isinstance(q.graph_name, DefaultGraph) else q.graph_name
+            contents.setdefault(graph, []).append(q.triple)  # type: ignore[arg-type]
+    return contents
+
+
+def cmd_load(app: App, args: argparse.Namespace) -> int:
+    target = app.graph(args.graph)
+    contents = _read(app, args.files, args.format, target)
+    start = time.perf_counter()
+    if args.replace:
+        result = app.ingestor.replace_graphs(contents, sources={g: ", ".join(args.files) for g in contents})
+        added = result.added
+    else:
+        added = app.ingestor.add(contents).added
+    print(f"loaded {added} triples into {', '.join(g.value for g in contents)} in {time.perf_counter() - start:.2f} s")
+    return 0
+
+
+def cmd_validate(app: App, args: argparse.Namespace) -> int:
+    validator = app.ingestor.validator
+    if args.all:
+        start = time.perf_counter()
+        quads = list(app.store.quads())
+        report = validator.validate(quads)
+        print(f"validated the whole store: {len(quads)} quads in {time.perf_counter() - start:.2f} s")
+    else:
+        if not args.files:
+            raise _BadInput("give files to validate, or --all for the whole store")
+        contents = _read(app, args.files, args.format, app.graph(args.graph))
+        report = app.ingestor.check_add(contents)
+    print(report.text(args.lang, limit=args.limit) if report.results else "no results")
+    print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
+    return 0 if report.conforms else 1
+
+
+def cmd_query(app: App, args: argparse.Namespace) -> int:
+    library = QueryLibrary()
+    if args.list or not args.name:
+        for q in library.queries.values():
+            print(f"{q.name}: {q.title}\n    parameters: {q.signature()}")
+        return 0
+    values = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise _BadInput(f"--param takes NAME=VALUE, not {item!r}")
+        values[key.strip()] = value
+    result = library.run(app.store, args.name, values)
+    write_result(result, args.format, sys.stdout)
+    return 0
+
+
+def write_result(result: SelectResult, fmt: str, out: IO[str]) -> None:
+    def text(term: object) -> str:
+        return "" if term is None else getattr(term, "value", str(term))
+
+    if fmt == "json":
+        rows = [{k: text(v) for k, v in row.items() if v is not None} for row in result.dicts()]
+        json.dump({"variables": result.variables, "rows": rows}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(result.variables)
+        writer.writerows([text(v) for v in row] for row in result.rows)
+    else:
+        cells = [[text(v) for v in row] for row in result.rows]
+        widths = [min(60, max([len(h)] + [len(r[i]) for r in cells])) for i, h in enumerate(result.variables)]
+        line = "  ".join(h.ljust(w) for h, w in zip(result.variables, widths, strict=True))
+        out.write(line + "\n" + "  ".join("-" * w for w in widths) + "\n")
+        for r in cells:
+            out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+        out.write(f"({len(cells)} rows)\n")
+
+
+def _cut(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_export(app: App, args: argparse.Namespace) -> int:
+    fmt = EXPORT_FORMATS[args.format]
+    graph = app.graph(args.graph) if args.graph else None
+    if args.output:
+        with open(args.output, "wb") as f:
+            app.store.dump(f, fmt, graph)
+        print(f"exported to {args.output}", file=sys.stderr)
+    else:
+        app.store.dump(sys.stdout.buffer, fmt, graph)
+    return 0
+
+
+def cmd_stats(app: App, args: argparse.Namespace) -> int:
+    stats = app.store.stats()
+    counts = {}
+    for label, cls in (
+        ("resources", DCAT.Resource),
+        ("organisations", ORG.Organization),
+        ("people", FOAF.Person),
+        ("usages", DUV.Usage),
+        ("documents", FOAF.Document),
+    ):
+        counts[label] = len({q.subject for q in app.store.quads(None, RDF.type, cls, None)})
+    if args.json:
+        print(json.dumps({"quads": stats.quads, "graphs": {g.name.value: g.triples for g in stats.graphs}, **counts}))
+        return 0
+    print(f"store: {app.settings.store_path}")
+    for g in stats.graphs:
+        print(f"  {g.name.value}: {g.triples} triples")
+    print(f"  total: {stats.quads} quads in {len(stats.graphs)} named graphs")
+    print("  " + ", ".join(f"{n} {label}" for label, n in counts.items()))
+    return 0
+
+
+def cmd_backup(app: App, args: argparse.Namespace) -> int:
+    app.store.backup(Path(args.directory))
+    print(f"backup written to {args.directory}")
+    return 0
+
+
+def cmd_remove(app: App, args: argparse.Namespace) -> int:
+    result = app.ingestor.remove_record(NamedNode(args.iri), app.graph(args.graph) if args.graph else None)
+    print(f"removed {result.removed} triples")
+    return 0
+
+
+# --- parser --------------------------------------------------------------------------------------------------
+
+
+class _BadInput(RessourcerieError):
+    status = 400
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ressourcerie", description="Ressourcerie knowledge graph: build, load, validate, query, export."
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--config", help="TOML configuration file (also RESSOURCERIE_CONFIG)")
+    p.add_argument("--store", dest="store_path", help="store directory, or :memory: (setting store_path)")
+    p.add_argument("--base-iri", dest="base_iri", help="base IRI of minted IRIs (setting base_iri)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    s = sub.add_parser("seed", help="build the store from the bundled seed content (replaces the seed graphs)")
+    s.add_argument("--if-missing", action="store_true", help="do nothing if the store already holds the seed")
+    s.set_defaults(func=cmd_seed)
+
+    s = sub.add_parser("load", help="load RDF files into a named graph, after SHACL validation")
+    s.add_argument("files", nargs="+", metavar="FILE", help="Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML")
+    s.add_argument("--graph", default="contributions", help="named graph: a name under BASE/graph/ or a full IRI")
+    s.add_argument("--replace", action="store_true", help="replace the graph's content instead of adding to it")
+    s.add_argument(
+        "--format", help="RDF format, when the file extension does not tell it (ttl, nt, nq, trig, jsonld, rdf)"
+    )
+    s.set_defaults(func=cmd_load)
+
+    s = sub.add_parser("validate", help="check files (as if loaded) or the whole store against the shapes")
+    s.add_argument("files", nargs="*", metavar="FILE")
+    s.add_argument("--all", action="store_true", help="validate the whole store with every shape")
+    s.add_argument("--graph", default="contributions", help="graph the files would go to")
+    s.add_argument("--format", help="RDF format of the files")
+    s.add_argument("--lang", default="en", choices=["en", "fr"], help="language of the messages")
+    s.add_argument("--limit", type=int, default=50, help="results shown at most (default 50)")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("query", help="run a named query (queries/*.rq); without a name, list them")
+    s.add_argument("name", nargs="?", help="query name, e.g. usage-network")
+    s.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter")
+    s.add_argument("--format", "-f", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--list", action="store_true", help="list the named queries and their parameters")
+    s.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("export", help="write the store (or one graph) as RDF")
+    s.add_argument("--format", "-f", choices=sorted(EXPORT_FORMATS), default="nq")
+    s.add_argument("--graph", help="only this named graph")
+    s.add_argument("--output", "-o", help="file to write (default: standard output)")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("stats", help="triples per named graph and counts of records")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.set_defaults(func=cmd_stats)
+
+    s = sub.add_parser("backup", help="copy the on-disk store to a directory (a usable store)")
+    s.add_argument("directory")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("remove", help="remove a record (its IRI and its # nodes), if what remains stays valid")
+    s.add_argument("iri")
+    s.add_argument("--graph", help="only from this named graph")
+    s.set_defaults(func=cmd_remove)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = Settings.load(args.config, store_path=args.store_path, base_iri=args.base_iri)
+    except RessourcerieError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 2
+    app = App(settings)
+    try:
+        return int(args.func(app, args))
+    except ValidationFailed as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        print(e.report.text("en", limit=50 if not getattr(args, "limit", None) else args.limit), file=sys.stderr)
+        return 1
+    except StoreError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 3
+    except BrokenPipeError:  # output cut short by the reader (| head): not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
+    except RessourcerieError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

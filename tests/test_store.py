@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
+
+from graph.errors import QuerySyntaxError, StoreError
+from graph.store import EmbeddedStore
+
+EX = "http://example.org/"
+G1, G2 = NamedNode(EX + "g1"), NamedNode(EX + "g2")
+P = NamedNode(EX + "p")
+
+
+def t(s: str, o: str) -> Triple:
+    return Triple(NamedNode(EX + s), P, Literal(o))
+
+
+def test_select_binds_user_input_as_a_term_never_as_text() -> None:
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "x"), t("b", 'y" } ; DROP ALL ; #')]})
+    result = store.select("SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }", {"o": Literal('y" } ; DROP ALL ; #')})
+    assert [r[0].value for r in result.rows] == [EX + "b"]
+    assert len(list(store.quads())) == 2
+
+
+def test_queries_see_the_union_of_named_graphs() -> None:
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "1")], G2: [t("b", "2")]})
+    assert len(store.select("SELECT ?s WHERE { ?s ?p ?o }").rows) == 2
+    assert store.ask("ASK { <http://example.org/b> ?p ?o }")
+
+
+def test_syntax_error_gives_line_and_column() -> None:
+    with pytest.raises(QuerySyntaxError, match=r"line 2, column \d+"):
+        EmbeddedStore().select("SELECT * WHERE {\n ?s ?p }")
+
+
+def test_replace_graphs_replaces_only_the_graphs_named() -> None:
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "1"), t("a", "2")], G2: [t("b", "1")]})
+    store.replace_graphs({G1: [t("c", "3")]})
+    assert {q.subject.value for q in store.quads(None, None, None, G1)} == {EX + "c"}
+    assert len(list(store.quads(None, None, None, G2))) == 1
+
+
+def test_describe_follows_hash_nodes_only() -> None:
+    store = EmbeddedStore()
+    a, part, other = NamedNode(EX + "a"), NamedNode(EX + "a#part"), NamedNode(EX + "other")
+    store.replace_graphs(
+        {
+            G1: [
+                Triple(a, P, part),
+                Triple(part, P, Literal("in")),
+                Triple(a, P, other),
+                Triple(other, P, Literal("out")),
+            ]
+        }
+    )
+    assert {q.subject for q in store.describe(a)} == {a, part}
+
+
+def test_remove_is_exact_and_refuses_blank_nodes() -> None:
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "1"), t("a", "2")]})
+    store.remove([Quad(NamedNode(EX + "a"), P, Literal("1"), G1)])
+    assert [q.object.value for q in store.quads()] == ["2"]
+
+
+def test_on_disk_store_persists_and_backs_up(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "db")
+    store.replace_graphs({G1: [t("a", "1")]})
+    store.backup(tmp_path / "copy")
+    store.close()
+    reopened = EmbeddedStore(tmp_path / "copy")
+    assert len(list(reopened.quads())) == 1
+    reopened.close()
+
+
+def test_in_memory_store_cannot_back_up(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="in-memory"):
+        EmbeddedStore().backup(tmp_path / "x")
+
+
+@pytest.mark.parametrize("fmt", [RdfFormat.N_QUADS, RdfFormat.TRIG, RdfFormat.TURTLE, RdfFormat.N_TRIPLES])
+def test_dump_round_trips(fmt: RdfFormat) -> None:
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "1")], G2: [t("b", 'é\n"')]})
+    out = io.BytesIO()
+    store.dump(out, fmt)
+    assert len(list(parse(out.getvalue(), format=fmt))) == 2
+
+
+def test_stats_counts_each_graph() -> None:
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "1"), t("a", "2")], G2: [t("b", "1")]})
+    stats = store.stats()
+    assert stats.quads == 3
+    assert {(g.name, g.triples) for g in stats.graphs} == {(G1, 2), (G2, 1)}
