@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pyoxigraph import RdfFormat, parse
+
+from graph.cli import main
+
+VALID = """@prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+<https://ressourcerie.fabrique.social.gouv.fr/organisation/acme> a org:Organization, foaf:Organization, foaf:Agent ;
+    foaf:name "Agence Acme"@fr ."""
+INVALID = """@prefix dct: <http://purl.org/dc/terms/> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+<https://ressourcerie.fabrique.social.gouv.fr/resource/broken> a dcat:Resource ; dct:title "Sans producteur"@fr ."""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("cli") / "store"
+    assert main(["--store", str(path), "seed"]) == 0
+    return str(path)
+
+
+def run(store: str, *args: str) -> int:
+    return main(["--store", store, *args])
+
+
+def quads(store: str, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    assert run(store, "export", "--format", "nq") == 0
+    return capsys.readouterr().out
+
+
+def test_seed_prints_counts_and_is_idempotent(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(store, "seed", "--if-missing") == 0
+    assert "already holds the seed" in capsys.readouterr().out
+
+
+def test_stats(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run(store, "stats", "--json") == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["resources"] == 258 and stats["usages"] == 33
+    assert stats["graphs"]["https://ressourcerie.fabrique.social.gouv.fr/graph/seed/apigouv"] > 0
+
+
+def test_load_valid_file(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "acme.ttl"
+    f.write_text(VALID)
+    assert run(store, "load", str(f), "--graph", "cli-test") == 0
+    assert "loaded 4 triples" in capsys.readouterr().out
+
+
+def test_load_violating_file_changes_nothing(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = quads(store, capsys)
+    f = tmp_path / "broken.ttl"
+    f.write_text(INVALID)
+    assert run(store, "load", str(f)) == 1
+    err = capsys.readouterr().err
+    assert "Violation: <https://ressourcerie.fabrique.social.gouv.fr/resource/broken> dct:publisher" in err
+    assert quads(store, capsys) == before
+
+
+@pytest.mark.parametrize("name", ["bad.ttl", "bad.jsonld", "bad.rdf", "bad.nt"])
+def test_load_malformed_file_names_the_place(
+    store: str, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = quads(store, capsys)
+    f = tmp_path / name
+    f.write_text(
+        {"bad.ttl": "<a> <b> .", "bad.jsonld": "{\n", "bad.rdf": "<x>\n<y>", "bad.nt": "<http://a> <http://b> ."}[name]
+    )
+    assert run(store, "load", str(f)) == 2
+    assert f"error: {f}, line " in capsys.readouterr().err
+    assert quads(store, capsys) == before
+
+
+def test_validate_files_and_all(store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "broken.ttl"
+    f.write_text(INVALID)
+    assert run(store, "validate", str(f), "--lang", "fr") == 1
+    assert "Une ressource a un et un seul producteur" in capsys.readouterr().out
+    assert run(store, "validate", "--all") == 0
+    assert "0 violations" in capsys.readouterr().out
+
+
+def test_query_formats(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert run(store, "query", "text-search", "-p", "q=inclusion", "-f", "json") == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert any(r["title"] == "API Les emplois de l'inclusion" for r in rows)
+    assert run(store, "query", "theme-counts", "-f", "csv") == 0
+    assert capsys.readouterr().out.startswith("theme,label,resources,usages,euThemes")
+    assert run(store, "query", "usage-network") == 0
+    assert "(33 rows)" in capsys.readouterr().out
+
+
+def test_query_errors(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(store, "query", "nope") == 2
+    assert "the named queries are: organisation-profile" in capsys.readouterr().err
+    assert run(store, "query", "text-search") == 2
+    assert "needs q" in capsys.readouterr().err
+    assert run(store, "query", "text-search", "-p", "q") == 2
+    assert "NAME=VALUE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["nq", "trig", "ttl", "nt"])
+def test_export(store: str, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"dump.{fmt}"
+    assert run(store, "export", "--format", fmt, "-o", str(out)) == 0
+    assert len(list(parse(path=str(out)))) > 10_000
+
+
+def test_export_one_graph(store: str, tmp_path: Path) -> None:
+    out = tmp_path / "onto.ttl"
+    assert run(store, "export", "--format", "ttl", "--graph", "ontology", "-o", str(out)) == 0
+    assert len(list(parse(path=str(out), format=RdfFormat.TURTLE))) == 840
+
+
+def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ["seed", "load", "validate", "query", "export", "stats", "backup", "remove"]:
+        with pytest.raises(SystemExit) as e:
+            main([command, "--help"])
+        assert e.value.code == 0
+        assert "usage: ressourcerie" in capsys.readouterr().out
+
+
+def test_bad_configuration_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--base-iri", "not an iri/", "stats"]) == 2
+    assert "base_iri" in capsys.readouterr().err
