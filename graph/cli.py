@@ -96,14 +96,16 @@ def _read(app: App, files: Sequence[str], fmt: str | None, target: NamedNode) ->
             size = path.stat().st_size
         except OSError as e:
             raise _BadInput(f"{path}: cannot read the file: {e.strerror}") from None
-        bar = app.progress(size, path.name) if size > 1_000_000 else None
-        data = path.read_bytes()
+        bar = app.progress(size, f"reading {path.name}") if size > 1_000_000 else None
+        chunks = []
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                chunks.append(chunk)
+                if bar is not None:
+                    bar.update(len(chunk))
         if bar is not None:
-            bar.update(size)
-        quads = parse_bytes(data, rdf_format, source=str(path), base_iri=path.resolve().as_uri())
-        if bar is not None:
-            bar.set_postfix(triples=len(quads))
             bar.close()
+        quads = parse_bytes(b"".join(chunks), rdf_format, source=str(path), base_iri=path.resolve().as_uri())
         for q in quads:
             graph = target if isinstance(q.graph_name, DefaultGraph) else q.graph_name
             contents.setdefault(graph, []).append(q.triple)  # type: ignore[arg-type]

@@ -26,10 +26,19 @@ from graph.namespaces import (
     SKOS,
     VCARD,
 )
-from loaders._build import ACCESS_RIGHTS, Out, Themes, as_list, contact_iri, fr, iri, norm, parse_date, summary
+from loaders._build import Out, Themes, as_list, contact_iri, fr, iri, norm, parse_date
 from loaders.frontmatter import Page, read_pages
 from loaders.organisations import canonical
-from loaders.ressourcerie import Index, Usage, organisation, service, service_usages, usage
+from loaders.ressourcerie import (
+    Index,
+    Usage,
+    catalogue_fields,
+    organisation,
+    record_head,
+    service,
+    service_usages,
+    usage,
+)
 
 SITE = "https://api.gouv.fr"
 # Properties a record has once: when the primary source already gives the record, they are dropped here
@@ -95,31 +104,10 @@ def _identifier(out: Out, owner: NamedNode, ident: NamedNode, slug: str) -> None
 
 def _api(out: Out, themes: Themes, orgs: dict[str, NamedNode], page: Page, node: NamedNode) -> None:
     m = page.meta
-    out.add(node, RDF.type, DCAT.Resource)
-    out.add(node, RDF.type, DCAT.DataService)
-    out.add(node, DCT.type, KIND.api)
-    out.add(node, DCT.identifier, Literal(node.value.rsplit("/", 1)[-1]))
-    out.title(node, m.get("title"))
-    out.title(node, summary(m.get("tagline"), page.body, m.get("title")), DCT.description)
-    body = page.body or (m.get("content_intro") or "")
-    if body.strip():
-        out.add(node, SCHEMA.text, fr(body))
-    producer = m.get("producer")
-    if producer not in orgs:
-        out.problems.append(f"{page.path.name}: producer {producer!r} is not a known producer")
-    out.add(node, DCT.publisher, orgs.get(producer))  # type: ignore[arg-type]
-    for label in as_list(m.get("themes")):
-        theme = themes.get(label)
-        if theme is None:
-            out.problems.append(f"{page.path.name}: theme {label!r} is not in the theme scheme")
-        out.add(node, DCAT.theme, theme)
-    seen: set[str] = set()
-    for keyword in as_list(m.get("keywords")):
-        if norm(keyword) not in seen:
-            seen.add(norm(keyword))
-            out.add(node, DCAT.keyword, fr(keyword))
-    is_open = m.get("is_open")
-    out.add(node, DCT.accessRights, ACCESS_RIGHTS.get(is_open) if isinstance(is_open, int) else None)
+    record_head(
+        out, node, page, (DCAT.Resource, DCAT.DataService), KIND.api, page.body or (m.get("content_intro") or "")
+    )
+    catalogue_fields(out, themes, page, node, orgs.get(m.get("producer") or ""))
     out.add(node, DCT.modified, parse_date(m.get("last_update")))
     out.add(node, DCAT.landingPage, iri(m.get("external_site") or m.get("extrenal_site")))
     out.add(node, FOAF.page, iri(f"{SITE}/les-api/{page.stem}"))

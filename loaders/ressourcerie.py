@@ -107,6 +107,41 @@ def organisation(out: Out, iris: Iris, page: Page, slug: str, tag: str = "") -> 
     return node
 
 
+def record_head(
+    out: Out, node: NamedNode, page: Page, classes: tuple[NamedNode, ...], kind: NamedNode | None, body: str
+) -> None:
+    """What every resource and document states: types, kind, identifier, title, description, body."""
+    m = page.meta
+    for cls in classes:
+        out.add(node, RDF.type, cls)
+    out.add(node, DCT.type, kind)
+    out.add(node, DCT.identifier, Literal(node.value.rsplit("/", 1)[-1]))
+    out.title(node, m.get("title"))
+    out.title(node, summary(m.get("tagline"), body, m.get("title")), DCT.description)
+    if body.strip():
+        out.add(node, SCHEMA.text, fr(body))
+
+
+def catalogue_fields(out: Out, themes: Themes, page: Page, node: NamedNode, publisher: NamedNode | None) -> None:
+    """The fields api.gouv.fr and the Ressourcerie share: producer, themes, keywords, openness."""
+    m = page.meta
+    if publisher is None:
+        out.problems.append(f"{page.path.name}: producer {m.get('producer')!r} is not a known producer")
+    out.add(node, DCT.publisher, publisher)
+    for label in as_list(m.get("themes")):
+        theme = themes.get(label)
+        if theme is None:
+            out.problems.append(f"{page.path.name}: theme {label!r} is not in the theme scheme")
+        out.add(node, DCAT.theme, theme)
+    seen: set[str] = set()
+    for keyword in as_list(m.get("keywords")):
+        if norm(keyword) not in seen:
+            seen.add(norm(keyword))
+            out.add(node, DCAT.keyword, fr(keyword))
+    is_open = m.get("is_open")
+    out.add(node, DCT.accessRights, ACCESS_RIGHTS.get(is_open) if isinstance(is_open, int) else None)
+
+
 def usage(out: Out, iris: Iris, u: Usage) -> NamedNode:
     node = iris.usage(u.slug)
     out.add(node, RDF.type, DUV.Usage)
@@ -200,33 +235,8 @@ def _resource(out: Out, iris: Iris, themes: Themes, index: Index, page: Page) ->
     kind, classes = KINDS.get(norm(kinds[0]) if kinds else "", (None, ()))
     if kind is None:
         out.problems.append(f"{page.path.name}: unknown kind {kinds!r}")
-    out.add(node, RDF.type, DCAT.Resource)
-    for cls in classes:
-        out.add(node, RDF.type, cls)
-    out.add(node, DCT.type, kind)
-    out.add(node, DCT.identifier, Literal(slug))
-    out.title(node, m.get("title"))
-    out.title(node, summary(m.get("tagline"), page.body, m.get("title")), DCT.description)
-    if page.body:
-        out.add(node, SCHEMA.text, fr(page.body))
-    producer = m.get("producer")
-    if producer:
-        publisher = index.organisations.get(producer)
-        if publisher is None:
-            out.problems.append(f"{page.path.name}: producer {producer!r} is not a known producer")
-        out.add(node, DCT.publisher, publisher)
-    for label in as_list(m.get("themes")):
-        theme = themes.get(label)
-        if theme is None:
-            out.problems.append(f"{page.path.name}: theme {label!r} is not in the theme scheme")
-        out.add(node, DCAT.theme, theme)
-    seen: set[str] = set()
-    for keyword in as_list(m.get("keywords")):
-        if norm(keyword) not in seen:
-            seen.add(norm(keyword))
-            out.add(node, DCAT.keyword, fr(keyword))
-    is_open = m.get("is_open")
-    out.add(node, DCT.accessRights, ACCESS_RIGHTS.get(is_open) if isinstance(is_open, int) else None)
+    record_head(out, node, page, (DCAT.Resource, *classes), kind, page.body)
+    catalogue_fields(out, themes, page, node, index.organisations.get(m.get("producer") or ""))
     out.add(node, DCT.modified, SNAPSHOT_DATE)
     doc, link = iri(m.get("doc_tech_link")), iri(m.get("doc_tech_external"))
     if kind == KIND.api:
@@ -253,14 +263,7 @@ def _document(
     slug = slug or slugify(page.stem)
     node = iris.document(slug)
     index.documents[norm(page.stem)] = node
-    for cls in (FOAF.Document, SCHEMA.Article):
-        out.add(node, RDF.type, cls)
-    out.add(node, DCT.type, kind)
-    out.add(node, DCT.identifier, Literal(slug))
-    out.title(node, m.get("title"))
-    out.title(node, summary(m.get("tagline"), page.body, m.get("title")), DCT.description)
-    if page.body:
-        out.add(node, SCHEMA.text, fr(page.body))
+    record_head(out, node, page, (FOAF.Document, SCHEMA.Article), kind, page.body)
     for tag in as_list(m.get("tags")):
         out.add(node, SCHEMA.keywords, fr(tag))
     for name in as_list(m.get(refs)):
