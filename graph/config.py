@@ -43,6 +43,27 @@ class Settings:
         "Progress bars on long loads: 'auto' (when stderr is a terminal), 'always' or 'never'.",
     )
 
+    host: str = _setting("127.0.0.1", "Address the service listens on.")
+    port: int = _setting(8000, "Port the service listens on.")
+    query_timeout: float = _setting(
+        30.0, "Seconds a SPARQL query may run before it is stopped (its worker process is ended) and 503 is sent."
+    )
+    query_workers: int = _setting(2, "Worker processes that run SPARQL queries (each runs one query at a time).")
+    max_result_rows: int = _setting(100_000, "Most solutions or triples a SPARQL answer may hold.")
+    result_cap: str = _setting(
+        "error",
+        "What happens past max_result_rows: 'error' (HTTP 422, nothing sent) or 'truncate' (the answer is cut and says so in the Ressourcerie-Truncated header).",
+    )
+    max_body_bytes: int = _setting(10_000_000, "Largest request body accepted, in bytes (413 beyond).")
+    updates: bool = _setting(False, "Accept SPARQL Update and Graph Store writes (with the bearer token).")
+    update_token_sha256: str = _setting(
+        "", "SHA-256 (hex) of the bearer token that writes need; writes are refused while it is empty."
+    )
+    cors_origins: str = _setting("*", "Origins allowed to read through CORS, comma-separated ('*' for any).")
+    redirect_303: bool = _setting(
+        False, "Serve record IRIs under /id/... with a 303 redirect to their description under /doc/..."
+    )
+
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
@@ -52,6 +73,15 @@ class Settings:
             raise ConfigError(f"base_iri is not a valid IRI: {self.base_iri!r} ({e})") from None
         if self.progress not in {"auto", "always", "never"}:
             raise ConfigError(f"progress must be 'auto', 'always' or 'never', not {self.progress!r}")
+        if self.result_cap not in {"error", "truncate"}:
+            raise ConfigError(f"result_cap must be 'error' or 'truncate', not {self.result_cap!r}")
+        for name in ("port", "query_workers", "max_result_rows", "max_body_bytes"):
+            object.__setattr__(self, name, _coerce(name, getattr(self, name), int))
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be a positive integer")
+        object.__setattr__(self, "query_timeout", _coerce("query_timeout", self.query_timeout, float))
+        for name in ("updates", "redirect_303"):
+            object.__setattr__(self, name, _coerce(name, getattr(self, name), bool))
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:
@@ -80,6 +110,23 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown settings: {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
         return cls(**values)
+
+
+def _coerce(name: str, value: Any, kind: type) -> Any:
+    """Settings from the environment arrive as text: turn them into the declared type, or say why not."""
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    text = str(value).strip().lower()
+    if kind is bool:
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{name} must be true or false, not {value!r}")
+    try:
+        return kind(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None
 
 
 def _read_toml(path: Path, names: set[str]) -> dict[str, Any]:

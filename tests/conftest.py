@@ -48,3 +48,60 @@ def small(iris: Iris, validator: Validator) -> Ingestor:
         }
     )
     return ingestor
+
+
+# --- the service ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def seeded_dir(
+    tmp_path_factory: pytest.TempPathFactory, seeded: EmbeddedStore, iris: Iris, validator: Validator
+) -> Path:
+    """An on-disk copy of the seed store (the service's query workers need one on disk)."""
+    path = tmp_path_factory.mktemp("seeded") / "store"
+    store = EmbeddedStore(path)
+    load_seed(Ingestor(store, validator, iris), bundled("data/seed"))
+    store.close()
+    return path
+
+
+@pytest.fixture
+def make_client(tmp_path: Path, seeded_dir: Path):
+    """make_client(**settings) -> a TestClient on a fresh copy of the seed store (lifespan run, workers started)."""
+    from fastapi.testclient import TestClient
+
+    from graph.config import Settings
+    from graph.web.app import create_app
+
+    clients = []
+
+    def make(**overrides: object) -> TestClient:
+        copy = tmp_path / f"store{len(clients)}"
+        source = EmbeddedStore(seeded_dir)
+        source.backup(copy)
+        source.close()
+        settings = Settings(store_path=str(copy), query_workers=1, **overrides)  # type: ignore[arg-type]
+        client = TestClient(create_app(settings), raise_server_exceptions=False)
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
+    """A read-only TestClient on the seed store, shared by a test module."""
+    from fastapi.testclient import TestClient
+
+    from graph.config import Settings
+    from graph.web.app import create_app
+
+    copy = tmp_path_factory.mktemp("ro") / "store"
+    source = EmbeddedStore(seeded_dir)
+    source.backup(copy)
+    source.close()
+    with TestClient(create_app(Settings(store_path=str(copy), query_workers=1)), raise_server_exceptions=False) as c:
+        yield c

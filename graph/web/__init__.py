@@ -1,0 +1,1 @@
+"""The linked-data service: SPARQL endpoint, Graph Store, dereferenceable IRIs, descriptions."""

@@ -1,0 +1,232 @@
+"""The query worker: a separate process that runs one SPARQL query at a time on a read-only snapshot.
+
+It imports only pyoxigraph and the standard library, so it starts fast. The parent kills it when a query
+runs past the timeout: that is the only way to stop a pyoxigraph query, and it stops it for sure.
+The answer is written whole to a file before the parent sends a status line, so a client never gets a
+200 followed by a cut body.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from multiprocessing.connection import Connection
+from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def main(conn: Connection, tmpdir: str) -> None:
+    store: pyoxigraph.Store | None = None
+    opened: str | None = None
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        try:
+            if request["snapshot"] != opened:
+                store = None
+                store = pyoxigraph.Store.read_only(request["snapshot"])
+                opened = request["snapshot"]
+            assert store is not None
+            conn.send(run(store, request, tmpdir))
+        except SyntaxError as e:
+            conn.send({"error": "syntax", "message": str(e)})
+        except Exception as e:  # reported to the parent, which maps it to 500 and logs it
+            conn.send({"error": "internal", "message": f"{type(e).__name__}: {e}"})
+
+
+def _graphs(iris: list[str] | None) -> list[Any] | None:
+    if iris is None:
+        return None
+    return [pyoxigraph.DefaultGraph() if i == "" else NamedNode(i) for i in iris]
+
+
+def run(store: pyoxigraph.Store, request: dict[str, Any], tmpdir: str) -> dict[str, Any]:
+    default, named = _graphs(request.get("default_graphs")), _graphs(request.get("named_graphs"))
+    kwargs: dict[str, Any] = {"base_iri": request.get("base_iri"), "prefixes": request.get("prefixes")}
+    if default is None and named is None:
+        kwargs["use_default_graph_as_union"] = request.get("union", True)
+    else:
+        kwargs["default_graph"] = default if default is not None else []
+        if named is not None:
+            kwargs["named_graphs"] = named
+        elif default is not None:
+            kwargs["named_graphs"] = []
+    result = store.query(request["query"], **kwargs)
+    max_rows, cap = request["max_rows"], request["cap"]
+    fd, path = tempfile.mkstemp(dir=tmpdir, suffix=".answer")
+    with os.fdopen(fd, "wb") as out:
+        if isinstance(result, QueryBoolean):
+            kind = "boolean"
+            rows, truncated = 1, False
+            write_boolean(out, bool(result), request["results_format"])
+        elif isinstance(result, QuerySolutions):
+            kind = "solutions"
+            rows, truncated = write_solutions(out, result, request["results_format"], max_rows)
+        else:
+            assert isinstance(result, QueryTriples)
+            kind = "graph"
+            counter = _Counter(result, max_rows)
+            pyoxigraph.serialize(
+                counter, out, RdfFormat.from_media_type(request["graph_format"]), prefixes=request.get("out_prefixes")
+            )
+            rows, truncated = counter.count, counter.truncated
+    if truncated and cap == "error":
+        os.unlink(path)
+        return {"error": "too_large", "rows": max_rows}
+    return {"kind": kind, "path": path, "rows": rows, "truncated": truncated}
+
+
+class _Counter:
+    def __init__(self, triples: Iterator[Any], limit: int) -> None:
+        self.triples, self.limit, self.count, self.truncated = triples, limit, 0, False
+
+    def __iter__(self) -> Iterator[Any]:
+        for t in self.triples:
+            if self.count >= self.limit:
+                self.truncated = True
+                return
+            self.count += 1
+            yield t
+
+
+# --- SPARQL results writers (streaming, with a row count for the cap) ------------------------------------------
+
+
+def write_boolean(out: IO[bytes], value: bool, media_type: str) -> None:
+    if "json" in media_type:
+        out.write(json.dumps({"head": {}, "boolean": value}).encode())
+    elif "xml" in media_type:
+        out.write(
+            b'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+            + f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n".encode()
+        )
+    else:  # CSV/TSV have no boolean form; answer as a one-cell table
+        out.write(("_askResult\r\n" if "csv" in media_type else "?_askResult\n").encode())
+        out.write((("true" if value else "false") + ("\r\n" if "csv" in media_type else "\n")).encode())
+
+
+def write_solutions(out: IO[bytes], solutions: QuerySolutions, media_type: str, limit: int) -> tuple[int, bool]:
+    variables = [v.value for v in solutions.variables]
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = _WRITERS[next(k for k in _WRITERS if k in media_type)](text, variables)
+    count, truncated = 0, False
+    writer.start()
+    for solution in solutions:
+        if count >= limit:
+            truncated = True
+            break
+        writer.row([solution[v] for v in variables])
+        count += 1
+    writer.end()
+    text.flush()
+    text.detach()
+    return count, truncated
+
+
+class _Json:
+    def __init__(self, out: IO[str], variables: list[str]) -> None:
+        self.out, self.variables, self.first = out, variables, True
+
+    def start(self) -> None:
+        self.out.write(json.dumps({"head": {"vars": self.variables}})[:-1] + ',"results":{"bindings":[')
+
+    def row(self, values: list[Any]) -> None:
+        binding = {v: _json_term(t) for v, t in zip(self.variables, values, strict=True) if t is not None}
+        self.out.write(("" if self.first else ",") + json.dumps(binding, ensure_ascii=False))
+        self.first = False
+
+    def end(self) -> None:
+        self.out.write("]}}")
+
+
+def _json_term(t: Any) -> dict[str, str]:
+    if isinstance(t, NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, Literal):
+        d = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != XSD_STRING:
+            d["datatype"] = t.datatype.value
+        return d
+    return {"type": "triple", "value": str(t)}
+
+
+class _Xml:
+    def __init__(self, out: IO[str], variables: list[str]) -> None:
+        self.out, self.variables = out, variables
+
+    def start(self) -> None:
+        head = "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
+        self.out.write(
+            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head><results>'
+        )
+
+    def row(self, values: list[Any]) -> None:
+        parts = ["<result>"]
+        for v, t in zip(self.variables, values, strict=True):
+            if t is None:
+                continue
+            if isinstance(t, NamedNode):
+                inner = f"<uri>{escape(t.value)}</uri>"
+            elif isinstance(t, BlankNode):
+                inner = f"<bnode>{escape(t.value)}</bnode>"
+            elif t.language:
+                inner = f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
+            elif t.datatype.value != XSD_STRING:
+                inner = f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
+            else:
+                inner = f"<literal>{escape(t.value)}</literal>"
+            parts.append(f"<binding name={quoteattr(v)}>{inner}</binding>")
+        parts.append("</result>")
+        self.out.write("".join(parts))
+
+    def end(self) -> None:
+        self.out.write("</results></sparql>\n")
+
+
+class _Csv:
+    def __init__(self, out: IO[str], variables: list[str]) -> None:
+        self.writer = csv.writer(out, lineterminator="\r\n")
+        self.variables = variables
+
+    def start(self) -> None:
+        self.writer.writerow(self.variables)
+
+    def row(self, values: list[Any]) -> None:
+        self.writer.writerow(
+            ["" if t is None else t.value if not isinstance(t, BlankNode) else f"_:{t.value}" for t in values]
+        )
+
+    def end(self) -> None:
+        pass
+
+
+class _Tsv:
+    def __init__(self, out: IO[str], variables: list[str]) -> None:
+        self.out, self.variables = out, variables
+
+    def start(self) -> None:
+        self.out.write("\t".join(f"?{v}" for v in self.variables) + "\n")
+
+    def row(self, values: list[Any]) -> None:
+        self.out.write("\t".join("" if t is None else str(t) for t in values) + "\n")
+
+    def end(self) -> None:
+        pass
+
+
+_WRITERS: dict[str, type] = {"json": _Json, "xml": _Xml, "csv": _Csv, "tab-separated": _Tsv}

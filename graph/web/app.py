@@ -1,0 +1,60 @@
+"""The FastAPI application. Routing is the table ROUTES: (path, methods, handler)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graph import __version__
+from graph.config import Settings
+from graph.errors import RessourcerieError
+from graph.web import errors, sparql
+from graph.web.context import Context
+
+ROUTES = [
+    (
+        "/sparql",
+        ["GET", "POST", "HEAD"],
+        sparql.sparql_endpoint,
+        "SPARQL 1.1 Protocol: query, update, service description",
+    ),
+]
+
+
+def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
+    context = ctx or Context.open(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await context.pool.start()
+        try:
+            yield
+        finally:
+            await context.pool.close()
+
+    app = FastAPI(
+        title="Ressourcerie",
+        version=__version__,
+        description="Linked-data knowledge graph of the digital commons of French public administrations.",
+        lifespan=lifespan,
+    )
+    app.state.context = context
+    for path, methods, handler, summary in ROUTES:
+        app.add_api_route(
+            path, handler, methods=methods, summary=summary, include_in_schema=not path.startswith("/sparql")
+        )
+    app.add_exception_handler(RessourcerieError, errors.on_ressourcerie_error)
+    app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
+    app.add_exception_handler(RequestValidationError, errors.on_request_validation)
+    app.add_exception_handler(Exception, errors.on_unexpected)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["Accept"]
+        )
+    return app

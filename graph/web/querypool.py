@@ -1,0 +1,143 @@
+"""Running SPARQL queries with a timeout that really stops them.
+
+pyoxigraph cannot cancel a query from Python, so the endpoint's queries run in worker processes, each on a
+read-only snapshot (a RocksDB checkpoint) of the store. When a query runs past ``query_timeout`` its worker
+is killed and replaced: the work stops. Writes go to the primary store in the service process; after each
+write a new snapshot is taken and the workers switch to it on their next query.
+
+The answer is written whole to a temporary file by the worker; only then is the HTTP status decided and the
+file streamed. A timeout, a syntax error or a too-large answer is therefore always an error status, never a
+200 with a cut body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from graph.errors import QuerySyntaxError, RessourcerieError, StoreError
+from graph.store.embedded import EmbeddedStore, _describe_syntax_error
+from graph.web import _worker
+
+log = logging.getLogger("ressourcerie.query")
+
+
+class QueryTimeout(RessourcerieError):
+    status = 503
+
+
+class AnswerTooLarge(RessourcerieError):
+    status = 422
+
+
+@dataclass
+class Answer:
+    kind: str  # boolean, solutions, graph
+    path: Path
+    rows: int
+    truncated: bool
+
+
+class _Worker:
+    def __init__(self, ctx: Any, tmpdir: str) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(target=_worker.main, args=(child, tmpdir), daemon=True)
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryPool:
+    def __init__(self, store: EmbeddedStore, workers: int, timeout: float, max_rows: int, cap: str) -> None:
+        if store.path is None:
+            raise StoreError("the SPARQL endpoint needs an on-disk store (store_path), not ':memory:'")
+        self.store = store
+        self.timeout, self.max_rows, self.cap = timeout, max_rows, cap
+        self._ctx = multiprocessing.get_context("spawn")
+        self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
+        self._snapshots = Path(tempfile.mkdtemp(prefix="ressourcerie-snapshots-"))
+        self._generation = 0
+        self._snapshot_lock = threading.Lock()
+        self._snapshot: str = ""
+        self.refresh()
+        self._size = workers
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: list[_Worker] = []
+
+    def refresh(self) -> None:
+        """Take a new snapshot of the store (after a write); workers switch to it on their next query."""
+        with self._snapshot_lock:
+            self._generation += 1
+            target = self._snapshots / str(self._generation)
+            self.store.backup(target)
+            old, self._snapshot = self._snapshot, str(target)
+        if old:  # open files stay readable on POSIX; a worker still on it reopens at its next query
+            shutil.rmtree(old, ignore_errors=True)
+
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        for _ in range(self._size):
+            worker = await asyncio.to_thread(_Worker, self._ctx, self._tmp)
+            self._all.append(worker)
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        for worker in self._all:
+            worker.kill()
+        self._all.clear()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        shutil.rmtree(self._snapshots, ignore_errors=True)
+
+    async def run(self, request: dict[str, Any]) -> Answer:
+        if self._idle is None:
+            await self.start()
+        assert self._idle is not None
+        request = {**request, "snapshot": self._snapshot, "max_rows": self.max_rows, "cap": self.cap}
+        worker = await self._idle.get()
+        try:
+            worker.conn.send(request)
+            ready = await asyncio.to_thread(worker.conn.poll, self.timeout)
+            if not ready:
+                raise QueryTimeout(
+                    f"the query ran longer than {self.timeout:g} s (query_timeout) and was stopped; "
+                    "narrow it (LIMIT, more specific patterns) or ask for a longer timeout"
+                )
+            reply = worker.conn.recv()
+        except QueryTimeout:
+            log.warning("query stopped after %.1f s: %s", self.timeout, request["query"][:200])
+            worker = self._replace(worker)
+            raise
+        except (EOFError, OSError, BrokenPipeError) as e:
+            worker = self._replace(worker)
+            raise StoreError(f"the query worker failed: {e}") from None
+        finally:
+            self._idle.put_nowait(worker)
+        if "error" in reply:
+            if reply["error"] == "syntax":
+                raise QuerySyntaxError(_describe_syntax_error(SyntaxError(reply["message"])))
+            if reply["error"] == "too_large":
+                raise AnswerTooLarge(
+                    f"the answer has more than {reply['rows']} rows (max_result_rows); "
+                    "page through it with LIMIT and OFFSET, or narrow the query"
+                )
+            log.error("query failed: %s", reply["message"])
+            raise StoreError(f"the query failed: {reply['message']}")
+        return Answer(reply["kind"], Path(reply["path"]), reply["rows"], reply["truncated"])
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        fresh = _Worker(self._ctx, self._tmp)
+        self._all[self._all.index(worker)] = fresh
+        return fresh

@@ -1,0 +1,207 @@
+"""The SPARQL 1.1 Protocol at /sparql: queries by GET, form POST and direct POST, with the dataset
+parameters, content negotiation over the formats pyoxigraph knows, and the service description."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+from pyoxigraph import NamedNode, RdfFormat
+
+from graph.errors import RessourcerieError
+from graph.namespaces import PREFIXES
+from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, by_name, negotiate
+from graph.web.context import Context, context
+from graph.web.querypool import Answer
+
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+class BadRequest(RessourcerieError):
+    status = 400
+
+
+class UnsupportedMediaType(RessourcerieError):
+    status = 415
+
+
+class MethodNotAllowed(RessourcerieError):
+    status = 405
+
+
+class PayloadTooLarge(RessourcerieError):
+    status = 413
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body is larger than {limit} bytes (max_body_bytes)")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge(f"the request body is larger than {limit} bytes (max_body_bytes)")
+    return bytes(body)
+
+
+def decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadRequest(f"the {what} is not UTF-8 (byte {e.start}): SPARQL requests must be UTF-8") from None
+
+
+def media_type(request: Request) -> tuple[str, str | None]:
+    header = request.headers.get("content-type", "")
+    parts = [p.strip() for p in header.split(";")]
+    charset = None
+    for p in parts[1:]:
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset":
+            charset = v.strip().strip('"').lower()
+    return parts[0].lower(), charset
+
+
+def check_charset(charset: str | None) -> None:
+    if charset and charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"charset {charset!r} is not supported: send UTF-8")
+
+
+class Params:
+    """The protocol's parameters, from the URL and, for form POSTs, the body."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs = pairs
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.pairs if k == name]
+
+    def one(self, name: str) -> str | None:
+        values = self.all(name)
+        if len(values) > 1:
+            raise BadRequest(f"the request has {len(values)} '{name}' parameters; send exactly one")
+        return values[0] if values else None
+
+    def iris(self, name: str) -> list[str] | None:
+        values = self.all(name)
+        for v in values:
+            try:
+                NamedNode(v)
+            except ValueError:
+                raise BadRequest(f"{name}: {v!r} is not an IRI") from None
+        return values or None
+
+
+def url_params(request: Request) -> Params:
+    return Params(parse_qsl(request.url.query, keep_blank_values=True))
+
+
+async def protocol_request(request: Request, ctx: Context) -> tuple[str, str, Params]:
+    """("query" | "update" | "description", text, parameters) of a request to /sparql."""
+    params = url_params(request)
+    if request.method in ("GET", "HEAD"):
+        if params.all("update"):
+            raise MethodNotAllowed("SPARQL Update must be sent with POST, not GET")
+        query = params.one("query")
+        return ("description", "", params) if query is None else ("query", query, params)
+    kind, charset = media_type(request)
+    body = await read_body(request, ctx.settings.max_body_bytes)
+    if kind == FORM:
+        check_charset(charset)
+        form = Params(params.pairs + parse_qsl(decode(body, "form"), keep_blank_values=True))
+        query, update = form.one("query"), form.one("update")
+        if query is not None and update is not None:
+            raise BadRequest("send either 'query' or 'update', not both")
+        if query is None and update is None:
+            raise BadRequest("the form has neither a 'query' nor an 'update' field")
+        return ("query", query, form) if query is not None else ("update", update or "", form)
+    if kind == QUERY:
+        check_charset(charset)
+        return "query", decode(body, "query"), params
+    if kind == UPDATE:
+        check_charset(charset)
+        return "update", decode(body, "update"), params
+    if not kind:
+        raise UnsupportedMediaType(f"a POST to /sparql needs a Content-Type: {FORM}, {QUERY} or {UPDATE}")
+    raise UnsupportedMediaType(f"Content-Type {kind!r} is not accepted here; use {FORM}, {QUERY} or {UPDATE}")
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue (comments, PREFIX, BASE)."""
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c.isspace():
+            i += 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+        elif c == "<":
+            while i < n and text[i] != ">":
+                i += 1
+            i += 1
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] not in "<{#":
+                j += 1
+            word = text[i:j].upper()
+            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                return word
+            i = j
+    return "SELECT"  # let the engine report the syntax error
+
+
+def _stream(answer: Answer) -> Iterator[bytes]:
+    try:
+        with answer.path.open("rb") as f:
+            while chunk := f.read(1 << 16):
+                yield chunk
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(answer.path)
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    ctx = context(request)
+    kind, text, params = await protocol_request(request, ctx)
+    if kind == "description":
+        from graph.web.descriptions import service_description
+
+        return service_description(request, ctx)
+    if kind == "update":
+        from graph.web.update import run_update
+
+        return await run_update(request, ctx, text, params)
+    form = query_form(text)
+    override = params.one("format")
+    offered = RDF_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+    if override:
+        chosen = by_name(override, offered)
+        if chosen is None:
+            raise BadRequest(f"format={override!r} is not one of: {', '.join(f.media_type for f in offered)}")
+        fmt = chosen
+    else:
+        fmt = negotiate(request.headers.get("accept"), offered).format
+    answer = await ctx.pool.run(
+        {
+            "query": text,
+            "default_graphs": params.iris("default-graph-uri"),
+            "named_graphs": params.iris("named-graph-uri"),
+            "base_iri": str(request.url).split("?", 1)[0],
+            "prefixes": None,
+            "results_format": fmt.media_type,
+            "graph_format": fmt.media_type if isinstance(fmt, RdfFormat) else "text/turtle",
+            "out_prefixes": PREFIXES,
+        }
+    )
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers["Ressourcerie-Truncated"] = f"max-rows={ctx.settings.max_result_rows}"
+    return StreamingResponse(_stream(answer), media_type=fmt.media_type, headers=headers)
