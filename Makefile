@@ -14,10 +14,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## Build the seeded store on first run, then show what it holds.
+## Run the service on the embedded store (built from the seed content on first run).
 serve: $(STAMP)
-	$(BIN)/ressourcerie seed --if-missing
-	$(BIN)/ressourcerie stats
+	$(BIN)/ressourcerie serve
 
 seed: $(STAMP)
 	$(BIN)/ressourcerie seed

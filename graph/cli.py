@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import os
 import sys
@@ -70,6 +71,24 @@ class App:
 
 
 # --- commands ------------------------------------------------------------------------------------------------
+
+
+def cmd_serve(app: App, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from graph.web.app import create_app
+
+    settings = app.settings
+    if args.host or args.port:
+        settings = dataclasses.replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    if app.iris.graph("seed/ressourcerie") not in app.store.graph_names():
+        print("first run: building the store from the seed content...", file=sys.stderr)
+        cmd_seed(app, argparse.Namespace(if_missing=True))
+    app.close()
+    app._store = None
+    print(f"Ressourcerie on http://{settings.host}:{settings.port}/  (SPARQL: /sparql; store: {settings.store_path})")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
 
 
 def cmd_seed(app: App, args: argparse.Namespace) -> int:
@@ -248,6 +267,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--store", dest="store_path", help="store directory, or :memory: (setting store_path)")
     p.add_argument("--base-iri", dest="base_iri", help="base IRI of minted IRIs (setting base_iri)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    s = sub.add_parser("serve", help="run the linked-data service (builds the seeded store on first run)")
+    s.add_argument("--host", help="address to listen on (setting host)")
+    s.add_argument("--port", type=int, help="port to listen on (setting port)")
+    s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("seed", help="build the store from the bundled seed content (replaces the seed graphs)")
     s.add_argument("--if-missing", action="store_true", help="do nothing if the store already holds the seed")

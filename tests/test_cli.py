@@ -120,7 +120,7 @@ def test_export_one_graph(store: str, tmp_path: Path) -> None:
 
 
 def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ["seed", "load", "validate", "query", "export", "stats", "backup", "remove"]:
+    for command in ["serve", "seed", "load", "validate", "query", "export", "stats", "backup", "remove"]:
         with pytest.raises(SystemExit) as e:
             main([command, "--help"])
         assert e.value.code == 0

@@ -24,3 +24,150 @@ def test_pathological_query_is_stopped_at_the_timeout(make_client) -> None:
     assert elapsed < 10
     # the worker was replaced: the next query is answered
     assert c.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+import csv  # noqa: E402
+import io  # noqa: E402
+
+import pytest  # noqa: E402
+from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results  # noqa: E402
+
+USAGES = "SELECT ?u WHERE { ?u a <http://www.w3.org/ns/duv#Usage> } ORDER BY ?u"
+GRAPH = "CONSTRUCT { ?u a <http://www.w3.org/ns/duv#Usage> } WHERE { ?u a <http://www.w3.org/ns/duv#Usage> }"
+
+
+@pytest.mark.parametrize(
+    "fmt", [QueryResultsFormat.JSON, QueryResultsFormat.XML, QueryResultsFormat.CSV, QueryResultsFormat.TSV]
+)
+def test_select_in_every_results_format(client: TestClient, fmt: QueryResultsFormat) -> None:
+    r = client.get("/sparql", params={"query": USAGES}, headers={"Accept": fmt.media_type})
+    assert r.status_code == 200
+    assert r.headers["content-type"].split(";")[0] == fmt.media_type.split(";")[0]
+    assert r.headers["vary"].startswith("Accept")
+    if fmt == QueryResultsFormat.CSV:
+        assert len(list(csv.reader(io.StringIO(r.text)))) == 34
+    else:
+        assert len(list(parse_query_results(r.content, fmt))) == 33
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML, RdfFormat.TRIG, RdfFormat.N_QUADS],
+)
+def test_construct_in_every_rdf_format(client: TestClient, fmt: RdfFormat) -> None:
+    r = client.post(
+        "/sparql", content=GRAPH, headers={"Content-Type": "application/sparql-query", "Accept": fmt.media_type}
+    )
+    assert r.status_code == 200
+    assert len(list(parse(r.content, format=fmt))) == 33
+
+
+def test_ask_and_describe(client: TestClient) -> None:
+    assert (
+        client.post("/sparql", data={"query": "ASK { ?s a <http://www.w3.org/ns/duv#Usage> }"}).json()["boolean"]
+        is True
+    )
+    r = client.get(
+        "/sparql", params={"query": "DESCRIBE <https://ressourcerie.fabrique.social.gouv.fr/resource/api-sirene>"}
+    )
+    assert r.headers["content-type"].startswith("text/turtle")
+    assert b"API Sirene" in r.content
+
+
+def test_format_parameter_overrides_accept(client: TestClient) -> None:
+    r = client.get(
+        "/sparql", params={"query": USAGES, "format": "csv"}, headers={"Accept": "application/sparql-results+xml"}
+    )
+    assert r.headers["content-type"].startswith("text/csv")
+    r = client.get("/sparql", params={"query": USAGES, "format": "png"})
+    assert r.status_code == 400
+
+
+def test_dataset_parameters(client: TestClient) -> None:
+    onto = "https://ressourcerie.fabrique.social.gouv.fr/graph/ontology"
+    r = client.get("/sparql", params={"query": USAGES, "default-graph-uri": onto})
+    assert r.json()["results"]["bindings"] == []
+    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    rows = client.get("/sparql", params={"query": q, "named-graph-uri": onto}).json()["results"]["bindings"]
+    assert [row["g"]["value"] for row in rows] == [onto]
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "status", "words"),
+    [
+        ({"method": "GET", "params": {"query": ["ASK {}", "ASK {}"]}}, 400, "exactly one"),
+        ({"method": "GET", "params": {"query": "SELECT * WHERE { ?s ?p }"}}, 400, "line 1, column"),
+        ({"method": "GET", "params": {"update": "CLEAR ALL"}}, 405, "POST"),
+        (
+            {"method": "POST", "content": "ASK {}", "headers": {"Content-Type": "text/plain"}},
+            415,
+            "application/sparql-query",
+        ),
+        ({"method": "POST", "content": "ASK {}"}, 415, "Content-Type"),
+        (
+            {"method": "POST", "content": b"ASK { \xff }", "headers": {"Content-Type": "application/sparql-query"}},
+            400,
+            "UTF-8",
+        ),
+        ({"method": "POST", "data": {"query": "ASK {}", "update": "CLEAR ALL"}}, 400, "not both"),
+        ({"method": "GET", "params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "acceptable"),
+    ],
+)
+def test_protocol_errors_share_one_shape(client: TestClient, request_kwargs: dict, status: int, words: str) -> None:
+    kwargs = dict(request_kwargs)
+    r = client.request(kwargs.pop("method"), "/sparql", **kwargs)
+    assert r.status_code == status
+    body = r.json()
+    assert set(body) == {"ok", "status", "error", "detail"}
+    assert body["ok"] is False and body["status"] == status and words in body["detail"]
+
+
+def test_html_clients_get_the_error_page(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("text/html")
+    assert "<h1>400 Bad Request</h1>" in r.text
+
+
+def test_answer_over_the_cap_is_an_error_by_default(make_client) -> None:
+    c = make_client(max_result_rows=10)
+    r = c.get("/sparql", params={"query": USAGES})
+    assert r.status_code == 422
+    assert "max_result_rows" in r.json()["detail"]
+    assert c.get("/sparql", params={"query": USAGES + " LIMIT 10"}).status_code == 200
+
+
+def test_answer_over_the_cap_can_be_cut_and_says_so(make_client) -> None:
+    c = make_client(max_result_rows=10, result_cap="truncate")
+    r = c.get("/sparql", params={"query": USAGES})
+    assert r.status_code == 200
+    assert r.headers["ressourcerie-truncated"] == "max-rows=10"
+    assert len(r.json()["results"]["bindings"]) == 10
+    r = c.post(
+        "/sparql",
+        content=GRAPH,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/n-triples"},
+    )
+    assert r.headers["ressourcerie-truncated"] == "max-rows=10"
+    assert len(r.text.strip().splitlines()) == 10
+
+
+def test_body_size_limit(make_client) -> None:
+    c = make_client(max_body_bytes=100)
+    r = c.post("/sparql", content="ASK {}" + " " * 200, headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+
+
+def test_cors_for_reads(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": "ASK {}"}, headers={"Origin": "https://yasgui.example"})
+    assert r.headers["access-control-allow-origin"] == "*"
+
+
+def test_concurrent_queries_after_a_timeout_still_work(make_client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    c = make_client(query_timeout=1.0)
+    slow = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda p: c.get("/sparql", params=p).status_code, [slow, {"query": "ASK {}"}] * 2))
+    assert sorted(results) == [200, 200, 503, 503]
