@@ -28,6 +28,7 @@ from graph.store.embedded import EmbeddedStore, _describe_syntax_error
 from graph.web import _worker
 
 log = logging.getLogger("ressourcerie.query")
+KEEP_SNAPSHOTS = 3
 
 
 class QueryTimeout(RessourcerieError):
@@ -67,7 +68,10 @@ class QueryPool:
         self.timeout, self.max_rows, self.cap = timeout, max_rows, cap
         self._ctx = multiprocessing.get_context("spawn")
         self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
-        self._snapshots = Path(tempfile.mkdtemp(prefix="ressourcerie-snapshots-"))
+        # snapshots sit beside the store; what a previous run left there is removed
+        self._snapshots = store.path.with_name(store.path.name + "-snapshots")
+        shutil.rmtree(self._snapshots, ignore_errors=True)
+        self._snapshots.mkdir(parents=True)
         self._generation = 0
         self._snapshot_lock = threading.Lock()
         self._snapshot: str = ""
@@ -82,9 +86,11 @@ class QueryPool:
             self._generation += 1
             target = self._snapshots / str(self._generation)
             self.store.backup(target)
-            old, self._snapshot = self._snapshot, str(target)
-        if old:  # open files stay readable on POSIX; a worker still on it reopens at its next query
-            shutil.rmtree(old, ignore_errors=True)
+            self._snapshot = str(target)
+            # a query still running on an older snapshot keeps it for two more writes; workers move on
+            # to the newest one at their next query
+            stale = self._snapshots / str(self._generation - KEEP_SNAPSHOTS)
+        shutil.rmtree(stale, ignore_errors=True)
 
     async def start(self) -> None:
         self._idle = asyncio.Queue()
