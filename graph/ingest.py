@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pyoxigraph import Literal, NamedNode, Quad, Triple
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from graph.errors import ValidationFailed
 from graph.iris import Iris
@@ -23,6 +23,8 @@ from graph.namespaces import DCT, PROV, RDF, RSR, XSD
 from graph.rdf import root_of, skolemize
 from graph.store.base import Store
 from graph.validation import Report, Validator
+
+GraphName = NamedNode | DefaultGraph  # replace_graphs also takes the store's default graph
 
 
 @dataclass
@@ -40,7 +42,7 @@ class _View:
     def __init__(
         self,
         store: Store,
-        replaced: Mapping[NamedNode, list[Triple]] | None = None,
+        replaced: Mapping[GraphName, list[Triple]] | None = None,
         added: Iterable[Quad] = (),
         removed: Iterable[Quad] = (),
     ) -> None:
@@ -100,15 +102,15 @@ class Ingestor:
 
     # --- public API -----------------------------------------------------------------------------------------
 
-    def check_graphs(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> Report:
+    def check_graphs(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
         """Validate replacing these graphs without writing anything."""
         prepared = self._prepare(contents)
         return self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))[0]
 
     def replace_graphs(
-        self, contents: Mapping[NamedNode, Iterable[Triple]], sources: Mapping[NamedNode, str] | None = None
+        self, contents: Mapping[GraphName, Iterable[Triple]], sources: Mapping[NamedNode, str] | None = None
     ) -> WriteResult:
-        """Replace each named graph with new content, atomically, after validation."""
+        """Replace each named graph (or the default graph) with new content, atomically, after validation."""
         prepared = self._prepare(contents)
         with self._lock:
             view = _View(self.store, replaced=prepared)
@@ -121,14 +123,14 @@ class Ingestor:
             report,
             len(focus),
             added=sum(map(len, prepared.values())),
-            graphs={g.value: len(t) for g, t in prepared.items()},
+            graphs={g.value if isinstance(g, NamedNode) else "": len(t) for g, t in prepared.items()},
         )
 
-    def check_add(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> Report:
+    def check_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
         """Validate adding these triples without writing anything."""
         return self._plan_add(contents)[0]
 
-    def add(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> WriteResult:
+    def add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> WriteResult:
         """Add triples to named graphs, atomically, after validation of the records they touch."""
         with self._lock:
             report, focus, fresh = self._plan_add(contents)
@@ -137,7 +139,7 @@ class Ingestor:
             self.store.add(fresh)
         return WriteResult(report, len(focus), added=len(fresh))
 
-    def _plan_add(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> tuple[Report, set[NamedNode], list[Quad]]:
+    def _plan_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> tuple[Report, set[NamedNode], list[Quad]]:
         fresh = [
             Quad(t.subject, t.predicate, t.object, g)
             for g, triples in self._prepare(contents).items()
@@ -168,14 +170,14 @@ class Ingestor:
 
     # --- internals ------------------------------------------------------------------------------------------
 
-    def _prepare(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> dict[NamedNode, list[Triple]]:
+    def _prepare(self, contents: Mapping[GraphName, Iterable[Triple]]) -> dict[GraphName, list[Triple]]:
         prepared = {}
         for g, triples in contents.items():
             quads = skolemize([Quad(t.subject, t.predicate, t.object, g) for t in triples], self.iris.base)
             prepared[g] = list(dict.fromkeys(q.triple for q in quads))
         return prepared
 
-    def _changed_replace(self, prepared: Mapping[NamedNode, list[Triple]]) -> dict[str, set[NamedNode]]:
+    def _changed_replace(self, prepared: Mapping[GraphName, list[Triple]]) -> dict[str, set[NamedNode]]:
         changed: set[NamedNode] = set()
         old_roots: set[NamedNode] = set()
         for g, triples in prepared.items():
@@ -218,13 +220,16 @@ class Ingestor:
         return {q.object for q in self.store.quads(node, RDF.type, None, None)}  # type: ignore[misc]
 
     def _meta_update(
-        self, prepared: Mapping[NamedNode, list[Triple]], sources: Mapping[NamedNode, str]
+        self, prepared: Mapping[GraphName, list[Triple]], sources: Mapping[NamedNode, str]
     ) -> list[Triple]:
-        """The meta graph after the write: per named graph, when it was loaded, from what, how big."""
+        """The meta graph after the write: per named graph, when it was loaded, from what, how big.
+        The default graph has no name to describe, so no entry."""
         meta = self.iris.meta_graph
         now = Literal(datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=XSD.dateTime)
         kept = [q.triple for q in self.store.quads(None, None, None, meta) if q.subject not in prepared]
         for g, triples in prepared.items():
+            if not isinstance(g, NamedNode):
+                continue
             kept += [
                 Triple(g, RDF.type, PROV.Entity),
                 Triple(g, PROV.generatedAtTime, now),

@@ -123,7 +123,11 @@ def test_protocol_errors_share_one_shape(client: TestClient, request_kwargs: dic
 
 
 def test_html_clients_get_the_error_page(client: TestClient) -> None:
-    r = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    r = client.get(
+        "/sparql",
+        params={"query": "SELECT * WHERE { ?s ?p }"},
+        headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("text/html")
     assert "<h1>400 Bad Request</h1>" in r.text

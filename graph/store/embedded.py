@@ -87,7 +87,7 @@ class EmbeddedStore:
         subject: NamedNode | BlankNode | None = None,
         predicate: NamedNode | None = None,
         object: Term | None = None,
-        graph: NamedNode | None = None,
+        graph: NamedNode | DefaultGraph | None = None,
     ) -> Iterator[Quad]:
         return self._store.quads_for_pattern(subject, predicate, object, graph)
 
@@ -116,13 +116,16 @@ class EmbeddedStore:
 
     # --- writing --------------------------------------------------------------------------------------------
 
-    def replace_graphs(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> None:
+    def replace_graphs(self, contents: Mapping[NamedNode | DefaultGraph, Iterable[Triple]]) -> None:
         parts: list[str] = []
         for graph, triples in contents.items():
-            parts.append(f"DROP SILENT GRAPH {graph}")
+            default = isinstance(graph, DefaultGraph)
+            parts.append("DROP SILENT DEFAULT" if default else f"DROP SILENT GRAPH {graph}")
             body = _ntriples(triples)
             if body:
-                parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+                parts.append(
+                    f"INSERT DATA {{\n{body}\n}}" if default else f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+                )
         if parts:
             self._update(" ;\n".join(parts))
 
@@ -133,12 +136,13 @@ class EmbeddedStore:
             raise StoreError(f"store write failed: {e}") from None
 
     def remove(self, quads: Iterable[Quad]) -> None:
-        by_graph: dict[NamedNode, list[Triple]] = {}
+        by_graph: dict[NamedNode | DefaultGraph, list[Triple]] = {}
         for q in quads:
-            if not isinstance(q.graph_name, NamedNode):
-                raise StoreError("only quads of named graphs can be removed")
-            by_graph.setdefault(q.graph_name, []).append(q.triple)
-        parts = [f"GRAPH {g} {{\n{_ntriples(ts)}\n}}" for g, ts in by_graph.items()]
+            by_graph.setdefault(q.graph_name, []).append(q.triple)  # type: ignore[arg-type]
+        parts = [
+            _ntriples(ts) if isinstance(g, DefaultGraph) else f"GRAPH {g} {{\n{_ntriples(ts)}\n}}"
+            for g, ts in by_graph.items()
+        ]
         if parts:
             self._update("DELETE DATA {\n" + "\n".join(parts) + "\n}")
 

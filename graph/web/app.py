@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import errors, sparql
+from graph.web import descriptions, errors, gsp, linked, sparql
 from graph.web.context import Context
 
 ROUTES = [
@@ -23,6 +23,15 @@ ROUTES = [
         sparql.sparql_endpoint,
         "SPARQL 1.1 Protocol: query, update, service description",
     ),
+    ("/.well-known/void", ["GET", "HEAD"], descriptions.void, "VoID description of the dataset"),
+    ("/.well-known/void.{ext}", ["GET", "HEAD"], descriptions.void, "VoID description, in the format of the extension"),
+    ("/dumps/ressourcerie.nq.gz", ["GET", "HEAD"], descriptions.dump, "The whole store as a gzip file of N-Quads"),
+    ("/id/{path:path}", ["GET", "HEAD"], linked.record_id, "303 mode: a record IRI, redirected to /doc/..."),
+    ("/doc/{path:path}", ["GET", "HEAD"], linked.record_doc, "303 mode: the description of a record"),
+    ("/store", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: ?graph=IRI or ?default"),
+    ("/store/{path:path}", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: graph by URL"),
+    # the catch-all record route stays last
+    ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]
 
 

@@ -1,0 +1,342 @@
+"""Dereferenceable IRIs: each record minted under the base IRI (and, on the main instance, the /def/
+vocabulary) answers at its path with its bounded description, as RDF by content negotiation or as an HTML
+page in French.
+
+The IRI of a path is the configured base IRI joined with the path, never the request's host, so an instance
+behind a proxy keeps its IRIs. With ``redirect_303`` the record paths (and /id/...) answer 303 See Other to
+/doc/..., which serves the description.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
+
+from graph.errors import RessourcerieError
+from graph.iris import Iris
+from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, RSR, SKOS, VCARD, XSD
+from graph.store.base import Store
+from graph.web.conneg import RDF_FORMATS, negotiate
+from graph.web.context import Context, context
+from graph.web.descriptions import pick_format, rdf_response
+
+if TYPE_CHECKING:
+    import jinja2
+
+HTML = "text/html"
+EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
+LINKABLE_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
+LABELS = (DCT.title, FOAF.name, SKOS.prefLabel, RDFS.label, VCARD.fn)
+FIRST = (RDF.type, DCT.title, DCT.description)
+
+# who may point at a record within its bounded description, and the heading of each in "Ce qui pointe ici"
+INBOUND_TYPES = {
+    DUV.Usage: "Usages",
+    ORG.Membership: "Membres",
+    DUV.UserFeedback: "Retours d'utilisateurs",
+    DUV.RatingFeedback: "Retours d'utilisateurs",
+    FOAF.Document: "Documents qui en parlent",
+    ORG.Organization: "Sous-organisations",
+    DCAT.Resource: "Ressources produites",
+}
+INBOUND = """
+SELECT DISTINCT ?x ?p ?g ?t ?iri WHERE {
+  GRAPH ?g { ?x ?p ?iri }
+  ?x a ?t .
+  VALUES ?t { duv:Usage org:Membership duv:UserFeedback duv:RatingFeedback foaf:Document org:Organization dcat:Resource }
+  FILTER((?t != org:Organization || ?p = org:subOrganizationOf) && (?t != dcat:Resource || ?p = dct:publisher))
+}
+ORDER BY ?t ?x ?p
+"""
+
+
+class UnknownIri(RessourcerieError):
+    status = 404
+
+
+# --- paths and IRIs -------------------------------------------------------------------------------------------
+
+
+def serves_def(ctx: Context) -> bool:
+    """The /def/ vocabulary is served by the instance whose base IRI is its host."""
+    return str(RSR) == ctx.iris.base + "def/"
+
+
+def iri_of(ctx: Context, path: str) -> NamedNode:
+    """The IRI a service path stands for: base IRI + path, for record paths (and def/ where served)."""
+    first = path.split("/", 1)[0]
+    if first not in Iris.KINDS and not (first == "def" and serves_def(ctx)):
+        raise UnknownIri(f"no record lives at /{path}")
+    try:
+        return NamedNode(ctx.iris.base + path)
+    except ValueError:
+        raise UnknownIri(f"/{path} is not the path of an IRI") from None
+
+
+def path_of(ctx: Context, iri: str) -> str | None:
+    """The service path (with its #fragment) of an IRI this service dereferences, else None."""
+    if not iri.startswith(ctx.iris.base):
+        return None
+    path = iri[len(ctx.iris.base) :]
+    first = path.split("/", 1)[0]
+    return path if first in Iris.KINDS or (first == "def" and serves_def(ctx)) else None
+
+
+def page_href(request: Request, ctx: Context, path: str) -> str:
+    prefix = "/doc" if ctx.settings.redirect_303 else ""
+    return f"{request.scope.get('root_path', '')}{prefix}/{path}"
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """'resource/x.ttl' -> ('resource/x', 'ttl'); only the extensions served are split off."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and "/" not in ext and (ext in EXTENSIONS or ext == "html") and not stem.endswith("/"):
+        return stem, ext
+    return path, None
+
+
+def link_header(page: str) -> str:
+    links = [f'<{page}.{f.file_extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS]
+    return ", ".join([*links, f'<{page}.html>; rel="alternate"; type="{HTML}"'])
+
+
+# --- the bounded description ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Description:
+    iri: NamedNode
+    own: list[Quad]
+    inbound: list[tuple[Quad, NamedNode]]  # (quad, the type that lets it in)
+
+    def quads(self) -> list[Quad]:
+        return [*self.own, *(q for q, _t in self.inbound)]
+
+
+def bounded_description(store: Store, iri: NamedNode) -> Description:
+    """The record's own quads and its hash nodes', plus the links to it from usages, memberships, feedback,
+    documents and sub-organisations; nothing else."""
+    own = store.describe(iri)
+    if not own:
+        raise UnknownIri(f"nothing is known about <{iri.value}>")
+    inbound: list[tuple[Quad, NamedNode]] = []
+    seen: set[Quad] = set()
+    for x, p, g, t, _iri in store.select(INBOUND, {"iri": iri}).rows:
+        quad = Quad(x, p, iri, g)  # type: ignore[arg-type]
+        if quad not in seen:
+            seen.add(quad)
+            inbound.append((quad, t))  # type: ignore[arg-type]
+    return Description(iri, own, inbound)
+
+
+# --- handlers --------------------------------------------------------------------------------------------------
+
+
+def record(request: Request, kind: str, rest: str) -> Response:
+    """GET /{kind}/{slug}[.ext]: a record (or a /def/ term), negotiated; 303 to /doc/... in 303 mode."""
+    ctx = context(request)
+    path = f"{kind}/{rest}"
+    if ctx.settings.redirect_303:
+        return see_other(request, path)
+    return describe(request, ctx, path)
+
+
+def record_id(request: Request, path: str) -> Response:
+    """GET /id/{path} in 303 mode: 303 See Other to /doc/{path}."""
+    ctx = context(request)
+    if not ctx.settings.redirect_303:
+        raise UnknownIri(f"/id/ paths are not served (redirect_303 is off): ask for /{path}")
+    return see_other(request, path)
+
+
+def record_doc(request: Request, path: str) -> Response:
+    """GET /doc/{path} in 303 mode: the description of base IRI + path."""
+    ctx = context(request)
+    if not ctx.settings.redirect_303:
+        raise UnknownIri(f"/doc/ paths are not served (redirect_303 is off): ask for /{path}")
+    return describe(request, ctx, path)
+
+
+def see_other(request: Request, path: str) -> Response:
+    location = f"{request.scope.get('root_path', '')}/doc/{path}"
+    if request.url.query:
+        location += f"?{request.url.query}"
+    return Response(status_code=303, headers={"Location": location})
+
+
+def choose(request: Request, extension: str | None) -> RdfFormat | str:
+    name = extension or request.query_params.get("format")
+    if name:
+        return HTML if name.strip().lower() in ("html", HTML) else pick_format(request, name)
+    offered: Sequence[RdfFormat | str] = [*RDF_FORMATS, HTML]
+    return negotiate(request.headers.get("accept"), offered, default=RdfFormat.TURTLE).format
+
+
+def describe(request: Request, ctx: Context, path: str) -> Response:
+    path, extension = split_extension(path)
+    iri = iri_of(ctx, path)
+    description = bounded_description(ctx.store, iri)
+    page = page_href(request, ctx, path)
+    chosen = choose(request, extension)
+    headers = {"Vary": "Accept", "Link": link_header(page)}
+    if extension is None:
+        ext = "html" if chosen == HTML else chosen.file_extension  # type: ignore[union-attr]
+        headers["Content-Location"] = f"{page}.{ext}"
+    if isinstance(chosen, RdfFormat):
+        return rdf_response(description.quads(), chosen, headers)
+    html = templates().get_template("record.html").render(page=build_page(request, ctx, description, page))
+    return HTMLResponse(html, headers=headers)
+
+
+# --- the HTML page -------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def templates() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def curie(iri: str) -> str:
+    known = [(k, ns) for k, ns in PREFIXES.items() if iri.startswith(ns) and len(iri) > len(ns)]
+    if not known:
+        return iri
+    prefix, ns = max(known, key=lambda kn: len(kn[1]))
+    return f"{prefix}:{iri[len(ns) :]}"
+
+
+def best(literals: list[Literal]) -> Literal:
+    """French first, then no language, then English, then anything."""
+    rank = {"fr": 0, None: 1, "en": 2}
+    return min(literals, key=lambda lit: (rank.get(lit.language, 3), lit.value))
+
+
+class Labels:
+    """Labels of nodes from the store (title, name, prefLabel, label, vcard:fn), French preferred."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.cache: dict[str, str | None] = {}
+
+    def __call__(self, node: NamedNode, chain: Sequence[NamedNode] = LABELS) -> str | None:
+        key = node.value + "|" + ",".join(p.value for p in chain)
+        if key not in self.cache:
+            self.cache[key] = None
+            for predicate in chain:
+                found = [q.object for q in self.store.quads(node, predicate, None, None)]
+                literals = [o for o in found if isinstance(o, Literal)]
+                if literals:
+                    self.cache[key] = best(literals).value
+                    break
+        return self.cache[key]
+
+
+@dataclass
+class Value:
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass
+class Property:
+    label: str
+    curie: str
+    iri: str
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass
+class Node:
+    anchor: str | None
+    heading: str
+    iri: str
+    properties: list[Property]
+
+
+@dataclass
+class InboundLink:
+    href: str | None
+    text: str
+    via: str
+
+
+@dataclass
+class Page:
+    title: str
+    iri: str
+    href: str
+    nodes: list[Node]
+    inbound: dict[str, list[InboundLink]]
+    alternates: list[tuple[str, str, str]]  # (name, href, media type)
+    home: str
+    sparql: str
+
+
+def build_page(request: Request, ctx: Context, description: Description, page: str) -> Page:
+    labels = Labels(ctx.store)
+    iri = description.iri
+
+    def link(term: NamedNode) -> str | None:
+        if term.value.startswith(iri.value + "#"):
+            return term.value[len(iri.value) :]
+        path = path_of(ctx, term.value)
+        if path is not None:
+            return page_href(request, ctx, path)
+        return term.value if term.value.startswith(LINKABLE_SCHEMES) else None
+
+    def value(term: object) -> Value:
+        if isinstance(term, Literal):
+            dt = term.datatype.value
+            shown = None if dt in (XSD.string.value, RDF.langString.value) else curie(dt)
+            return Value(term.value, lang=term.language, datatype=shown)
+        assert isinstance(term, NamedNode)
+        href = link(term)
+        fallback = href if href and href.startswith("#") else curie(term.value)
+        return Value(labels(term) or fallback, href=href)
+
+    by_subject: dict[str, dict[str, list[Value]]] = {}
+    for q in description.own:
+        values = by_subject.setdefault(q.subject.value, {}).setdefault(q.predicate.value, [])
+        v = value(q.object)
+        if v not in values:
+            values.append(v)
+    nodes = []
+    for subject in sorted(by_subject, key=lambda s: (s != iri.value, s)):
+        props = [
+            Property(labels(NamedNode(p)) or curie(p), curie(p), p, sorted(vs, key=lambda v: (v.lang != "fr", v.text)))
+            for p, vs in by_subject[subject].items()
+        ]
+        props.sort(key=lambda p: (FIRST.index(NamedNode(p.iri)) if NamedNode(p.iri) in FIRST else 9, p.label.lower()))
+        anchor = subject[len(iri.value) + 1 :] if subject != iri.value else None
+        heading = labels(NamedNode(subject)) or (f"#{anchor}" if anchor else "")
+        nodes.append(Node(anchor, heading, subject, props))
+
+    inbound: dict[str, list[InboundLink]] = {}
+    for quad, kind in description.inbound:
+        x = quad.subject
+        assert isinstance(x, NamedNode)
+        text = labels(x) or labels(x, (DCT.description,)) or curie(x.value)
+        item = InboundLink(link(x), text, labels(quad.predicate) or curie(quad.predicate.value))
+        items = inbound.setdefault(INBOUND_TYPES[kind], [])
+        if item not in items:
+            items.append(item)
+
+    alternates = [(f.name, f"{page}.{f.file_extension}", f.media_type) for f in RDF_FORMATS]
+    root = request.scope.get("root_path", "")
+    return Page(labels(iri) or iri.value, iri.value, page, nodes, inbound, alternates, f"{root}/", f"{root}/sparql")
