@@ -11,9 +11,10 @@ if TYPE_CHECKING:
 class RessourcerieError(Exception):
     status: int = 500
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = headers or {}
 
 
 class ConfigError(RessourcerieError):

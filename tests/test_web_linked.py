@@ -251,3 +251,11 @@ def test_303_mode(make_client) -> None:
 def test_id_and_doc_are_not_served_without_303_mode(client: TestClient) -> None:
     assert client.get(f"/id{SIRENE}", follow_redirects=False).status_code == 404
     assert client.get(f"/doc{SIRENE}").status_code == 404
+
+
+def test_home_page_for_people_and_machines(client) -> None:
+    r = client.get("/", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and '<html lang="fr">' in r.text and 'href="/sparql"' in r.text
+    assert 'href="/resource/api-sirene"' in r.text
+    body = client.get("/", headers={"Accept": "application/json"}).json()
+    assert body["counts"]["resources"] == 258 and body["links"]["sparql"] == "/sparql"

@@ -175,3 +175,21 @@ def test_concurrent_queries_after_a_timeout_still_work(make_client) -> None:
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda p: c.get("/sparql", params=p).status_code, [slow, {"query": "ASK {}"}] * 2))
     assert sorted(results) == [200, 200, 503, 503]
+
+
+def test_federated_queries_are_refused(client: TestClient) -> None:
+    r = client.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    assert r.status_code == 400
+    assert "SERVICE" in r.json()["detail"]
+    # the word inside a string or an IRI is not the keyword
+    r = client.get("/sparql", params={"query": 'SELECT * WHERE { ?s ?p "SERVICE" } LIMIT 1'})
+    assert r.status_code == 200
+
+
+def test_openapi_describes_the_non_sparql_routes(client: TestClient) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        paths = client.get("/openapi.json").json()["paths"]
+    assert "/.well-known/void" in paths and "/store" in paths and "/sparql" not in paths

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,10 +14,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import descriptions, errors, gsp, linked, sparql
+from graph.web import descriptions, errors, gsp, home, linked, sparql
 from graph.web.context import Context
 
 ROUTES = [
+    ("/", ["GET", "HEAD"], home.home, "Home page: what the service holds, where to go"),
     (
         "/sparql",
         ["GET", "POST", "HEAD"],
@@ -54,9 +56,17 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
     )
     app.state.context = context
     for path, methods, handler, summary in ROUTES:
-        app.add_api_route(
-            path, handler, methods=methods, summary=summary, include_in_schema=not path.startswith("/sparql")
-        )
+        shown = not path.startswith("/sparql")
+        for method in methods:  # one route per method: one OpenAPI operation each, HEAD left out
+            name = re.sub(r"\W+", "_", f"{method}_{path}").strip("_").lower()
+            app.add_api_route(
+                path,
+                handler,
+                methods=[method],
+                summary=summary,
+                operation_id=name,
+                include_in_schema=shown and method != "HEAD",
+            )
     app.add_exception_handler(RessourcerieError, errors.on_ressourcerie_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
     app.add_exception_handler(RequestValidationError, errors.on_request_validation)

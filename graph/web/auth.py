@@ -10,7 +10,6 @@ import hashlib
 import hmac
 
 from fastapi import Request
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.config import Settings
 from graph.errors import RessourcerieError
@@ -20,19 +19,14 @@ class Forbidden(RessourcerieError):
     status = 403
 
 
-class Unauthorized(StarletteHTTPException, RessourcerieError):
-    """401 with ``WWW-Authenticate: Bearer``.
-
-    Also a Starlette ``HTTPException``, listed first, because that handler is the one that copies response
-    headers (``on_ressourcerie_error`` renders the same body but drops headers).
-    """
+class Unauthorized(RessourcerieError):
+    """401 with ``WWW-Authenticate: Bearer``."""
 
     status = 401
 
     def __init__(self, message: str, error: str | None = None) -> None:
         challenge = 'Bearer realm="ressourcerie"' + (f', error="{error}"' if error else "")
-        StarletteHTTPException.__init__(self, 401, message, headers={"WWW-Authenticate": challenge})
-        self.message = message
+        super().__init__(message, headers={"WWW-Authenticate": challenge})
 
 
 def require_writer(request: Request, settings: Settings) -> None:

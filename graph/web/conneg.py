@@ -94,7 +94,7 @@ def _matches(media_range: str, media_type: str) -> bool:
         return True
     if media_range.endswith("/*"):
         return media_type.startswith(media_range[:-1])
-    return ALIASES.get(media_range, media_range) == media_type
+    return media_range == media_type or ALIASES.get(media_range) == media_type
 
 
 def negotiate(accept: str | None, offered: Sequence[F], default: F | None = None) -> Choice[F]:

@@ -52,6 +52,7 @@ async def on_ressourcerie_error(request: Request, exc: Exception) -> Response:
             return Response(exc.report.turtle(), status_code=422, media_type="text/turtle")
         extra = {"report": exc.report.as_json()}
     response = error_response(request, exc.status, exc.message, extra)
+    response.headers.update(exc.headers)
     offered = getattr(exc, "offered", None)
     if offered:
         response.headers["Accept"] = ", ".join(offered)

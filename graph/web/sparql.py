@@ -14,6 +14,7 @@ from pyoxigraph import NamedNode, RdfFormat
 
 from graph.errors import RessourcerieError
 from graph.namespaces import PREFIXES
+from graph.web._sparqltext import keywords, query_form
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, by_name, negotiate
 from graph.web.context import Context, context
 from graph.web.querypool import Answer
@@ -133,31 +134,6 @@ async def protocol_request(request: Request, ctx: Context) -> tuple[str, str, Pa
     raise UnsupportedMediaType(f"Content-Type {kind!r} is not accepted here; use {FORM}, {QUERY} or {UPDATE}")
 
 
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue (comments, PREFIX, BASE)."""
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            while i < n and text[i] != "\n":
-                i += 1
-        elif c == "<":
-            while i < n and text[i] != ">":
-                i += 1
-            i += 1
-        else:
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in "<{#":
-                j += 1
-            word = text[i:j].upper()
-            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-                return word
-            i = j
-    return "SELECT"  # let the engine report the syntax error
-
-
 def _stream(answer: Answer) -> Iterator[bytes]:
     try:
         with answer.path.open("rb") as f:
@@ -179,6 +155,9 @@ async def sparql_endpoint(request: Request) -> Response:
         from graph.web.update import run_update
 
         return await run_update(request, ctx, text, params)
+    words = keywords(text)
+    if "SERVICE" in words:
+        raise BadRequest("SERVICE (federated query) is not accepted: the service fetches no URL on a reader's behalf")
     form = query_form(text)
     override = params.one("format")
     offered = RDF_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS

@@ -25,10 +25,7 @@ is replaced by the service's own record of the write.
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pyoxigraph
 from fastapi import Request
@@ -38,6 +35,7 @@ from pyoxigraph import NamedNode, Triple
 from graph.errors import QuerySyntaxError, StoreError
 from graph.ingest import GraphName
 from graph.store.embedded import _describe_syntax_error
+from graph.web._sparqltext import tokens
 from graph.web.auth import Forbidden, require_writer
 from graph.web.context import Context
 from graph.web.sparql import BadRequest, Params
@@ -45,49 +43,6 @@ from graph.web.sparql import BadRequest, Params
 # One writer at a time: an update computes its effect from the store as it is, and must apply it before any
 # other write lands (the Graph Store Protocol handlers take the same lock).
 WRITE_LOCK = threading.Lock()
-
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_WORD = re.compile(r"[^\s{}()\[\];,<>\"'#]+")
-
-
-@dataclass(frozen=True)
-class _Token:
-    text: str
-    start: int
-    depth: int  # brace depth where the token stands
-
-
-def tokens(text: str) -> Iterator[_Token]:
-    """The update's tokens, enough to find its keywords: strings, IRIs and comments are skipped whole."""
-    i, n, depth = 0, len(text), 0
-    while i < n:
-        c = text[i]
-        if c.isspace():
-            i += 1
-        elif c == "#":
-            while i < n and text[i] not in "\r\n":
-                i += 1
-        elif c in "'\"":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-        elif c == "<" and (m := _IRI.match(text, i)):
-            i = m.end()
-        elif c in "{}":
-            if c == "}":
-                depth -= 1
-            yield _Token(c, i, depth)
-            if c == "{":
-                depth += 1
-            i += 1
-        elif (m := _WORD.match(text, i)) is not None:
-            yield _Token(m.group(), i, depth)
-            i = m.end()
-        else:
-            yield _Token(c, i, depth)
-            i += 1
 
 
 def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
