@@ -15,16 +15,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
+from pyoxigraph import Literal, NamedNode, Quad, Triple
 
 from graph.errors import ValidationFailed
 from graph.iris import Iris
 from graph.namespaces import DCT, PROV, RDF, RSR, XSD
 from graph.rdf import root_of, skolemize
-from graph.store.base import Store
+from graph.store.base import GraphName, Store
 from graph.validation import Report, Validator
-
-GraphName = NamedNode | DefaultGraph  # replace_graphs also takes the store's default graph
 
 
 @dataclass

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
 
 Term = NamedNode | BlankNode | Literal
 Bindings = Mapping[str, Term]
+GraphName = NamedNode | DefaultGraph
 
 
 @dataclass
@@ -53,14 +54,14 @@ class Store(Protocol):
         subject: NamedNode | BlankNode | None = None,
         predicate: NamedNode | None = None,
         object: Term | None = None,
-        graph: NamedNode | None = None,
+        graph: GraphName | None = None,
     ) -> Iterator[Quad]: ...
 
     def describe(self, iri: NamedNode) -> list[Quad]:
         """The record's own quads (subject ``iri`` or ``iri#...``), in every graph."""
         ...
 
-    def replace_graphs(self, contents: Mapping[NamedNode, Iterable[Triple]]) -> None:
+    def replace_graphs(self, contents: Mapping[GraphName, Iterable[Triple]]) -> None:
         """Replace each named graph with the given triples, all in one atomic step."""
         ...
 
