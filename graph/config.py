@@ -48,6 +48,9 @@ class Settings:
     query_timeout: float = _setting(
         30.0, "Seconds a SPARQL query may run before it is stopped (its worker process is ended) and 503 is sent."
     )
+    queue_timeout: float = _setting(
+        60.0, "Seconds a SPARQL query may wait for a free worker before 503 is sent (the service is busy)."
+    )
     query_workers: int = _setting(2, "Worker processes that run SPARQL queries (each runs one query at a time).")
     max_result_rows: int = _setting(100_000, "Most solutions or triples a SPARQL answer may hold.")
     result_cap: str = _setting(
@@ -79,7 +82,8 @@ class Settings:
             object.__setattr__(self, name, _coerce(name, getattr(self, name), int))
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be a positive integer")
-        object.__setattr__(self, "query_timeout", _coerce("query_timeout", self.query_timeout, float))
+        for name in ("query_timeout", "queue_timeout"):
+            object.__setattr__(self, name, _coerce(name, getattr(self, name), float))
         for name in ("updates", "redirect_303"):
             object.__setattr__(self, name, _coerce(name, getattr(self, name), bool))
 

@@ -170,7 +170,7 @@ def test_cors_for_reads(client: TestClient) -> None:
 def test_concurrent_queries_after_a_timeout_still_work(make_client) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    c = make_client(query_timeout=1.0)
+    c = make_client(query_timeout=1.0, queue_timeout=10.0)
     slow = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda p: c.get("/sparql", params=p).status_code, [slow, {"query": "ASK {}"}] * 2))
@@ -193,3 +193,16 @@ def test_openapi_describes_the_non_sparql_routes(client: TestClient) -> None:
         warnings.simplefilter("error")
         paths = client.get("/openapi.json").json()["paths"]
     assert "/.well-known/void" in paths and "/store" in paths and "/sparql" not in paths
+
+
+def test_a_query_waits_for_a_worker_at_most_queue_timeout(make_client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    c = make_client(query_timeout=3.0, queue_timeout=0.5)
+    slow = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"}
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(c.get, "/sparql", params=slow)
+        time.sleep(0.3)
+        r = c.get("/sparql", params={"query": "ASK {}"})
+        assert r.status_code == 503 and "queue_timeout" in r.json()["detail"]
+        assert first.result().status_code == 503

@@ -29,7 +29,12 @@ class Context:
         store = EmbeddedStore(settings.store_path)
         iris = Iris(settings.base_iri)
         pool = QueryPool(
-            store, settings.query_workers, settings.query_timeout, settings.max_result_rows, settings.result_cap
+            store,
+            settings.query_workers,
+            settings.query_timeout,
+            settings.max_result_rows,
+            settings.result_cap,
+            settings.queue_timeout,
         )
         return cls(settings, store, iris, Ingestor(store, Validator(), iris), QueryLibrary(), pool)
 

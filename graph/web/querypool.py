@@ -61,11 +61,13 @@ class _Worker:
 
 
 class QueryPool:
-    def __init__(self, store: EmbeddedStore, workers: int, timeout: float, max_rows: int, cap: str) -> None:
+    def __init__(
+        self, store: EmbeddedStore, workers: int, timeout: float, max_rows: int, cap: str, queue_timeout: float = 60.0
+    ) -> None:
         if store.path is None:
             raise StoreError("the SPARQL endpoint needs an on-disk store (store_path), not ':memory:'")
         self.store = store
-        self.timeout, self.max_rows, self.cap = timeout, max_rows, cap
+        self.timeout, self.max_rows, self.cap, self.queue_timeout = timeout, max_rows, cap, queue_timeout
         self._ctx = multiprocessing.get_context("spawn")
         self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
         # snapshots sit beside the store; what a previous run left there is removed
@@ -111,7 +113,13 @@ class QueryPool:
             await self.start()
         assert self._idle is not None
         request = {**request, "snapshot": self._snapshot, "max_rows": self.max_rows, "cap": self.cap}
-        worker = await self._idle.get()
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=self.queue_timeout)
+        except TimeoutError:
+            raise QueryTimeout(
+                f"every query worker stayed busy for {self.queue_timeout:g} s (queue_timeout; "
+                f"query_workers = {self._size}); try again later"
+            ) from None
         try:
             worker.conn.send(request)
             ready = await asyncio.to_thread(worker.conn.poll, self.timeout)
@@ -123,10 +131,10 @@ class QueryPool:
             reply = worker.conn.recv()
         except QueryTimeout:
             log.warning("query stopped after %.1f s: %s", self.timeout, request["query"][:200])
-            worker = self._replace(worker)
+            worker = await self._replace(worker)
             raise
         except (EOFError, OSError, BrokenPipeError) as e:
-            worker = self._replace(worker)
+            worker = await self._replace(worker)
             raise StoreError(f"the query worker failed: {e}") from None
         finally:
             self._idle.put_nowait(worker)
@@ -142,8 +150,8 @@ class QueryPool:
             raise StoreError(f"the query failed: {reply['message']}")
         return Answer(reply["kind"], Path(reply["path"]), reply["rows"], reply["truncated"])
 
-    def _replace(self, worker: _Worker) -> _Worker:
-        worker.kill()
-        fresh = _Worker(self._ctx, self._tmp)
+    async def _replace(self, worker: _Worker) -> _Worker:
+        await asyncio.to_thread(worker.kill)
+        fresh = await asyncio.to_thread(_Worker, self._ctx, self._tmp)
         self._all[self._all.index(worker)] = fresh
         return fresh
