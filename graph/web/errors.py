@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from http import HTTPStatus
 
@@ -12,15 +11,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import RessourcerieError, ValidationFailed
+from graph.web._templates import templates
 from graph.web.conneg import parse_accept
 
 log = logging.getLogger("ressourcerie.web")
-
-PAGE = """<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>{status} {title} · Ressourcerie</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body><main><h1>{status} {title}</h1><p>{detail}</p><p><a href="/">Ressourcerie</a></p></main></body></html>
-"""
 
 
 def wants_html(request: Request) -> bool:
@@ -36,7 +30,8 @@ def error_response(request: Request, status: int, detail: str, extra: dict | Non
     title = HTTPStatus(status).phrase
     headers = {"Vary": "Accept"}
     if wants_html(request):
-        body = PAGE.format(status=status, title=html.escape(title), detail=html.escape(detail))
+        page = {"home": "/", "status": status, "title": title, "detail": detail}
+        body = templates().get_template("error.html").render(page=page)
         return HTMLResponse(body, status_code=status, headers=headers)
     content = {"ok": False, "status": status, "error": title, "detail": detail, **(extra or {})}
     return JSONResponse(content, status_code=status, headers=headers)

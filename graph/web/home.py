@@ -6,9 +6,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from graph.namespaces import DCAT, DUV, ORG, RDF
+from graph.web._templates import templates
 from graph.web.conneg import negotiate
 from graph.web.context import context
-from graph.web.linked import templates
 
 EXAMPLES = [
     ("/resource/api-sirene", "API Sirene"),

@@ -9,10 +9,8 @@ behind a proxy keeps its IRIs. With ``redirect_303`` the record paths (and /id/.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import Request
@@ -23,12 +21,13 @@ from graph.errors import RessourcerieError
 from graph.iris import Iris
 from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, RSR, SKOS, VCARD, XSD
 from graph.store.base import Store
+from graph.web._templates import templates
 from graph.web.conneg import RDF_FORMATS, negotiate
 from graph.web.context import Context, context
 from graph.web.descriptions import pick_format, rdf_response
 
 if TYPE_CHECKING:
-    import jinja2
+    pass
 
 HTML = "text/html"
 EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
@@ -196,19 +195,6 @@ def describe(request: Request, ctx: Context, path: str) -> Response:
 
 
 # --- the HTML page -------------------------------------------------------------------------------------------
-
-
-@functools.cache
-def templates() -> jinja2.Environment:
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
 
 
 def curie(iri: str) -> str:
