@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,9 +24,6 @@ from graph.web._templates import templates
 from graph.web.conneg import RDF_FORMATS, negotiate
 from graph.web.context import Context, context
 from graph.web.descriptions import pick_format, rdf_response
-
-if TYPE_CHECKING:
-    pass
 
 HTML = "text/html"
 EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
