@@ -204,6 +204,7 @@ def main() -> int:
     p.add_argument("--password", help="Virtuoso DBA password to set (default: a random one, printed)")
     args = p.parse_args()
     directory = Path(args.dir or f"var/{args.kind}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stopped by a signal: stop the server too
     try:
         server = start_virtuoso(directory, args.password) if args.kind == "virtuoso" else start_oxigraph(directory)
     except ServerError as e:
