@@ -27,7 +27,7 @@ from graph.iris import Iris
 from graph.namespaces import DCAT, DUV, FOAF, ORG, RDF
 from graph.queries import QueryLibrary
 from graph.rdf import format_for, parse_bytes
-from graph.store import EmbeddedStore, Store
+from graph.store import Store, open_store
 from graph.store.base import SelectResult
 from graph.validation import Validator
 
@@ -46,7 +46,7 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = EmbeddedStore(self.settings.store_path)
+            self._store = open_store(self.settings)
         return self._store
 
     @property
@@ -79,6 +79,10 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
     from graph.web.app import create_app
 
     settings = app.settings
+    if settings.store != "embedded":
+        raise _BadInput(
+            "the service runs on the embedded store only, for now (docs/deployment.md); the other commands work on a remote store"
+        )
     if args.host or args.port:
         settings = dataclasses.replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     if app.iris.graph("seed/ressourcerie") not in app.store.graph_names():
@@ -93,7 +97,7 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
 
 def cmd_seed(app: App, args: argparse.Namespace) -> int:
     if args.if_missing and app.iris.graph("seed/ressourcerie") in app.store.graph_names():
-        print(f"store at {app.settings.store_path} already holds the seed; nothing to do")
+        print(f"store at {app.settings.store_label} already holds the seed; nothing to do")
         return 0
     build, result, seconds = seed.load(app.ingestor, Path(app.settings.seed_dir))
     for graph, count in result.graphs.items():
@@ -102,7 +106,7 @@ def cmd_seed(app: App, args: argparse.Namespace) -> int:
     print(f"validation: 0 violations, {len(result.report.warnings)} warnings, {result.focus} records checked")
     for problem in build.problems:
         print(f"unresolved: {problem}")
-    print(f"seed store built at {app.settings.store_path} in {seconds:.2f} s")
+    print(f"seed store built at {app.settings.store_label} in {seconds:.2f} s")
     return 0
 
 
@@ -231,7 +235,7 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"quads": stats.quads, "graphs": {g.name.value: g.triples for g in stats.graphs}, **counts}))
         return 0
-    print(f"store: {app.settings.store_path}")
+    print(f"store: {app.settings.store_label}")
     for g in stats.graphs:
         print(f"  {g.name.value}: {g.triples} triples")
     print(f"  total: {stats.quads} quads in {len(stats.graphs)} named graphs")
@@ -241,7 +245,10 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
 
 def cmd_backup(app: App, args: argparse.Namespace) -> int:
     app.store.backup(Path(args.directory))
-    print(f"backup written to {args.directory}")
+    if app.settings.store == "embedded":
+        print(f"backup written to {args.directory}")
+    else:
+        print(f"a remote store is backed up by its server; an N-Quads export was written to {args.directory}/store.nq")
     return 0
 
 
@@ -312,7 +319,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_stats)
 
-    s = sub.add_parser("backup", help="copy the on-disk store to a directory (a usable store)")
+    s = sub.add_parser(
+        "backup", help="copy the on-disk store to a directory (a usable store); for a remote store, an N-Quads export"
+    )
     s.add_argument("directory")
     s.set_defaults(func=cmd_backup)
 

@@ -34,6 +34,18 @@ class Settings:
         "var/store",
         "Directory of the embedded on-disk store; ':memory:' for a temporary in-memory store.",
     )
+    store: str = _setting(
+        "embedded",
+        "Which store: 'embedded' (pyoxigraph at store_path) or 'sparql+http://HOST:PORT/PATH', a remote SPARQL 1.1 query endpoint.",
+    )
+    store_update_url: str = _setting("", "SPARQL Update endpoint of a remote store (default: its query endpoint).")
+    store_gsp_url: str = _setting(
+        "", "Graph Store Protocol endpoint of a remote store, for bulk loads (default: none, updates are used)."
+    )
+    store_user: str = _setting("", "User for a remote store's update and Graph Store endpoints (none: no auth).")
+    store_password: str = _setting("", "Password of store_user.")
+    store_auth: str = _setting("digest", "HTTP authentication to a remote store: 'digest' or 'basic'.")
+    store_timeout: float = _setting(120.0, "Seconds a request to a remote store may take before it fails.")
     seed_dir: str = _setting(
         str(bundled("data/seed")),
         "Directory holding the seed content (ressourcerie/ and apigouv/ folders).",
@@ -78,6 +90,11 @@ class Settings:
             raise ConfigError(f"progress must be 'auto', 'always' or 'never', not {self.progress!r}")
         if self.result_cap not in {"error", "truncate"}:
             raise ConfigError(f"result_cap must be 'error' or 'truncate', not {self.result_cap!r}")
+        if self.store != "embedded" and not self.store.startswith(("sparql+http://", "sparql+https://")):
+            raise ConfigError(f"store must be 'embedded' or 'sparql+http(s)://...', not {self.store!r}")
+        if self.store_auth not in {"digest", "basic"}:
+            raise ConfigError(f"store_auth must be 'digest' or 'basic', not {self.store_auth!r}")
+        object.__setattr__(self, "store_timeout", _coerce("store_timeout", self.store_timeout, float))
         for name in ("port", "query_workers", "max_result_rows", "max_body_bytes"):
             object.__setattr__(self, name, _coerce(name, getattr(self, name), int))
             if getattr(self, name) < 1:
@@ -86,6 +103,11 @@ class Settings:
             object.__setattr__(self, name, _coerce(name, getattr(self, name), float))
         for name in ("updates", "redirect_303"):
             object.__setattr__(self, name, _coerce(name, getattr(self, name), bool))
+
+    @property
+    def store_label(self) -> str:
+        """Where the data is, for messages: the store directory or the remote endpoint."""
+        return self.store_path if self.store == "embedded" else self.store.removeprefix("sparql+")
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:

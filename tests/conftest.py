@@ -105,3 +105,46 @@ def client(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
     source.close()
     with TestClient(create_app(Settings(store_path=str(copy), query_workers=1)), raise_server_exceptions=False) as c:
         yield c
+
+
+# --- remote SPARQL servers (the store contract suite) ---------------------------------------------------------
+
+
+def _servers():
+    import importlib.util
+    import sys
+
+    if "servers" in sys.modules:
+        return sys.modules["servers"]
+    spec = importlib.util.spec_from_file_location("servers", Path(__file__).parent.parent / "scripts" / "servers.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["servers"] = module
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    servers = _servers()
+    try:
+        server = servers.start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    except servers.ServerError as e:
+        pytest.fail(f"Oxigraph server could not start: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
+    import os
+    import shutil
+
+    servers = _servers()
+    if shutil.which("virtuoso-t") is None and not os.environ.get("CI"):
+        pytest.skip("virtuoso-t is not installed (scripts/virtuoso.sh installs it; in CI this is a failure)")
+    try:
+        server = servers.start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    except servers.ServerError as e:
+        pytest.fail(f"Virtuoso could not start: {e}")
+    yield server
+    server.stop()

@@ -12,9 +12,9 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from pyoxigraph import NamedNode, RdfFormat
 
+from graph._sparqltext import keywords, query_form
 from graph.errors import RessourcerieError
 from graph.namespaces import PREFIXES
-from graph.web._sparqltext import keywords, query_form
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, by_name, negotiate
 from graph.web.context import Context, context
 from graph.web.querypool import Answer

@@ -32,10 +32,10 @@ from fastapi import Request
 from fastapi.responses import Response
 from pyoxigraph import NamedNode, Triple
 
+from graph._sparqltext import tokens
 from graph.errors import QuerySyntaxError, StoreError
 from graph.ingest import GraphName
 from graph.store.embedded import _describe_syntax_error
-from graph.web._sparqltext import tokens
 from graph.web.auth import Forbidden, require_writer
 from graph.web.context import Context
 from graph.web.sparql import BadRequest, Params
