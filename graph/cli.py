@@ -79,10 +79,6 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
     from graph.web.app import create_app
 
     settings = app.settings
-    if settings.store != "embedded":
-        raise _BadInput(
-            "the service runs on the embedded store only, for now (docs/deployment.md); the other commands work on a remote store"
-        )
     if args.host or args.port:
         settings = dataclasses.replace(settings, host=args.host or settings.host, port=args.port or settings.port)
     if app.iris.graph("seed/ressourcerie") not in app.store.graph_names():
@@ -90,7 +86,8 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
         cmd_seed(app, argparse.Namespace(if_missing=True))
     app.close()
     app._store = None
-    print(f"Ressourcerie on http://{settings.host}:{settings.port}/  (SPARQL: /sparql; store: {settings.store_path})")
+    where = settings.store_path if settings.store == "embedded" else settings.store
+    print(f"Ressourcerie on http://{settings.host}:{settings.port}/  (SPARQL: /sparql; store: {where})")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
 

@@ -10,32 +10,42 @@ from graph.config import Settings
 from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.queries import QueryLibrary
+from graph.store import open_store
+from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
+from graph.store.remote import RemoteStore
 from graph.validation import Validator
 from graph.web.querypool import QueryPool
+from graph.web.remotequeries import RemoteQueries
 
 
 @dataclass
 class Context:
     settings: Settings
-    store: EmbeddedStore
+    store: Store
     iris: Iris
     ingestor: Ingestor
     queries: QueryLibrary
-    pool: QueryPool
+    pool: QueryPool | RemoteQueries
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
-        store = EmbeddedStore(settings.store_path)
+        """On the embedded store, /sparql queries run in worker processes on its snapshots; on a remote
+        store, they are delegated to its endpoint. Everything else speaks the Store interface."""
+        store = open_store(settings)
         iris = Iris(settings.base_iri)
-        pool = QueryPool(
-            store,
+        limits = (
             settings.query_workers,
             settings.query_timeout,
             settings.max_result_rows,
             settings.result_cap,
             settings.queue_timeout,
         )
+        if isinstance(store, EmbeddedStore):
+            pool: QueryPool | RemoteQueries = QueryPool(store, *limits)
+        else:
+            assert isinstance(store, RemoteStore)
+            pool = RemoteQueries(store, *limits)
         return cls(settings, store, iris, Ingestor(store, Validator(), iris), QueryLibrary(), pool)
 
     def after_write(self) -> None:

@@ -171,6 +171,7 @@ async def sparql_endpoint(request: Request) -> Response:
     answer = await ctx.pool.run(
         {
             "query": text,
+            "graph": form in ("CONSTRUCT", "DESCRIBE"),
             "default_graphs": params.iris("default-graph-uri"),
             "named_graphs": params.iris("named-graph-uri"),
             "base_iri": str(request.url).split("?", 1)[0],

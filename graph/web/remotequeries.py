@@ -1,0 +1,119 @@
+"""/sparql on a remote SPARQL store: queries are delegated to its endpoint.
+
+The query goes to the store by form POST with the request's dataset, under ``query_timeout`` (the HTTP
+request is abandoned then and 503 is sent; set the store's own query timeout too, since an abandoned query
+may go on running there). The answer is read whole, checked (an answer the store cut, ``X-SPARQL-MaxRows``,
+is an error), written in the negotiated format with the same ``max_result_rows`` cap as the embedded
+endpoint, to a temporary file; only then is the status decided and the file streamed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyoxigraph
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+from graph.errors import QuerySyntaxError, StoreError
+from graph.store.remote import RemoteStore
+from graph.web import _worker
+from graph.web.querypool import Answer, AnswerTooLarge, QueryTimeout
+
+RESULTS_JSON = QueryResultsFormat.JSON.media_type
+GRAPH_NT = RdfFormat.N_TRIPLES.media_type
+
+
+class RemoteQueries:
+    def __init__(
+        self, store: RemoteStore, workers: int, timeout: float, max_rows: int, cap: str, queue_timeout: float = 60.0
+    ) -> None:
+        self.store = store
+        self.timeout, self.max_rows, self.cap, self.queue_timeout = timeout, max_rows, cap, queue_timeout
+        self._slots = asyncio.Semaphore(workers)
+        self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
+        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0))
+
+    def refresh(self) -> None:
+        """Nothing to do: the remote store serves its latest state."""
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        self._client.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+    async def run(self, request: dict[str, Any]) -> Answer:
+        try:
+            await asyncio.wait_for(self._slots.acquire(), timeout=self.queue_timeout)
+        except TimeoutError:
+            raise QueryTimeout(f"every query slot stayed busy for {self.queue_timeout:g} s (queue_timeout)") from None
+        try:
+            return await asyncio.to_thread(self._execute, request)
+        finally:
+            self._slots.release()
+
+    def _execute(self, request: dict[str, Any]) -> Answer:
+        form: dict[str, str | list[str]] = {"query": request["query"]}
+        if request.get("default_graphs"):
+            form["default-graph-uri"] = request["default_graphs"]
+        if request.get("named_graphs"):
+            form["named-graph-uri"] = request["named_graphs"]
+        accept = f"{GRAPH_NT}, text/turtle;q=0.9, text/plain;q=0.5" if request.get("graph") else RESULTS_JSON
+        try:
+            response = self._client.post(self.store.query_url, data=form, headers={"Accept": accept})
+        except httpx.TimeoutException:
+            raise QueryTimeout(
+                f"the query ran longer than {self.timeout:g} s (query_timeout) and was abandoned; narrow it "
+                "(LIMIT, more specific patterns)"
+            ) from None
+        except httpx.TransportError as e:
+            raise StoreError(f"the SPARQL store at {self.store.query_url} did not answer: {e!r}") from None
+        if response.status_code == 400:
+            raise QuerySyntaxError(f"the SPARQL store refused the query: {response.text[:500].strip()}")
+        if response.status_code >= 300:
+            raise StoreError(f"the SPARQL store failed ({response.status_code}): {response.text[:300].strip()}")
+        if response.headers.get("X-SPARQL-MaxRows") is not None:
+            raise AnswerTooLarge(
+                f"the SPARQL store cut the answer at {response.headers['X-SPARQL-MaxRows']} rows; page through "
+                "it with LIMIT and OFFSET, or narrow the query"
+            )
+        return self._rewrite(response, request)
+
+    def _rewrite(self, response: httpx.Response, request: dict[str, Any]) -> Answer:
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        fd, name = tempfile.mkstemp(dir=self._tmp, suffix=".answer")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                if not request.get("graph"):
+                    result = pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
+                    if isinstance(result, QueryBoolean):
+                        _worker.write_boolean(out, bool(result), request["results_format"])
+                        kind, rows, truncated = "boolean", 1, False
+                    else:
+                        assert isinstance(result, QuerySolutions)
+                        rows, truncated = _worker.write_solutions(out, result, request["results_format"], self.max_rows)
+                        kind = "solutions"
+                else:
+                    source = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES  # text/plain: N-Triples
+                    triples = (q.triple for q in pyoxigraph.parse(response.content, format=source))
+                    counter = _worker._Counter(triples, self.max_rows)
+                    fmt = RdfFormat.from_media_type(request["graph_format"])
+                    pyoxigraph.serialize(counter, out, fmt, prefixes=request.get("out_prefixes"))
+                    kind, rows, truncated = "graph", counter.count, counter.truncated
+        except (SyntaxError, ValueError) as e:
+            os.unlink(name)
+            raise StoreError(f"the SPARQL store sent an answer that cannot be read ({media}): {e}") from None
+        if truncated and self.cap == "error":
+            os.unlink(name)
+            raise AnswerTooLarge(
+                f"the answer has more than {self.max_rows} rows (max_result_rows); "
+                "page through it with LIMIT and OFFSET, or narrow the query"
+            )
+        return Answer(kind, Path(name), rows, truncated)

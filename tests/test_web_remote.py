@@ -1,0 +1,111 @@
+"""The service on a remote SPARQL store (Oxigraph server, Virtuoso): same routes, same answers, same checks."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graph.config import Settings
+from graph.ingest import Ingestor
+from graph.iris import Iris
+from graph.paths import bundled
+from graph.seed import load as load_seed
+from graph.store import open_store
+from graph.validation import Validator
+from graph.web.app import create_app
+from tests.conftest import BASE, _servers
+
+TOKEN = "remote-token"
+USAGES = "SELECT ?u WHERE { ?u a <http://www.w3.org/ns/duv#Usage> } ORDER BY ?u"
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A remote store of each kind, its own server instance, holding the seed."""
+    import os
+    import shutil
+
+    servers = _servers()
+    if request.param == "virtuoso" and shutil.which("virtuoso-t") is None and not os.environ.get("CI"):
+        pytest.skip("virtuoso-t is not installed (scripts/virtuoso.sh installs it; in CI this is a failure)")
+    start = servers.start_oxigraph if request.param == "oxigraph" else servers.start_virtuoso
+    try:
+        server = start(tmp_path_factory.mktemp(request.param))
+    except servers.ServerError as e:
+        pytest.fail(f"{request.param} could not start: {e}")
+    settings = Settings(
+        **server.settings(),
+        updates=True,
+        update_token_sha256=hashlib.sha256(TOKEN.encode()).hexdigest(),
+        query_workers=2,
+    )
+    store = open_store(settings)
+    load_seed(Ingestor(store, Validator(), Iris(BASE)), bundled("data/seed"))
+    store.close()
+    yield settings
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def rclient(remote: Settings):
+    with TestClient(create_app(remote), raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_sparql_select_and_construct(rclient: TestClient) -> None:
+    r = rclient.get("/sparql", params={"query": USAGES}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 33
+    r = rclient.get("/sparql", params={"query": USAGES, "format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv") and len(r.text.strip().splitlines()) == 34
+    construct = "CONSTRUCT { ?u a <http://www.w3.org/ns/duv#Usage> } WHERE { ?u a <http://www.w3.org/ns/duv#Usage> }"
+    r = rclient.post("/sparql", data={"query": construct}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and len(r.text.strip().splitlines()) == 33
+    assert rclient.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+def test_sparql_errors(rclient: TestClient) -> None:
+    r = rclient.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400 and r.json()["ok"] is False
+
+
+def test_record_pages_and_descriptions(rclient: TestClient) -> None:
+    r = rclient.get("/resource/api-sirene", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and "API Sirene" in r.text
+    r = rclient.get("/resource/api-adresse-base-adresse-nationale-ban.ttl")
+    assert r.status_code == 200 and r.text.count("duv:refersTo") == 4
+    assert rclient.get("/resource/nope", headers={"Accept": "application/json"}).status_code == 404
+    assert rclient.get("/.well-known/void.ttl").status_code == 200
+
+
+def test_validated_writes(rclient: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    graph = {"graph": BASE + "graph/remote-test"}
+    good = f'<{BASE}organisation/acme> a <http://www.w3.org/ns/org#Organization>, <http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> "Acme"@fr .'
+    r = rclient.put("/store", params=graph, content=good, headers={**auth, "Content-Type": "text/turtle"})
+    assert r.status_code in (201, 204)
+    bad = f'<{BASE}resource/broken> a <http://www.w3.org/ns/dcat#Resource> ; <http://purl.org/dc/terms/title> "x"@fr .'
+    r = rclient.put("/store", params=graph, content=bad, headers={**auth, "Content-Type": "text/turtle"})
+    assert r.status_code == 422
+    focus = {res["focus"] for res in r.json()["report"]["results"] if res["severity"] == "Violation"}
+    assert focus == {BASE + "resource/broken"}
+    r = rclient.get("/store", params=graph, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and "Acme" in r.text and "broken" not in r.text
+    q = f"ASK {{ <{BASE}organisation/acme> ?p ?o }}"
+    assert rclient.get("/sparql", params={"query": q}).json()["boolean"] is True
+
+
+def test_a_query_past_the_timeout_is_abandoned_with_503(remote: Settings) -> None:
+    import dataclasses
+    import time
+
+    with TestClient(create_app(dataclasses.replace(remote, query_timeout=1.0)), raise_server_exceptions=False) as c:
+        start = time.perf_counter()
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        r = c.get("/sparql", params={"query": slow})
+        # ours (the request abandoned at query_timeout) or the store's own limit (Virtuoso refuses a query whose
+        # estimated time exceeds its MaxQueryExecutionTime up front): either way 503 before any byte, quickly
+        assert r.status_code == 503
+        assert "query_timeout" in r.json()["detail"] or "exceeds the limit" in r.json()["detail"]
+        assert time.perf_counter() - start < 10
