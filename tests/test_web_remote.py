@@ -109,3 +109,24 @@ def test_a_query_past_the_timeout_is_abandoned_with_503(remote: Settings) -> Non
         assert r.status_code == 503
         assert "query_timeout" in r.json()["detail"] or "exceeds the limit" in r.json()["detail"]
         assert time.perf_counter() - start < 10
+
+
+def test_queries_never_see_a_replacement_under_way(remote: Settings, rclient: TestClient) -> None:
+    from pyoxigraph import NamedNode, Triple
+
+    from graph.store.remote import TMP_PREFIX
+
+    store = open_store(remote)
+    tmp = NamedNode(TMP_PREFIX + "half-done")
+    store._upload(
+        tmp, [Triple(NamedNode(BASE + "resource/ghost"), NamedNode("http://ex.org/p"), NamedNode("http://ex.org/o"))]
+    )
+    try:
+        q = f"ASK {{ <{BASE}resource/ghost> ?p ?o }}"
+        assert rclient.get("/sparql", params={"query": q}).json()["boolean"] is False
+        q = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        graphs = {b["g"]["value"] for b in rclient.get("/sparql", params={"query": q}).json()["results"]["bindings"]}
+        assert tmp.value not in graphs and BASE + "graph/seed/apigouv" in graphs
+    finally:
+        store._drop_quietly([tmp])
+        store.close()

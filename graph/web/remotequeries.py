@@ -13,6 +13,7 @@ import asyncio
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,14 @@ import httpx
 import pyoxigraph
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 
+from graph._sparqltext import keywords
 from graph.errors import QuerySyntaxError, StoreError
 from graph.store.remote import RemoteStore
 from graph.web import _worker
 from graph.web.querypool import Answer, AnswerTooLarge, QueryTimeout
 
 RESULTS_JSON = QueryResultsFormat.JSON.media_type
+GRAPHS_TTL = 5.0  # seconds the list of graphs is kept (writes through the service clear it at once)
 GRAPH_NT = RdfFormat.N_TRIPLES.media_type
 
 
@@ -38,9 +41,22 @@ class RemoteQueries:
         self._slots = asyncio.Semaphore(workers)
         self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
         self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0))
+        self._graphs: tuple[float, list[str]] | None = None
 
     def refresh(self) -> None:
-        """Nothing to do: the remote store serves its latest state."""
+        """After a write: the list of graphs may have changed."""
+        self._graphs = None
+
+    def _dataset(self) -> list[str]:
+        """The store's named graphs, without temporary and system ones (cached a few seconds).
+
+        A query that names no dataset gets them as its default and named graphs, so it reads what the
+        embedded store's union would, and never the temporary graph of a replacement under way.
+        """
+        now = time.monotonic()
+        if self._graphs is None or now - self._graphs[0] > GRAPHS_TTL:
+            self._graphs = (now, [g.value for g in self.store.graph_names()])
+        return self._graphs[1]
 
     async def start(self) -> None:
         return None
@@ -61,10 +77,16 @@ class RemoteQueries:
 
     def _execute(self, request: dict[str, Any]) -> Answer:
         form: dict[str, str | list[str]] = {"query": request["query"]}
-        if request.get("default_graphs"):
-            form["default-graph-uri"] = request["default_graphs"]
-        if request.get("named_graphs"):
-            form["named-graph-uri"] = request["named_graphs"]
+        if request.get("default_graphs") or request.get("named_graphs"):
+            if request.get("default_graphs"):
+                form["default-graph-uri"] = request["default_graphs"]
+            if request.get("named_graphs"):
+                form["named-graph-uri"] = request["named_graphs"]
+        elif "FROM" not in keywords(request["query"]):
+            graphs = self._dataset()
+            if graphs:
+                form["default-graph-uri"] = graphs
+                form["named-graph-uri"] = graphs
         accept = f"{GRAPH_NT}, text/turtle;q=0.9, text/plain;q=0.5" if request.get("graph") else RESULTS_JSON
         try:
             response = self._client.post(self.store.query_url, data=form, headers={"Accept": accept})
