@@ -39,6 +39,22 @@ class RdfSyntaxError(RessourcerieError):
         self.column = column
 
 
+class BadRequest(RessourcerieError):
+    status = 400
+
+
+class MethodNotAllowed(RessourcerieError):
+    status = 405
+
+
+class PayloadTooLarge(RessourcerieError):
+    status = 413
+
+
+class UnsupportedMediaType(RessourcerieError):
+    status = 415
+
+
 class UnsupportedFormat(RessourcerieError):
     status = 415
 

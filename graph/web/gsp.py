@@ -20,13 +20,13 @@ from fastapi import Request
 from fastapi.responses import Response
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
 
-from graph.errors import RessourcerieError
+from graph.errors import BadRequest, RessourcerieError, UnsupportedMediaType
 from graph.ingest import GraphName
 from graph.rdf import format_for, parse_bytes, serialize_triples
 from graph.web.auth import require_writer
 from graph.web.conneg import RDF_FORMATS, negotiate
 from graph.web.context import Context, context
-from graph.web.sparql import BadRequest, UnsupportedMediaType, check_charset, media_type, read_body, url_params
+from graph.web.sparql import check_charset, media_type, read_body, url_params
 from graph.web.update import WRITE_LOCK, forbid_meta
 
 GRAPH_FORMATS: list[RdfFormat] = [f for f in RDF_FORMATS if f not in (RdfFormat.TRIG, RdfFormat.N_QUADS)]

@@ -13,7 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from pyoxigraph import NamedNode, RdfFormat
 
 from graph._sparqltext import keywords, query_form
-from graph.errors import RessourcerieError
+from graph.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
 from graph.namespaces import PREFIXES
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, by_name, negotiate
 from graph.web.context import Context, context
@@ -22,22 +22,6 @@ from graph.web.querypool import Answer
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-class BadRequest(RessourcerieError):
-    status = 400
-
-
-class UnsupportedMediaType(RessourcerieError):
-    status = 415
-
-
-class MethodNotAllowed(RessourcerieError):
-    status = 405
-
-
-class PayloadTooLarge(RessourcerieError):
-    status = 413
 
 
 async def read_body(request: Request, limit: int) -> bytes:

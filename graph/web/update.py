@@ -33,12 +33,12 @@ from fastapi.responses import Response
 from pyoxigraph import NamedNode, Triple
 
 from graph._sparqltext import tokens
-from graph.errors import QuerySyntaxError, StoreError
+from graph.errors import BadRequest, QuerySyntaxError, StoreError
 from graph.ingest import GraphName
 from graph.store.embedded import _describe_syntax_error
 from graph.web.auth import Forbidden, require_writer
 from graph.web.context import Context
-from graph.web.sparql import BadRequest, Params
+from graph.web.sparql import Params
 
 # One writer at a time: an update computes its effect from the store as it is, and must apply it before any
 # other write lands (the Graph Store Protocol handlers take the same lock).
