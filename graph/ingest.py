@@ -138,12 +138,14 @@ class Ingestor:
         return WriteResult(report, len(focus), added=len(fresh))
 
     def _plan_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> tuple[Report, set[NamedNode], list[Quad]]:
-        fresh = [
-            Quad(t.subject, t.predicate, t.object, g)
-            for g, triples in self._prepare(contents).items()
-            for t in triples
-            if next(self.store.quads(t.subject, t.predicate, t.object, g), None) is None  # type: ignore[arg-type]
-        ]
+        fresh: list[Quad] = []
+        for g, triples in self._prepare(contents).items():
+            by_subject: dict[NamedNode, list[Triple]] = defaultdict(list)
+            for t in triples:
+                by_subject[t.subject].append(t)  # type: ignore[index]
+            for subject, ts in by_subject.items():  # one read per subject, not per triple
+                present = {q.triple for q in self.store.quads(subject, None, None, g)}
+                fresh.extend(Quad(t.subject, t.predicate, t.object, g) for t in ts if t not in present)
         changed = {root_of(q.subject) for q in fresh}  # type: ignore[arg-type]
         report, focus = self._validate(_View(self.store, added=fresh), changed, lost=set())
         return report, focus, fresh

@@ -119,7 +119,10 @@ def write_boolean(out: IO[bytes], value: bool, media_type: str) -> None:
 def write_solutions(out: IO[bytes], solutions: QuerySolutions, media_type: str, limit: int) -> tuple[int, bool]:
     variables = [v.value for v in solutions.variables]
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
-    writer = _WRITERS[next(k for k in _WRITERS if k in media_type)](text, variables)
+    kind = next((k for k in _WRITERS if k in media_type), None)
+    if kind is None:
+        raise ValueError(f"no SPARQL results writer for {media_type!r}")
+    writer = _WRITERS[kind](text, variables)
     count, truncated = 0, False
     writer.start()
     for solution in solutions:
