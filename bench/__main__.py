@@ -19,11 +19,12 @@ from pathlib import Path
 from bench import report
 from bench._common import Context, Row
 from bench.generate import parse_size
-from bench.scenarios import ingest, validation
+from bench.scenarios import http, ingest, validation
 
 SCENARIOS: dict[str, Callable[[Context], list[Row]]] = {
     "ingest": ingest.run,
     "validation": validation.run,
+    "http": http.run,
 }
 NOT_DONE = [
     "ranked text search (needs the text index)",
