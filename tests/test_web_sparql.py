@@ -206,3 +206,16 @@ def test_a_query_waits_for_a_worker_at_most_queue_timeout(make_client) -> None:
         r = c.get("/sparql", params={"query": "ASK {}"})
         assert r.status_code == 503 and "queue_timeout" in r.json()["detail"]
         assert first.result().status_code == 503
+
+
+def test_a_large_answer_is_spilled_to_a_file_and_sent_whole(client: TestClient) -> None:
+    from graph.web._worker import _Spool
+
+    r = client.get(
+        "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/n-triples"}
+    )
+    assert len(r.content) > _Spool.LIMIT
+    count = client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"}
+    )
+    assert len(r.text.strip().splitlines()) == int(count.json()["results"]["bindings"][0]["n"]["value"])

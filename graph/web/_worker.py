@@ -64,8 +64,7 @@ def run(store: pyoxigraph.Store, request: dict[str, Any], tmpdir: str) -> dict[s
             kwargs["named_graphs"] = []
     result = store.query(request["query"], **kwargs)
     max_rows, cap = request["max_rows"], request["cap"]
-    fd, path = tempfile.mkstemp(dir=tmpdir, suffix=".answer")
-    with os.fdopen(fd, "wb") as out:
+    with _Spool(tmpdir) as out:
         if isinstance(result, QueryBoolean):
             kind = "boolean"
             rows, truncated = 1, False
@@ -82,9 +81,48 @@ def run(store: pyoxigraph.Store, request: dict[str, Any], tmpdir: str) -> dict[s
             )
             rows, truncated = counter.count, counter.truncated
     if truncated and cap == "error":
-        os.unlink(path)
+        out.discard()
         return {"error": "too_large", "rows": max_rows}
-    return {"kind": kind, "path": path, "rows": rows, "truncated": truncated}
+    return {"kind": kind, "path": out.path, "body": out.body, "rows": rows, "truncated": truncated}
+
+
+class _Spool(io.RawIOBase):
+    """Keeps a small answer in memory (sent back through the pipe), spills a large one to a file."""
+
+    LIMIT = 1 << 20
+
+    def __init__(self, tmpdir: str) -> None:
+        self.tmpdir = tmpdir
+        self.buffer: io.BytesIO | None = io.BytesIO()
+        self.file: IO[bytes] | None = None
+        self.path: str | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if self.buffer is not None and self.buffer.tell() + len(data) > self.LIMIT:
+            fd, self.path = tempfile.mkstemp(dir=self.tmpdir, suffix=".answer")
+            self.file = os.fdopen(fd, "wb")
+            self.file.write(self.buffer.getvalue())
+            self.buffer = None
+        (self.buffer if self.buffer is not None else self.file).write(data)  # type: ignore[union-attr]
+        return len(data)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+        super().close()
+
+    @property
+    def body(self) -> bytes | None:
+        return self.buffer.getvalue() if self.buffer is not None else None
+
+    def discard(self) -> None:
+        if self.path is not None:
+            os.unlink(self.path)
+            self.path = None
+        self.buffer = io.BytesIO()
 
 
 class _Counter:

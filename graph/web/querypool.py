@@ -42,9 +42,10 @@ class AnswerTooLarge(RessourcerieError):
 @dataclass
 class Answer:
     kind: str  # boolean, solutions, graph
-    path: Path
+    path: Path | None  # a large answer, in a file
     rows: int
     truncated: bool
+    body: bytes | None = None  # a small answer, in memory
 
 
 class _Worker:
@@ -148,7 +149,8 @@ class QueryPool:
                 )
             log.error("query failed: %s", reply["message"])
             raise StoreError(f"the query failed: {reply['message']}")
-        return Answer(reply["kind"], Path(reply["path"]), reply["rows"], reply["truncated"])
+        path = Path(reply["path"]) if reply["path"] else None
+        return Answer(reply["kind"], path, reply["rows"], reply["truncated"], reply["body"])
 
     async def _replace(self, worker: _Worker) -> _Worker:
         await asyncio.to_thread(worker.kill)

@@ -119,6 +119,7 @@ async def protocol_request(request: Request, ctx: Context) -> tuple[str, str, Pa
 
 
 def _stream(answer: Answer) -> Iterator[bytes]:
+    assert answer.path is not None
     try:
         with answer.path.open("rb") as f:
             while chunk := f.read(1 << 16):
@@ -168,4 +169,6 @@ async def sparql_endpoint(request: Request) -> Response:
     headers = {"Vary": "Accept"}
     if answer.truncated:
         headers["Ressourcerie-Truncated"] = f"max-rows={ctx.settings.max_result_rows}"
+    if answer.body is not None:
+        return Response(answer.body, media_type=fmt.media_type, headers=headers)
     return StreamingResponse(_stream(answer), media_type=fmt.media_type, headers=headers)
