@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,22 @@ class _Worker:
         self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+
+
+async def _readable(conn: Connection, timeout: float) -> bool:
+    """Wait until the worker has answered (its pipe is readable), without a thread: True, or False at timeout."""
+    if conn.poll(0):
+        return True
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    try:
+        return await asyncio.wait_for(ready, timeout)
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
 
 
 class QueryPool:
@@ -123,7 +140,7 @@ class QueryPool:
             ) from None
         try:
             worker.conn.send(request)
-            ready = await asyncio.to_thread(worker.conn.poll, self.timeout)
+            ready = await _readable(worker.conn, self.timeout)
             if not ready:
                 raise QueryTimeout(
                     f"the query ran longer than {self.timeout:g} s (query_timeout) and was stopped; "
