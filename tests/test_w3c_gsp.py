@@ -20,7 +20,7 @@ import hashlib
 import pytest
 
 from graph.validation import Validator
-from tests.w3c.harness import HERE, HttpTest, RefusedByShapes, load, run
+from tests.w3c.harness import HERE, HttpTest, cases, load, run
 
 TESTS: dict[str, HttpTest] = {t.name: t for t in load(HERE / "graph-store-protocol" / "manifest.ttl")}
 TOKEN = "w3c-gsp-token"
@@ -45,15 +45,7 @@ def test_the_manifests_list_13_tests() -> None:
     assert len(TESTS) == 13
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=REFUSED_BY_SHAPES[n], raises=RefusedByShapes, strict=True))
-        if n in REFUSED_BY_SHAPES
-        else n
-        for n in TESTS
-    ],
-)
+@pytest.mark.parametrize("name", cases(TESTS, REFUSED_BY_SHAPES))
 def test_gsp(name: str, w3c_client) -> None:
     run(TESTS[name], w3c_client, store_path, TOKEN)
 

@@ -17,7 +17,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad, parse
 
 from graph.validation import Validator
-from tests.w3c.harness import HERE, HttpTest, RefusedByShapes, load, run
+from tests.w3c.harness import HERE, HttpTest, cases, load, run
 
 TESTS: dict[str, HttpTest] = {t.name: t for t in load(HERE / "protocol" / "manifest.ttl")}
 TOKEN = "w3c-protocol-token"
@@ -57,15 +57,7 @@ def test_the_manifest_lists_34_tests() -> None:
     assert len(TESTS) == 34
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=REFUSED_BY_SHAPES[n], raises=RefusedByShapes, strict=True))
-        if n in REFUSED_BY_SHAPES
-        else n
-        for n in TESTS
-    ],
-)
+@pytest.mark.parametrize("name", cases(TESTS, REFUSED_BY_SHAPES))
 def test_protocol(name: str, w3c_client) -> None:
     test = TESTS[name]
     preload(w3c_client, test)

@@ -234,3 +234,15 @@ def _rdflib_format(fmt: RdfFormat) -> str:
 def _params(header: str) -> tuple[str, frozenset[str]]:
     parts = [p.strip().lower().replace('"', "") for p in header.split(";")]
     return parts[0], frozenset(p.replace(" ", "") for p in parts[1:] if p)
+
+
+def cases(tests: dict[str, HttpTest], refused: dict[str, str]) -> list[object]:
+    """pytest parameters, one per test; those our shapes refuse are strict xfails with their reason."""
+    import pytest
+
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(reason=refused[n], raises=RefusedByShapes, strict=True))
+        if n in refused
+        else n
+        for n in tests
+    ]
