@@ -24,11 +24,11 @@ from graph.config import Settings
 from graph.errors import RessourcerieError, StoreError, ValidationFailed
 from graph.ingest import Ingestor
 from graph.iris import Iris
-from graph.namespaces import DCAT, DUV, FOAF, ORG, RDF
 from graph.queries import QueryLibrary
 from graph.rdf import format_for, parse_bytes
 from graph.store import Store, open_store
 from graph.store.base import SelectResult
+from graph.summary import record_counts
 from graph.validation import Validator
 
 EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES}
@@ -220,15 +220,7 @@ def cmd_export(app: App, args: argparse.Namespace) -> int:
 
 def cmd_stats(app: App, args: argparse.Namespace) -> int:
     stats = app.store.stats()
-    counts = {}
-    for label, cls in (
-        ("resources", DCAT.Resource),
-        ("organisations", ORG.Organization),
-        ("people", FOAF.Person),
-        ("usages", DUV.Usage),
-        ("documents", FOAF.Document),
-    ):
-        counts[label] = len({q.subject for q in app.store.quads(None, RDF.type, cls, None)})
+    counts = record_counts(app.store)
     if args.json:
         print(json.dumps({"quads": stats.quads, "graphs": {g.name.value: g.triples for g in stats.graphs}, **counts}))
         return 0

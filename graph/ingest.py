@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Quad, Triple
 from graph.errors import ValidationFailed
 from graph.iris import Iris
 from graph.namespaces import DCT, PROV, RDF, RSR, XSD
-from graph.rdf import root_of, skolemize
+from graph.rdf import record_statements, root_of, skolemize
 from graph.store.base import GraphName, Store
 from graph.validation import Report, Validator
 
@@ -74,19 +74,9 @@ class _View:
         return {s for s in found if isinstance(s, NamedNode)}
 
     def record(self, root: NamedNode) -> tuple[list[Triple], set[NamedNode]]:
-        """A record's triples: its IRI's and those of its ``#`` nodes, reached from it."""
-        prefix = root.value + "#"
-        triples: list[Triple] = []
-        nodes, todo = {root}, [root]
-        while todo:
-            node = todo.pop()
-            for t in self.outgoing(node):
-                triples.append(t)
-                o = t.object
-                if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in nodes:
-                    nodes.add(o)
-                    todo.append(o)
-        return triples, nodes
+        """A record's triples (its IRI's and those of its ``#`` nodes) and the nodes they describe."""
+        triples = record_statements(root, lambda nodes: (t for n in nodes for t in self.outgoing(n)))
+        return triples, {root} | {t.subject for t in triples}  # type: ignore[misc]
 
 
 class Ingestor:

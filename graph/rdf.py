@@ -7,9 +7,9 @@ import hashlib
 import json
 import xml.parsers.expat
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 import rdflib
 from pyoxigraph import (
@@ -195,6 +195,29 @@ def skolemize(quads: list[Quad], base_iri: str) -> list[Quad]:
         return names[t] if isinstance(t, BlankNode) else t
 
     return [Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in quads]  # type: ignore[arg-type]
+
+
+T = TypeVar("T", Triple, Quad)
+
+
+def record_statements(root: NamedNode, fetch: Callable[[list[NamedNode]], Iterable[T]]) -> list[T]:
+    """A record's statements: those of its IRI and of the ``#`` nodes reached from it.
+
+    ``fetch(nodes)`` gives the statements whose subject is one of ``nodes`` (a store read, or a view of one);
+    nodes are asked for level by level, so a remote store answers each level in one request.
+    """
+    prefix = root.value + "#"
+    out: list[T] = []
+    todo, seen = [root], {root}
+    while todo:
+        batch, todo = todo, []
+        for statement in fetch(batch):
+            out.append(statement)
+            o = statement.object
+            if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen:
+                seen.add(o)
+                todo.append(o)
+    return out
 
 
 def root_of(node: NamedNode) -> NamedNode:

@@ -27,6 +27,7 @@ from pyoxigraph import (
 
 from graph.errors import QuerySyntaxError, StoreError
 from graph.namespaces import PREFIXES
+from graph.rdf import record_statements
 from graph.store.base import Bindings, GraphInfo, SelectResult, StoreStats, Term
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
@@ -92,18 +93,9 @@ class EmbeddedStore:
         return self._store.quads_for_pattern(subject, predicate, object, graph)
 
     def describe(self, iri: NamedNode) -> list[Quad]:
-        prefix = iri.value + "#"
-        out: list[Quad] = []
-        todo, seen = [iri], {iri}
-        while todo:
-            node = todo.pop()
-            for q in self._store.quads_for_pattern(node, None, None, None):
-                out.append(q)
-                o = q.object
-                if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen:
-                    seen.add(o)
-                    todo.append(o)
-        return out
+        return record_statements(
+            iri, lambda nodes: (q for n in nodes for q in self._store.quads_for_pattern(n, None, None, None))
+        )
 
     def graph_names(self) -> list[NamedNode]:
         return sorted((g for g in self._store.named_graphs() if isinstance(g, NamedNode)), key=lambda g: g.value)

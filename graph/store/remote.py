@@ -48,6 +48,7 @@ from pyoxigraph import (
 from graph._sparqltext import tokens
 from graph.errors import QuerySyntaxError, StoreError
 from graph.namespaces import PREFIXES
+from graph.rdf import record_statements
 from graph.store.base import Bindings, GraphInfo, SelectResult, StoreStats, Term
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -238,19 +239,11 @@ class RemoteStore:
             offset += PAGE_ROWS
 
     def describe(self, iri: NamedNode) -> list[Quad]:
-        prefix = iri.value + "#"
-        out: list[Quad] = []
-        todo, seen = [iri], {iri}
-        while todo:
-            values = " ".join(str(n) for n in todo)
-            todo = []
-            for q in self._quads(f"VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}{_OURS}", None, None, None, None):
-                out.append(q)
-                o = q.object
-                if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen:
-                    seen.add(o)
-                    todo.append(o)
-        return out
+        def fetch(nodes: list[NamedNode]) -> Iterator[Quad]:
+            values = " ".join(str(n) for n in nodes)  # checked terms, serialised by pyoxigraph
+            return self._quads(f"VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}{_OURS}", None, None, None, None)
+
+        return record_statements(iri, fetch)
 
     def graph_names(self) -> list[NamedNode]:
         return [g.name for g in self.stats().graphs]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -17,6 +20,9 @@ from graph.store.remote import RemoteStore
 from graph.validation import Validator
 from graph.web.querypool import QueryPool
 from graph.web.remotequeries import RemoteQueries
+
+T = TypeVar("T")
+CACHE_SECONDS = 60.0
 
 
 @dataclass
@@ -48,9 +54,22 @@ class Context:
             pool = RemoteQueries(store, *limits)
         return cls(settings, store, iris, Ingestor(store, Validator(), iris), QueryLibrary(), pool)
 
+    _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """A whole-store figure (counts, VoID), kept until the next write through the service, or
+        ``CACHE_SECONDS`` at most (a remote store may be written by others)."""
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is None or now - hit[0] > CACHE_SECONDS:
+            hit = self._cache[key] = (now, compute())
+        return hit[1]  # type: ignore[no-any-return]
+
     def after_write(self) -> None:
-        """Every write through the service ends here: the query workers move to a fresh snapshot."""
+        """Every write through the service ends here: the query workers move to a fresh snapshot and
+        whole-store figures are computed again."""
         self.pool.refresh()
+        self._cache.clear()
 
 
 def context(request: Request) -> Context:

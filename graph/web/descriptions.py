@@ -192,7 +192,8 @@ def void(request: Request) -> Response:
     """GET /.well-known/void and /.well-known/void.{ext}: VoID, in the negotiated RDF format."""
     ctx = context(request)
     fmt = pick_format(request, request.path_params.get("ext"))
-    return rdf_response(void_triples(request, ctx), fmt)
+    triples = ctx.cached(f"void {request.base_url}", lambda: void_triples(request, ctx))
+    return rdf_response(triples, fmt)
 
 
 # --- the dump ---------------------------------------------------------------------------------------------------

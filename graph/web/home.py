@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from graph.namespaces import DCAT, DUV, ORG, RDF
+from graph.summary import record_counts
 from graph.web._templates import templates
 from graph.web.conneg import negotiate
 from graph.web.context import context
@@ -20,11 +20,7 @@ EXAMPLES = [
 
 async def home(request: Request) -> Response:
     ctx = context(request)
-    counts = {
-        name: len({q.subject for q in ctx.store.quads(None, RDF.type, cls, None)})
-        for name, cls in (("resources", DCAT.Resource), ("organisations", ORG.Organization), ("usages", DUV.Usage))
-    }
-    counts["quads"] = ctx.store.stats().quads
+    counts = ctx.cached("counts", lambda: {**record_counts(ctx.store), "quads": ctx.store.stats().quads})
     choice = negotiate(request.headers.get("accept"), ["text/html", "application/json"], default="text/html")
     if choice.media_type == "application/json":
         links = {
