@@ -123,28 +123,31 @@ def _servers():
     return module
 
 
+def start_server(kind: str, directory: Path):
+    """Start Oxigraph server or Virtuoso on a free local port; a server that cannot start fails the test
+    (Virtuoso missing is a skip outside CI only)."""
+    import os
+    import shutil
+
+    servers = _servers()
+    if kind == "virtuoso" and shutil.which("virtuoso-t") is None and not os.environ.get("CI"):
+        pytest.skip("virtuoso-t is not installed (scripts/virtuoso.sh installs it; in CI this is a failure)")
+    start = servers.start_oxigraph if kind == "oxigraph" else servers.start_virtuoso
+    try:
+        return start(directory)
+    except servers.ServerError as e:
+        pytest.fail(f"{kind} could not start: {e}")
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
-    servers = _servers()
-    try:
-        server = servers.start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
-    except servers.ServerError as e:
-        pytest.fail(f"Oxigraph server could not start: {e}")
+    server = start_server("oxigraph", tmp_path_factory.mktemp("oxigraph"))
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
-    import os
-    import shutil
-
-    servers = _servers()
-    if shutil.which("virtuoso-t") is None and not os.environ.get("CI"):
-        pytest.skip("virtuoso-t is not installed (scripts/virtuoso.sh installs it; in CI this is a failure)")
-    try:
-        server = servers.start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
-    except servers.ServerError as e:
-        pytest.fail(f"Virtuoso could not start: {e}")
+    server = start_server("virtuoso", tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()

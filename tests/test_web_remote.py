@@ -15,7 +15,7 @@ from graph.seed import load as load_seed
 from graph.store import open_store
 from graph.validation import Validator
 from graph.web.app import create_app
-from tests.conftest import BASE, _servers
+from tests.conftest import BASE, start_server
 
 TOKEN = "remote-token"
 USAGES = "SELECT ?u WHERE { ?u a <http://www.w3.org/ns/duv#Usage> } ORDER BY ?u"
@@ -24,17 +24,7 @@ USAGES = "SELECT ?u WHERE { ?u a <http://www.w3.org/ns/duv#Usage> } ORDER BY ?u"
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
 def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """A remote store of each kind, its own server instance, holding the seed."""
-    import os
-    import shutil
-
-    servers = _servers()
-    if request.param == "virtuoso" and shutil.which("virtuoso-t") is None and not os.environ.get("CI"):
-        pytest.skip("virtuoso-t is not installed (scripts/virtuoso.sh installs it; in CI this is a failure)")
-    start = servers.start_oxigraph if request.param == "oxigraph" else servers.start_virtuoso
-    try:
-        server = start(tmp_path_factory.mktemp(request.param))
-    except servers.ServerError as e:
-        pytest.fail(f"{request.param} could not start: {e}")
+    server = start_server(request.param, tmp_path_factory.mktemp(request.param))
     settings = Settings(
         **server.settings(),
         updates=True,
