@@ -79,6 +79,56 @@ class Settings:
         False, "Serve record IRIs under /id/... with a 303 redirect to their description under /doc/..."
     )
 
+    # the instance: name, look, what it covers, which features it offers
+    site_name: str = _setting("Ressourcerie", "Name of the instance, shown in the header and page titles.")
+    site_tagline: str = _setting(
+        "Les communs numériques du travail, de l'emploi et de l'insertion",
+        "One line under the site name saying what the instance covers.",
+    )
+    site_operator: str = _setting(
+        "Fabrique numérique des ministères sociaux",
+        "Administration that runs the instance, named in the header and the governance page.",
+    )
+    logo_url: str = _setting(
+        "", "URL of the operator's logo shown in the header beside the Marianne block (none: no logo)."
+    )
+    primary_colour: str = _setting("#000091", "Main colour of links and buttons (CSS colour; DSFR's blue by default).")
+    theme_scheme: str = _setting(
+        "https://ressourcerie.fabrique.social.gouv.fr/def/theme",
+        "IRI of the SKOS concept scheme whose concepts are the instance's themes.",
+    )
+    scope: str = _setting(
+        "Travail, emploi, insertion",
+        "Sphere the instance covers, stated on the governance page: what may be proposed.",
+    )
+    content_licence: str = _setting(
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        "IRI of the licence under which the instance's content may be reused.",
+    )
+    feature_map: bool = _setting(True, "Offer the map of the usage network (/reseau).")
+    feature_contributions: bool = _setting(
+        True, "Let people propose resources and document usages, and moderators publish them."
+    )
+    feature_harvest: bool = _setting(True, "Allow harvesting DCAT catalogues and source adapters (CLI and moderation).")
+    feature_datagouv_search: bool = _setting(
+        True, "Show matching data.gouv.fr datasets and APIs beside search results."
+    )
+    feature_workbench: bool = _setting(
+        True, "Serve the YASGUI workbench on /sparql for browsers and the named query pages."
+    )
+    moderation_token_sha256: str = _setting(
+        "", "SHA-256 (hex) of the bearer token of moderators; moderation is closed while it is empty."
+    )
+    search_index_path: str = _setting(
+        "", "SQLite file of the full-text index (default: <store_path>-search.sqlite; in memory for a memory store)."
+    )
+    harvest_sources: str = _setting(
+        "", "Sources harvested by 'ressourcerie harvest --all': URLs or files, comma-separated (a TOML list works too)."
+    )
+    datagouv_api_url: str = _setting(
+        "https://www.data.gouv.fr/api/", "Base URL of the data.gouv.fr API (v1 and v2 under it)."
+    )
+
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
@@ -101,8 +151,22 @@ class Settings:
                 raise ConfigError(f"{name} must be a positive integer")
         for name in ("query_timeout", "queue_timeout"):
             object.__setattr__(self, name, _coerce(name, getattr(self, name), float))
-        for name in ("updates", "redirect_303"):
+        if isinstance(self.harvest_sources, list | tuple):
+            object.__setattr__(self, "harvest_sources", ",".join(str(x) for x in self.harvest_sources))
+        bools = ("updates", "redirect_303", "feature_map", "feature_contributions", "feature_harvest")
+        for name in (*bools, "feature_datagouv_search", "feature_workbench"):
             object.__setattr__(self, name, _coerce(name, getattr(self, name), bool))
+
+    @property
+    def harvest_source_list(self) -> list[str]:
+        return [s.strip() for s in self.harvest_sources.split(",") if s.strip()]
+
+    @property
+    def search_index_file(self) -> str:
+        """Where the full-text index lives: ':memory:' beside an in-memory store."""
+        if self.search_index_path:
+            return self.search_index_path
+        return ":memory:" if self.store_path == ":memory:" else f"{self.store_path}-search.sqlite"
 
     @property
     def store_label(self) -> str:

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import descriptions, errors, gsp, home, linked, sparql
+from graph.web import assets, descriptions, errors, gsp, home, linked, sparql
 from graph.web.context import Context
 
 ROUTES = [
@@ -55,6 +55,7 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    assets.mount(app)  # before the routes: the catch-all record route would take /static/...
     for path, methods, handler, summary in ROUTES:
         shown = not path.startswith("/sparql")
         for method in methods:  # one route per method: one OpenAPI operation each, HEAD left out
