@@ -105,7 +105,7 @@ class Settings:
         "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
         "IRI of the licence under which the instance's content may be reused.",
     )
-    feature_map: bool = _setting(True, "Offer the map of the usage network (/reseau).")
+    feature_map: bool = _setting(True, "Offer the map of the usage network (/network).")
     feature_contributions: bool = _setting(
         True, "Let people propose resources and document usages, and moderators publish them."
     )

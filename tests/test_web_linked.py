@@ -8,9 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import Literal, NamedNode, RdfFormat
 
+from graph.config import Settings
 from graph.namespaces import DCT, DUV, PROV, RDF, SKOS
+from graph.web._templates import templates
 from graph.web.descriptions import SD, VOID
-from graph.web.linked import Page, templates
+from graph.web.linked import Page
+from graph.web.pages import site
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 SIRENE = "/resource/api-sirene"
@@ -146,15 +149,20 @@ def test_vocabulary_terms_are_served(client: TestClient) -> None:
 
 def test_html_page(client: TestClient) -> None:
     html = page(client, SIRENE)
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr"' in html
     assert "<title>API Sirene · Ressourcerie</title>" in html and "<h1>API Sirene</h1>" in html
     assert "<dt>producteur" in html  # dct:publisher, labelled from the store
     assert '<a href="/organisation/insee">' in html
     assert f'<link rel="alternate" type="text/turtle" href="{SIRENE}.ttl"' in html
     assert f'<a href="{SIRENE}.jsonld"' in html
-    for landmark in ("<header>", '<main id="contenu">', "<footer>", 'href="#contenu"'):
+    for landmark in (
+        '<header role="banner"',
+        '<main role="main" id="contenu"',
+        '<footer class="fr-footer"',
+        'href="#contenu"',
+    ):
         assert landmark in html
-    assert "<script" not in html
+    assert html.count("<script") == 2 and "/assets/dsfr/dsfr.module.min.js" in html  # the DSFR's own, nothing else
     checker = Balance()
     checker.feed(html)
     assert checker.stack == []
@@ -169,7 +177,7 @@ def test_html_page_lists_inbound_usages(client: TestClient) -> None:
 def test_html_escapes_everything() -> None:
     evil = "<script>alert(1)</script>"
     p = Page(evil, evil, "/x", [], {evil: []}, [], "/", "/sparql")
-    html = templates().get_template("record.html").render(page=p)
+    html = templates().get_template("record.html").render(page=p, site=site(Settings()), path="/x", alternates=[])
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
@@ -255,7 +263,7 @@ def test_id_and_doc_are_not_served_without_303_mode(client: TestClient) -> None:
 
 def test_home_page_for_people_and_machines(client) -> None:
     r = client.get("/", headers={"Accept": "text/html"})
-    assert r.status_code == 200 and '<html lang="fr">' in r.text and 'href="/sparql"' in r.text
+    assert r.status_code == 200 and '<html lang="fr"' in r.text and 'href="/sparql"' in r.text
     assert 'href="/resource/api-sirene"' in r.text
     body = client.get("/", headers={"Accept": "application/json"}).json()
     assert body["counts"]["resources"] == 258 and body["links"]["sparql"] == "/sparql"

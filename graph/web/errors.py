@@ -7,12 +7,12 @@ from http import HTTPStatus
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import RessourcerieError, ValidationFailed
-from graph.web._templates import templates
 from graph.web.conneg import parse_accept
+from graph.web.pages import render
 
 log = logging.getLogger("ressourcerie.web")
 
@@ -31,8 +31,7 @@ def error_response(request: Request, status: int, detail: str, extra: dict | Non
     headers = {"Vary": "Accept"}
     if wants_html(request):
         page = {"home": "/", "status": status, "title": title, "detail": detail}
-        body = templates().get_template("error.html").render(page=page)
-        return HTMLResponse(body, status_code=status, headers=headers)
+        return render(request, "error.html", status=status, headers=headers, page=page)
     content = {"ok": False, "status": status, "error": title, "detail": detail, **(extra or {})}
     return JSONResponse(content, status_code=status, headers=headers)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 
 from graph.summary import record_counts
-from graph.web._templates import templates
 from graph.web.conneg import negotiate
 from graph.web.context import context
+from graph.web.pages import render
 
 EXAMPLES = [
     ("/resource/api-sirene", "API Sirene"),
@@ -31,7 +31,7 @@ async def home(request: Request) -> Response:
         }
         return JSONResponse({"name": "Ressourcerie", "counts": counts, "links": links}, headers={"Vary": "Accept"})
     page = {"home": "/", "counts": counts, "examples": [e for e in EXAMPLES if _exists(ctx, e[0])]}
-    return HTMLResponse(templates().get_template("home.html").render(page=page), headers={"Vary": "Accept"})
+    return render(request, "home.html", page=page)
 
 
 def _exists(ctx, path: str) -> bool:  # type: ignore[no-untyped-def]

@@ -13,17 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 
 from graph.errors import RessourcerieError
 from graph.iris import Iris
 from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, RSR, SKOS, VCARD, XSD
 from graph.store.base import Store
-from graph.web._templates import templates
 from graph.web.conneg import RDF_FORMATS, negotiate
 from graph.web.context import Context, context
 from graph.web.descriptions import pick_format, rdf_response
+from graph.web.pages import render
 
 HTML = "text/html"
 EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
@@ -186,8 +186,7 @@ def describe(request: Request, ctx: Context, path: str) -> Response:
         headers["Content-Location"] = f"{page}.{ext}"
     if isinstance(chosen, RdfFormat):
         return rdf_response(description.quads(), chosen, headers)
-    html = templates().get_template("record.html").render(page=build_page(request, ctx, description, page))
-    return HTMLResponse(html, headers=headers)
+    return render(request, "record.html", headers=headers, page=build_page(request, ctx, description, page))
 
 
 # --- the HTML page -------------------------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""Rendering the people's pages: every template gets the instance (`site`: name, look, navigation following
+the feature switches) and the machine-readable twins of the page, also sent as `Link` headers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from graph.config import Settings
+from graph.web import assets
+from graph.web._templates import templates
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A machine-readable twin of a page: `<link rel="alternate">` in the page and a `Link` header."""
+
+    href: str
+    media_type: str
+    label: str
+
+
+def site(settings: Settings) -> dict[str, Any]:
+    """What every page shows of the instance. The navigation follows the feature switches."""
+    nav = [("/", "Accueil"), ("/search", "Rechercher")]
+    if settings.feature_map:
+        nav.append(("/network", "Réseau des usages"))
+    if settings.feature_workbench:
+        nav.append(("/queries", "Requêtes"))
+    if settings.feature_contributions:
+        nav.append(("/contribute", "Contribuer"))
+    nav.append(("/governance", "Gouvernance"))
+    return {
+        "name": settings.site_name,
+        "tagline": settings.site_tagline,
+        "operator": settings.site_operator,
+        "logo_url": settings.logo_url,
+        "primary_colour": settings.primary_colour,
+        "content_licence": settings.content_licence,
+        "features": {
+            "map": settings.feature_map,
+            "contributions": settings.feature_contributions,
+            "harvest": settings.feature_harvest,
+            "datagouv_search": settings.feature_datagouv_search,
+            "workbench": settings.feature_workbench,
+            "updates": settings.updates,
+        },
+        "nav": nav,
+        "dsfr": assets.installed("/assets/dsfr"),
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    alternates: Sequence[Alternate] = (),
+    headers: dict[str, str] | None = None,
+    **values: Any,
+) -> HTMLResponse:
+    settings: Settings = request.app.state.context.settings
+    body = (
+        templates()
+        .get_template(template)
+        .render(site=site(settings), path=request.url.path, alternates=list(alternates), **values)
+    )
+    all_headers = {"Vary": "Accept", **(headers or {})}
+    if alternates and "Link" not in all_headers:
+        all_headers["Link"] = ", ".join(
+            f'<{a.href}>; rel="alternate"; type="{a.media_type}"; title="{a.label}"' for a in alternates
+        )
+    return HTMLResponse(body, status_code=status, headers=all_headers)
