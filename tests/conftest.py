@@ -151,3 +151,33 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
     server = start_server("virtuoso", tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()
+
+
+# --- the browser tests: the real service and Chromium ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
+    """The service running for real (`ressourcerie serve`) on a copy of the seed store, on 127.0.0.1."""
+    from tests.browser import start_service
+
+    yield from start_service(tmp_path_factory.mktemp("live"), seeded_dir)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from tests.browser import launch_browser
+
+    pw, chromium = launch_browser()
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab (its own context: no cookies shared between tests), 1280x900, French."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    tab = context.new_page()
+    yield tab
+    context.close()
