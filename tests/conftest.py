@@ -151,3 +151,11 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
     server = start_server("virtuoso", tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def ontology_only(iris: Iris, validator: Validator) -> Ingestor:
+    """A store holding only the ontology: records are checked against it as a harvest write would be."""
+    ingestor = Ingestor(EmbeddedStore(), validator, iris)
+    ingestor.replace_graphs({iris.ontology_graph: ontology_triples()})
+    return ingestor
