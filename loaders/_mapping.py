@@ -228,6 +228,7 @@ class Organisation:
     page: str | None = None  # the organisation's page on its source
     classification: NamedNode | None = None
     extra_keys: set[str] = field(default_factory=set)
+    other_names: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.slug = self.slug or slugify(self.name)
@@ -248,8 +249,8 @@ class Organisation:
             out.add(node, RDF.type, cls)
         out.add(node, DCT.identifier, Literal(self.slug))
         out.title(node, self.name, FOAF.name)
-        if self.acronym and norm(self.acronym) != norm(self.name):
-            out.add(node, SKOS.altLabel, fr(self.acronym))
+        for other in sorted({n for n in (self.acronym, *self.other_names) if n and norm(n) != norm(self.name)}):
+            out.add(node, SKOS.altLabel, fr(other))
         out.title(node, excerpt(self.description), DCT.description)
         out.add(node, FOAF.homepage, iri(self.homepage))
         out.add(node, ORG.classification, self.classification)
@@ -267,10 +268,52 @@ class Organisation:
             f"siren:{self.siren}" if self.siren else None,
             f"datagouv:{self.datagouv}" if self.datagouv else None,
             f"annuaire:{self.annuaire}" if self.annuaire else None,
-            f"name:{norm(self.name)}",
+            *(f"name:{norm(n)}" for n in (self.name, *self.other_names)),
             url_key(self.page),
         )
         return record(node, out, self.name, found | self.extra_keys)
+
+
+class Organisations:
+    """The organisations one source names, each once: the same slug, SIREN or annuaire id is the same
+    organisation (``Dinum`` funding a project and ``DINUM`` using it), its descriptions merged."""
+
+    _FIELDS = ("acronym", "description", "homepage", "email", "siret", "siren", "annuaire", "datagouv", "page")
+
+    def __init__(self) -> None:
+        self._by_alias: dict[str, Organisation] = {}
+        self._all: list[Organisation] = []
+
+    def add(self, org: Organisation) -> Organisation:
+        known = next((self._by_alias[a] for a in self._aliases(org) if a in self._by_alias), None)
+        if known is None:
+            self._all.append(org)
+            known = org
+        else:
+            for name in self._FIELDS:
+                if getattr(known, name) is None and getattr(org, name) is not None:
+                    setattr(known, name, getattr(org, name))
+            known.classification = known.classification or org.classification
+            known.extra_keys |= org.extra_keys
+            if norm(org.name) != norm(known.name):
+                known.other_names.add(org.name)
+        for alias in self._aliases(known) + self._aliases(org):
+            self._by_alias.setdefault(alias, known)
+        return known
+
+    def values(self) -> list[Organisation]:
+        return sorted(self._all, key=lambda o: o.slug)
+
+    def records(self, iris: Iris) -> list[Record]:
+        return [o.record(iris) for o in self.values()]
+
+    @staticmethod
+    def _aliases(org: Organisation) -> list[str]:
+        found = [f"slug:{org.slug}"]
+        found += [f"siren:{org.siren}"] if org.siren else []
+        found += [f"annuaire:{org.annuaire}"] if org.annuaire else []
+        found += [f"datagouv:{org.datagouv}"] if org.datagouv else []
+        return found
 
 
 def usage(

@@ -4,8 +4,8 @@ short-key JSON) as software records, published by the public body that owns the 
 The publisher of a repository is found from its owner account (``https://github.com/SocialGouv``): the
 public body the account serves (code.gouv.fr's ``comptes-organismes-publics.yml``, with its
 lannuaire.service-public.fr id), else the account as the forge describes it (the organisations file), else
-the account itself. Forks are skipped (they are another project's code). Keys: ``url:`` of the repository
-(without ``.git``) and of its home page.
+the account itself. Forks are skipped (they are another project's code). Key: ``url:`` of the repository
+(without ``.git``); not its home page, which several repositories of one product share.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from loaders._build import Out, iri
 from loaders._mapping import (
     SOFTWARE_CLASSES,
     Organisation,
+    Organisations,
     keys,
     keywords,
     record,
@@ -137,10 +138,6 @@ class Publishers:
         )
 
 
-def software_keys(repository: object, homepage: object = None) -> frozenset[str]:
-    return keys(url_key(repository, repository=True), url_key(homepage))
-
-
 @dataclass
 class CodeGouvSource:
     """Repositories (CSV or JSON bytes), mapped with the publishers of their accounts."""
@@ -165,7 +162,7 @@ class CodeGouvSource:
         return rows
 
     def records(self) -> Iterator[Record]:
-        orgs: dict[str, Organisation] = {}
+        orgs = Organisations()
         resources: list[Record] = []
         self.skipped = []
         for row in self.rows():
@@ -177,10 +174,9 @@ class CodeGouvSource:
             if org is None:
                 self.skipped.append(f"{url or row.get('name')}: no repository URL, so no publisher")
                 continue
-            org = orgs.setdefault(org.slug, org)
+            org = orgs.add(org)
             resources.append(self.repository(row, url, org))
-        for org in sorted(orgs.values(), key=lambda o: o.slug):
-            yield org.record(self.iris)
+        yield from orgs.records(self.iris)
         yield from resources
 
     def repository(self, row: dict[str, Any], url: str, org: Organisation) -> Record:
@@ -211,4 +207,4 @@ class CodeGouvSource:
         out.add(node, RDFS.seeAlso, iri(row.get("software_heritage_url")))
         if str(row.get("is_archived")).lower() in ("true", "1"):
             out.problems.append("the repository is archived")
-        return record(node, out, f"{owner}/{name}", software_keys(url, row.get("homepage")))
+        return record(node, out, f"{owner}/{name}", keys(url_key(url, repository=True)))

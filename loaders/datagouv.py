@@ -5,8 +5,10 @@ documentation the endpoint description. A dataset becomes a ``dcat:Dataset`` wit
 resource (documentation resources become documentation links). The organisation is the publisher, with its
 SIRET and SIREN; a reuse becomes a service (``duv:UsageTool``) and a usage of the dataset it reuses.
 
-Keys: ``datagouv:<id>``, ``identifier:<slug>`` and ``url:`` of the data.gouv.fr page (as api.gouv.fr
-links its sheets: ``www.data.gouv.fr/fr/dataservices/<slug>``).
+Keys: ``datagouv:<id>``, ``identifier:`` of the record's ``dct:identifier`` (``datagouv-<slug>``: a bare
+slug would match another source's record of another kind, the dataset ``base-adresse-nationale`` and the
+api.gouv.fr API of that name) and ``url:`` of the data.gouv.fr page (as api.gouv.fr links its sheets:
+``www.data.gouv.fr/fr/dataservices/<slug>``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from graph.namespaces import ACCESS, DCAT, DCT, DUV, FOAF, KIND, ORG_TYPE, RDF, 
 from loaders._build import Out, fr, iri
 from loaders._mapping import (
     Organisation,
+    Organisations,
     contact,
     excerpt,
     identifier,
@@ -99,17 +102,14 @@ class Mapper:
     """Maps data.gouv.fr objects; remembers the organisations met, so each is emitted once."""
 
     iris: Iris
-    organisations: dict[str, Organisation] = field(default_factory=dict)
+    organisations: Organisations = field(default_factory=Organisations)
 
     def publisher(self, out: Out, node: NamedNode, obj: dict[str, Any], full: dict[str, Any] | None = None) -> None:
         org = organisation(full or obj.get("organization"))
         if org is None:
             out.problems.append("no organisation: the publisher is unknown")
             return
-        known = self.organisations.setdefault(org.slug, org)
-        if full and not known.siret and org.siret:  # a full organisation object knows more than a reference
-            self.organisations[org.slug] = org
-        out.add(node, DCT.publisher, org.iri(self.iris))
+        out.add(node, DCT.publisher, self.organisations.add(org).iri(self.iris))
 
     def common(self, out: Out, node: NamedNode, obj: dict[str, Any], kind: str) -> str:
         """What datasets and dataservices share; returns the page URL."""
@@ -200,7 +200,7 @@ class Mapper:
         org = organisation(reuse.get("organization"))
         agent = None
         if org is not None:
-            agent = self.organisations.setdefault(org.slug, org).iri(self.iris)
+            agent = self.organisations.add(org).iri(self.iris)
             out.add(tool, DCT.publisher, agent)
         identifier(out, tool, "datagouv", reuse["id"], "datagouv", iri(reuse.get("page")))
         tool_keys = keys(f"datagouv:{reuse['id']}", url_key(reuse.get("url")), url_key(reuse.get("page")))
@@ -219,7 +219,7 @@ class Mapper:
     def _keys(self, obj: dict[str, Any], kind: str, page: str) -> frozenset[str]:
         return keys(
             f"datagouv:{obj['id']}",
-            f"identifier:{obj['slug']}",
+            f"identifier:datagouv-{slugify(obj['slug'])}",
             url_key(page_url(kind, obj["slug"])),
             url_key(page),
         )
@@ -328,8 +328,7 @@ class DatagouvSource:
                 _require(obj, "dataservice")
                 rec = mapper.dataservice(obj, dict.fromkeys(serves.get(obj["id"], [])))
                 found.setdefault(rec.iri, rec)
-        for org in sorted(mapper.organisations.values(), key=lambda o: o.slug):
-            yield org.record(self.iris)
+        yield from mapper.organisations.records(self.iris)
         yield from found.values()
 
     def _resources(self, obj: dict[str, Any], bundle: dict[str, Any]) -> list[dict[str, Any]]:

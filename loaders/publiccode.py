@@ -25,6 +25,7 @@ from loaders._build import Out, iri
 from loaders._mapping import (
     SOFTWARE_CLASSES,
     Organisation,
+    Organisations,
     contact,
     keys,
     keywords,
@@ -80,31 +81,36 @@ class PublicCodeSource:
     skipped: list[str] = field(default_factory=list)
 
     def records(self) -> Iterator[Record]:
-        orgs: dict[str, Organisation] = {}
+        orgs = Organisations()
         found: list[Record] = []
         self.skipped = []
+        chosen: dict[str, tuple[str, dict[str, Any]]] = {}
         for source, data in sorted(self.files.items()):
             doc = parse(data, source)
             name, url = doc.get("name"), doc.get("url")
             if not isinstance(name, str) or not name.strip() or iri(url) is None:
                 self.skipped.append(f"{source}: no name or no repository url (both are required by the standard)")
                 continue
+            other = chosen.get(slugify(name))
+            if other is not None:  # two files for one software: the fuller one is kept
+                kept, dropped = (other[0], source) if len(other[1]) >= len(doc) else (source, other[0])
+                self.skipped.append(f"{dropped}: {name} is described more fully by {kept}")
+                if kept == other[0]:
+                    continue
+            chosen[slugify(name)] = (source, doc)
+        for source, doc in chosen.values():
+            url = doc["url"]
             org_section = doc.get("organisation") if isinstance(doc.get("organisation"), dict) else {}
             publisher = organisation_from(org_section.get("name"), org_section.get("uri")) or self.publishers.of(url)
             if publisher is None:
                 self.skipped.append(f"{source}: no publisher (no organisation section, repository not on a forge)")
                 continue
-            if self.iris.resource(f"publiccode-{slugify(name)}") in {r.iri for r in found}:
-                self.skipped.append(f"{source}: {name} is already described by another file")
-                continue
-            publisher = orgs.setdefault(publisher.slug, publisher)
-            found.extend(self.software(doc, source, name.strip(), url, publisher, orgs))
-        for org in sorted(orgs.values(), key=lambda o: o.slug):
-            yield org.record(self.iris)
+            found.extend(self.software(doc, source, doc["name"].strip(), url, orgs.add(publisher), orgs))
+        yield from orgs.records(self.iris)
         yield from found
 
     def software(
-        self, doc: dict[str, Any], source: str, name: str, url: str, publisher: Organisation, orgs: dict[str, Any]
+        self, doc: dict[str, Any], source: str, name: str, url: str, publisher: Organisation, orgs: Organisations
     ) -> list[Record]:
         out = Out()
         node = self.iris.resource(f"publiccode-{slugify(name)}")
@@ -142,14 +148,14 @@ class PublicCodeSource:
                 else None
             )
             if org is not None:
-                out.add(node, SCHEMA.funder, orgs.setdefault(org.slug, org).iri(self.iris))
+                out.add(node, SCHEMA.funder, orgs.add(org).iri(self.iris))
         version = str(doc.get("publiccodeYmlVersion") or "")
         if version not in ("0", "0.2", "0.3", "0.4"):
             out.problems.append(f"publiccodeYmlVersion {version!r} is not one this reader knows")
         software = record(node, out, name, keys(url_key(url, repository=True), url_key(doc.get("landingURL"))))
         found = [software]
         for user in dict.fromkeys(u.strip() for u in doc.get("usedBy") or [] if isinstance(u, str) and u.strip()):
-            org = orgs.setdefault(slugify(user), Organisation(user))
+            org = orgs.add(Organisation(user))
             purpose = f"{name} est utilisé par {user} (déclaré dans son fichier publiccode.yml)."
             slug = f"publiccode-{slugify(name)}--{org.slug}"
             found.append(usage(self.iris, slug, node, purpose, agent=org.iri(self.iris), label=f"{user} → {name}"))

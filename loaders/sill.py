@@ -28,6 +28,7 @@ from loaders._build import Out, iri
 from loaders._mapping import (
     SOFTWARE_CLASSES,
     Organisation,
+    Organisations,
     keys,
     keywords,
     record,
@@ -84,7 +85,7 @@ class SillSource:
         return [e for e in data if isinstance(e, dict)]
 
     def records(self) -> Iterator[Record]:
-        orgs: dict[str, Organisation] = {}
+        orgs = Organisations()
         found: list[Record] = []
         self.skipped = []
         for entry in self.entries():
@@ -101,10 +102,9 @@ class SillSource:
             publisher = self.publishers.of(sources)
             if publisher is None:
                 continue
-            publisher = orgs.setdefault(publisher.slug, publisher)
+            publisher = orgs.add(publisher)
             found.extend(self.software(entry, str(name), ident, sources, external, publisher, orgs))
-        for org in sorted(orgs.values(), key=lambda o: o.slug):
-            yield org.record(self.iris)
+        yield from orgs.records(self.iris)
         yield from found
 
     def software(
@@ -115,7 +115,7 @@ class SillSource:
         sources: str,
         external: dict[str, Any],
         publisher: Organisation,
-        orgs: dict[str, Organisation],
+        orgs: Organisations,
     ) -> list[Record]:
         out = Out()
         node = self.iris.resource(f"sill-{slugify(name)}")
@@ -146,17 +146,17 @@ class SillSource:
         for provider in entry.get("serviceProviders") or []:
             if isinstance(provider, dict) and provider.get("name"):
                 org = Organisation(provider["name"], siren=provider.get("siren"), homepage=provider.get("website"))
-                org = orgs.setdefault(org.slug, org)
+                org = orgs.add(org)
                 out.add(node, DCT.contributor, org.iri(self.iris))
         software = record(node, out, name, keys(url_key(sources, repository=True), url_key(website), f"sill:{ident}"))
         return [software, *self._usages(entry, node, name, orgs)]
 
-    def _usages(self, entry: dict[str, Any], node: NamedNode, name: str, orgs: dict[str, Organisation]) -> list[Record]:
+    def _usages(self, entry: dict[str, Any], node: NamedNode, name: str, orgs: Organisations) -> list[Record]:
         """Declared users (counts per organisation) and instances (an organisation runs it for an audience)."""
         found = []
         counts = entry.get("userAndReferentCountByOrganization") or {}
         for org_name, count in sorted(counts.items()) if isinstance(counts, dict) else []:
-            org = orgs.setdefault(slugify(org_name), Organisation(org_name))
+            org = orgs.add(Organisation(org_name))
             users = count.get("userCount", 0) if isinstance(count, dict) else 0
             referents = count.get("referentCount", 0) if isinstance(count, dict) else 0
             purpose = (
@@ -167,7 +167,7 @@ class SillSource:
         for n, instance in enumerate(entry.get("instances") or [], start=1):
             if not isinstance(instance, dict) or not instance.get("organization"):
                 continue
-            org = orgs.setdefault(slugify(instance["organization"]), Organisation(instance["organization"]))
+            org = orgs.add(Organisation(instance["organization"]))
             audience = instance.get("targetAudience") or "ses usagers"
             purpose = f"{instance['organization']} met à disposition une instance de {name} pour {audience}."
             slug = f"sill-{slugify(name)}--instance-{n}"

@@ -28,7 +28,7 @@ def test_dataservice_mapping(iris: Iris) -> None:
     triples = {(t.predicate, t.object) for t in sirene.triples if t.subject == sirene.iri}
     assert (DCT.accessRights, ACCESS.RESTRICTED) in triples  # open_with_account
     assert any(p == DCAT.endpointURL and o.value.startswith("https://api.insee.fr") for p, o in triples)
-    assert {"datagouv:6661e60fda535e9773c510ca", "identifier:api-sirene"} <= sirene.keys
+    assert {"datagouv:6661e60fda535e9773c510ca", "identifier:datagouv-api-sirene"} <= sirene.keys
     assert "url:www.data.gouv.fr/fr/dataservices/api-sirene" in sirene.keys
     # served by the Sirene dataset, which lists it among its dataservices
     assert any(p == DCAT.servesDataset and "base-sirene" in o.value for p, o in triples)
