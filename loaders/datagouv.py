@@ -103,13 +103,34 @@ class Mapper:
 
     iris: Iris
     organisations: Organisations = field(default_factory=Organisations)
+    people: dict[NamedNode, dict[str, Any]] = field(default_factory=dict)
 
     def publisher(self, out: Out, node: NamedNode, obj: dict[str, Any], full: dict[str, Any] | None = None) -> None:
         org = organisation(full or obj.get("organization"))
-        if org is None:
-            out.problems.append("no organisation: the publisher is unknown")
+        if org is not None:
+            out.add(node, DCT.publisher, self.organisations.add(org).iri(self.iris))
             return
-        out.add(node, DCT.publisher, self.organisations.add(org).iri(self.iris))
+        owner = obj.get("owner")
+        if isinstance(owner, dict) and owner.get("slug"):  # published by a user, not an organisation
+            person = self.iris.person(f"datagouv-{slugify(owner['slug'])}")
+            self.people[person] = owner
+            out.add(node, DCT.publisher, person)
+            return
+        out.problems.append("no organisation nor owner: the publisher is unknown")
+
+    def agents(self) -> list[Record]:
+        """The organisations and people met, each once."""
+        found = self.organisations.records(self.iris)
+        for node, owner in sorted(self.people.items(), key=lambda p: p[0].value):
+            out = Out()
+            name = " ".join(str(owner.get(k) or "").strip() for k in ("first_name", "last_name")).strip()
+            for cls in (FOAF.Person, FOAF.Agent):
+                out.add(node, RDF.type, cls)
+            out.add(node, DCT.identifier, Literal(node.value.rsplit("/", 1)[-1]))
+            out.add(node, FOAF.name, Literal(name or owner["slug"]))
+            out.add(node, FOAF.homepage, iri(owner.get("page")))
+            found.append(record(node, out, name or owner["slug"], keys(url_key(owner.get("page")))))
+        return found
 
     def common(self, out: Out, node: NamedNode, obj: dict[str, Any], kind: str) -> str:
         """What datasets and dataservices share; returns the page URL."""
@@ -328,7 +349,7 @@ class DatagouvSource:
                 _require(obj, "dataservice")
                 rec = mapper.dataservice(obj, dict.fromkeys(serves.get(obj["id"], [])))
                 found.setdefault(rec.iri, rec)
-        yield from mapper.organisations.records(self.iris)
+        yield from mapper.agents()
         yield from found.values()
 
     def _resources(self, obj: dict[str, Any], bundle: dict[str, Any]) -> list[dict[str, Any]]:

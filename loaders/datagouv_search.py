@@ -148,7 +148,7 @@ class DatagouvClient:
                     link = page.get("next_page") if isinstance(page, dict) else None
                 resources = found
             main = mapper.dataset(hit.payload, resources if isinstance(resources, list) else [], None)
-        return [*mapper.organisations.records(iris), main]
+        return [*mapper.agents(), main]
 
     def _results(self, kind: str, payload: Any) -> Results:
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):

@@ -90,3 +90,21 @@ def test_v2_resources_are_read_page_by_page_through_fetch(iris: Iris) -> None:
 def test_malformed_payloads_stop_the_source_with_a_clear_error(iris: Iris, payload: object) -> None:
     with pytest.raises(HarvestError, match=r"data\.gouv\.fr"):
         list(DatagouvSource(iris, dataservices=[payload]).records())
+
+
+def test_a_dataset_of_a_user_is_published_by_that_person(iris: Iris, ontology_only: Ingestor) -> None:
+    bundle = json.loads((SOURCES / "datagouv" / "udata_fixture_dataset_sirene.json").read_text())
+    owner = {
+        "slug": "jeanne-martin",
+        "first_name": "Jeanne",
+        "last_name": "Martin",
+        "page": "https://www.data.gouv.fr/fr/users/jeanne-martin/",
+    }
+    obj = dict(bundle["dataset"], organization=None, owner=owner, resources=bundle["resources"])
+    records = list(DatagouvSource(iris, datasets=[obj]).records())
+    assert records[0].label == "Jeanne Martin" and "/person/" in records[0].iri.value
+    assert not check(records, ontology_only).invalid
+    orphan = dict(obj, owner=None)
+    (dataset,) = DatagouvSource(iris, datasets=[orphan]).records()
+    assert any("publisher is unknown" in n for n in dataset.notes)
+    assert check([dataset], ontology_only).invalid  # refused by the shapes: the pipeline reports it
