@@ -330,9 +330,11 @@ class DatagouvSource:
         mapper = Mapper(self.iris)
         found: dict[NamedNode, Record] = {}
         serves: dict[str, list[NamedNode]] = {}
-        extra: list[Record] = []
+        extra: list[dict[str, Any]] = []
         for payload in self.datasets:
             for entry in items(payload):
+                if not isinstance(entry, dict):
+                    raise HarvestError(f"data.gouv.fr dataset: expected a JSON object, got {type(entry).__name__}")
                 bundle = entry if isinstance(entry.get("dataset"), dict) else {"dataset": entry}
                 obj = bundle["dataset"]
                 rec = mapper.dataset(obj, self._resources(obj, bundle), bundle.get("organization"))
@@ -355,17 +357,23 @@ class DatagouvSource:
     def _resources(self, obj: dict[str, Any], bundle: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(bundle.get("resources"), list):
             return bundle["resources"]
-        inline = obj.get("resources")
-        if isinstance(inline, list):
-            return inline
-        link = inline.get("rel") if isinstance(inline, dict) else None
-        if not link or self.fetch is None:
-            return []
-        found: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        while link and link not in seen:  # API v2 pages the resources; stop if a page repeats
-            seen.add(link)
-            page = self.fetch(link)
-            found.extend(items(page))
-            link = page.get("next_page") if isinstance(page, dict) else None
-        return found
+        return resources_of(obj, self.fetch)
+
+
+def resources_of(obj: dict[str, Any], fetch: Fetch | None) -> list[dict[str, Any]]:
+    """A dataset's resources: inline (API v1), or read page by page from its v2 link with ``fetch`` (the walk
+    stops when a page repeats)."""
+    inline = obj.get("resources")
+    if isinstance(inline, list):
+        return inline
+    link = inline.get("rel") if isinstance(inline, dict) else None
+    if not link or fetch is None:
+        return []
+    found: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    while link and link not in seen:
+        seen.add(link)
+        page = fetch(link)
+        found.extend(items(page))
+        link = page.get("next_page") if isinstance(page, dict) else None
+    return found

@@ -13,7 +13,7 @@ from graph.config import Settings
 from graph.errors import BadRequest, HarvestError, SourceTimeout
 from graph.iris import Iris
 from loaders._mapping import excerpt
-from loaders.datagouv import Mapper, items, page_url
+from loaders.datagouv import Mapper, page_url, resources_of
 from loaders.harvest.records import Record
 
 KINDS = ("dataset", "dataservice")
@@ -136,18 +136,7 @@ class DatagouvClient:
         if hit.kind == "dataservice":
             main = mapper.dataservice(hit.payload)
         else:
-            resources = hit.payload.get("resources")
-            if isinstance(resources, dict) and resources.get("rel"):
-                found: list[dict[str, Any]] = []
-                link: str | None = resources["rel"]
-                seen: set[str] = set()
-                while link and link not in seen:
-                    seen.add(link)
-                    page = self.fetch(link)
-                    found.extend(items(page))
-                    link = page.get("next_page") if isinstance(page, dict) else None
-                resources = found
-            main = mapper.dataset(hit.payload, resources if isinstance(resources, list) else [], None)
+            main = mapper.dataset(hit.payload, resources_of(hit.payload, self.fetch), None)
         return [*mapper.agents(), main]
 
     def _results(self, kind: str, payload: Any) -> Results:
