@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 import pytest
@@ -62,5 +61,3 @@ def test_owner_url_and_errors(iris: Iris) -> None:
         list(CodeGouvSource(iris, "name,url\nx,y\n").records())
     with pytest.raises(HarvestError, match="invalid JSON"):
         list(CodeGouvSource(iris, "[{").records())
-    with io.StringIO() as _:
-        pass
