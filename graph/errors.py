@@ -86,3 +86,15 @@ class StoreError(RessourcerieError):
     """The store failed (I/O, lock, remote server): not the caller's fault."""
 
     status = 503
+
+
+class HarvestError(RessourcerieError):
+    """A source cannot be read as a whole (unreachable, refused, malformed payload): not the caller's fault."""
+
+    status = 502
+
+
+class SourceTimeout(HarvestError):
+    """A source did not answer in time."""
+
+    status = 504

@@ -153,6 +153,14 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def ontology_only(iris: Iris, validator: Validator) -> Ingestor:
+    """A store holding only the ontology: records are checked against it as a harvest write would be."""
+    ingestor = Ingestor(EmbeddedStore(), validator, iris)
+    ingestor.replace_graphs({iris.ontology_graph: ontology_triples()})
+    return ingestor
+
+
 # --- the browser tests: the real service and Chromium ------------------------------------------------------------
 
 
