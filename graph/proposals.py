@@ -97,7 +97,7 @@ class Options:
             organisations=[Choice(o.value, o.label) for o in _named(store, ORG.Organization, FOAF.name)],
             resources=labelled,
             organisation_types=sorted(concepts(RSR + "organisation-type"), key=lambda c: norm(c.label)),
-            ratings=[Choice(c.value, f"{c.value.rsplit('/', 1)[-1]} – {c.label}") for c in ratings],
+            ratings=[Choice(c.value.rsplit("/", 1)[-1], f"{c.value.rsplit('/', 1)[-1]} – {c.label}") for c in ratings],
             services=services,
         )
 

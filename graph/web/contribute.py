@@ -102,6 +102,8 @@ async def _render_form(
     ctx = context(request)
     opts: Options = await run_in_threadpool(options, ctx)
     browser, new = browser_id(request)
+    order = [f.name for f in forms.FORMS[form]]
+    errors.by_field = dict(sorted(errors.by_field.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
     page = {
         "form": form,
         "title": TITLES[form],

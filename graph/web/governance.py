@@ -63,9 +63,11 @@ def graphs(ctx: Context) -> list[dict[str, object]]:
     for q in ctx.store.quads(None, None, None, meta):
         if not isinstance(q.subject, NamedNode) or not isinstance(q.object, Literal):
             continue
-        row = found.setdefault(q.subject.value, {"graph": q.subject.value})
+        name = q.subject.value.removeprefix(ctx.iris.base)
+        row = found.setdefault(q.subject.value, {"graph": q.subject.value, "name": name})
         if q.predicate == DCT.source:
-            row["source"] = q.object.value
+            source = q.object.value  # a local file's folder says nothing to a reader (and names the server's paths)
+            row["source"] = source.rsplit("/", 1)[-1] if source.startswith("/") else source
         elif q.predicate == DCT.modified:
             row["modified"] = q.object.value
         elif q.predicate == RSR.tripleCount:
