@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -71,18 +72,31 @@ class Submission:
 
 
 class SubmissionStore:
-    """The private store of submissions: create, read, list, decide."""
+    """The private store of submissions: create, read, list, decide. Opened on first use, so that a service
+    nobody contributes to never opens it."""
 
-    def __init__(self, store: EmbeddedStore, iris: Iris) -> None:
-        self.store = store
+    def __init__(self, location: str, iris: Iris) -> None:
+        self.location = location
         self.iris = iris
+        self._store: EmbeddedStore | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def open(cls, settings: Settings, iris: Iris) -> SubmissionStore:
-        return cls(EmbeddedStore(submissions_location(settings)), iris)
+        return cls(submissions_location(settings), iris)
+
+    @property
+    def store(self) -> EmbeddedStore:
+        with self._lock:
+            if self._store is None:
+                self._store = EmbeddedStore(self.location)
+            return self._store
 
     def close(self) -> None:
-        self.store.close()
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
 
     # --- names ------------------------------------------------------------------------------------------------
 

@@ -84,6 +84,13 @@ def submit_resource(client, **changes):  # type: ignore[no-untyped-def]
     return r.json()
 
 
+def login(client, name: str = "Bruno") -> str:  # type: ignore[no-untyped-def]
+    """Log in on the moderation page; the CSRF token of its forms."""
+    token = csrf(client, "/moderation")
+    client.post("/moderation/login", data={"csrf": token, "token": TOKEN, "name": name}, follow_redirects=False)
+    return re.search(r'name="csrf" value="([^"]+)"', client.get("/moderation").text).group(1)  # type: ignore[union-attr]
+
+
 def pending(client) -> list[dict]:  # type: ignore[no-untyped-def]
     return client.get("/api/moderation/submissions", headers=BEARER).json()["submissions"]
 
@@ -197,6 +204,13 @@ def test_a_failed_approval_changes_nothing(client) -> None:  # type: ignore[no-u
     assert any(x["path"] == "duv:refersTo" for x in r.json()["report"]["results"])
     assert ctx.store.stats().quads == before
     assert client.get(f"/api/contributions/{usage.json()['id']}").json()["status"] == "pending"
+    token = login(client)  # the same from the moderation page: refused, with the report shown
+    page = client.post(
+        f"/moderation/{usage.json()['id']}/approve", data={"csrf": token}, headers={"Accept": "text/html"}
+    )
+    assert page.status_code == 422 and ctx.store.stats().quads == before
+    refusal = html_text(re.search(r'<div[^>]*id="refus".*?</div>', page.text, re.S).group(0))  # type: ignore[union-attr]
+    assert "duv:refersTo" in refusal and "Rien n'a été écrit" in refusal
 
 
 def test_a_taken_iri_is_not_overwritten(client) -> None:  # type: ignore[no-untyped-def]
