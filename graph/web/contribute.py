@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
 from graph import proposals
+from graph.choices import Options
 from graph.licences import licence_name
-from graph.proposals import FieldErrors, Options, Proposal, map_report
+from graph.proposals import FieldErrors, Proposal, map_report
 from graph.submissions import Submission
 from graph.validation import Report
 from graph.web import forms
@@ -41,7 +43,7 @@ def _check(ctx: Context, d: Desk, form: str, posted: forms.Posted) -> Outcome:
     errors = forms.check_person(form, posted)
     values = posted.values
 
-    def exists(node):  # type: ignore[no-untyped-def]
+    def exists(node: NamedNode) -> bool:
         return next(ctx.store.quads(node, None, None, None), None) is not None
 
     if form == "resource":
@@ -56,12 +58,12 @@ def _check(ctx: Context, d: Desk, form: str, posted: forms.Posted) -> Outcome:
         return Outcome(proposal, errors, report)
     if d.submissions.count() >= MAX_PENDING:
         raise QueueFull("the moderation queue is full; please try again later")
-    kept = {k: v for k, v in values.items() if not k.startswith("contributor_")}
+    kept: dict[str, object] = {k: v for k, v in values.items() if not k.startswith("contributor_")}
     if posted.themes:
-        kept["themes"] = posted.themes  # type: ignore[assignment]
+        kept["themes"] = posted.themes
     sub = d.submissions.create(
         form,
-        kept,  # type: ignore[arg-type]
+        kept,
         proposal.record,
         proposal.statements,
         values["contributor_name"],

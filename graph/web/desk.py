@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
+from graph.choices import Options
 from graph.config import Settings
 from graph.errors import RessourcerieError
 from graph.moderation import Moderation
-from graph.proposals import Options
 from graph.submissions import SubmissionStore
 from graph.web.auth import Forbidden, Unauthorized
 from graph.web.context import Context, context
