@@ -5,6 +5,7 @@ as it is, and kept as pending in the private submissions store; the errors go ba
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -163,6 +164,8 @@ async def submission_page(request: Request, sid: str) -> Response:
         "title": _title(sub),
         "kind": TITLES.get(sub.form, sub.form),
         "new": request.query_params.get("new") == "1",
+        "submitted": french_time(sub.submitted_at),
+        "decided": french_time(sub.decided_at),
         "records": [_href(context(request), r.value) for r in sub.published],
     }
     alternates = [Alternate(f"/api/contributions/{sid}", "application/json", "Suivi en JSON")]
@@ -224,6 +227,17 @@ def status_json(ctx: Context, sub: Submission) -> dict[str, object]:
     if sub.published:
         body["records"] = [r.value for r in sub.published]
     return body
+
+
+def french_time(iso: str | None) -> str:
+    """'2026-11-28T16:13:25Z' -> '28/11/2026 à 16:13 (UTC)'."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return moment.strftime("%d/%m/%Y à %H:%M (UTC)")
 
 
 def _title(sub: Submission) -> str:

@@ -5,7 +5,6 @@ against the store as it is, and approve (publish, with provenance) or reject (wi
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -19,7 +18,7 @@ from graph.rdf import serialize_triples
 from graph.submissions import Submission
 from graph.web import forms
 from graph.web.context import Context, context
-from graph.web.contribute import STATUS_LABELS, TITLES, _href, _title, describe_values, status_json
+from graph.web.contribute import STATUS_LABELS, TITLES, _href, _title, describe_values, french_time, status_json
 from graph.web.desk import (
     DEFAULT_MODERATOR,
     Desk,
@@ -52,6 +51,7 @@ def _entry(ctx: Context, d: Desk, sub: Submission) -> dict[str, object]:
         + [("", m) for m in mapped.general],
         "warnings": [r.message.get("fr") or r.text("fr") for r in report.warnings],
         "record": _href(ctx, sub.record.value),
+        "submitted": french_time(sub.submitted_at),
     }
 
 
@@ -91,13 +91,8 @@ async def page(request: Request) -> Response:
 
 
 async def _form(request: Request) -> dict[str, str]:
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != forms.FORM_TYPE:
-        raise BadRequest(f"send the form as {forms.FORM_TYPE}")
-    body = await request.body()
-    if len(body) > forms.MAX_FORM_BYTES:
-        raise BadRequest("the form is too large")
-    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    posted = await forms.read_form(request)
+    return {**posted.values, **posted.extra}
 
 
 async def login(request: Request) -> Response:
