@@ -119,6 +119,10 @@ class Settings:
     moderation_token_sha256: str = _setting(
         "", "SHA-256 (hex) of the bearer token of moderators; moderation is closed while it is empty."
     )
+    submissions_path: str = _setting(
+        "",
+        "Directory of the private store of pending contributions (default: <store_path>-submissions; in memory for a memory store).",
+    )
     search_index_path: str = _setting(
         "", "SQLite file of the full-text index (default: <store_path>-search.sqlite; in memory for a memory store)."
     )

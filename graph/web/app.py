@@ -14,8 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import assets, descriptions, errors, gsp, home, linked, sparql
+from graph.web import assets, contribute, descriptions, errors, governance, gsp, home, linked, moderation, sparql
 from graph.web.context import Context
+from graph.web.desk import Desk
 
 ROUTES = [
     ("/", ["GET", "HEAD"], home.home, "Home page: what the service holds, where to go"),
@@ -32,6 +33,34 @@ ROUTES = [
     ("/doc/{path:path}", ["GET", "HEAD"], linked.record_doc, "303 mode: the description of a record"),
     ("/store", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: ?graph=IRI or ?default"),
     ("/store/{path:path}", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: graph by URL"),
+    ("/contribute", ["GET", "HEAD"], contribute.index, "What can be contributed, and the rules"),
+    ("/contribute/resource", ["GET", "HEAD"], contribute.resource_form, "Form: propose a resource"),
+    ("/contribute/resource", ["POST"], contribute.resource_post, "Form: propose a resource (sent)"),
+    ("/contribute/usage", ["GET", "HEAD"], contribute.usage_form, "Form: document a usage"),
+    ("/contribute/usage", ["POST"], contribute.usage_post, "Form: document a usage (sent)"),
+    ("/contribute/submission/{sid}", ["GET", "HEAD"], contribute.submission_page, "A contribution's status"),
+    ("/api/contributions/resource", ["POST"], contribute.api_resource, "Propose a resource (JSON)"),
+    ("/api/contributions/usage", ["POST"], contribute.api_usage, "Document a usage (JSON)"),
+    ("/api/contributions/{sid}", ["GET", "HEAD"], contribute.api_status, "A contribution's status (JSON)"),
+    ("/moderation", ["GET", "HEAD"], moderation.page, "Moderation: login, then the pending contributions"),
+    ("/moderation/login", ["POST"], moderation.login, "Moderation: exchange the token for a session"),
+    ("/moderation/logout", ["POST"], moderation.logout, "Moderation: end the session"),
+    ("/moderation/{sid}/approve", ["POST"], moderation.approve_form, "Moderation: publish a contribution"),
+    ("/moderation/{sid}/reject", ["POST"], moderation.reject_form, "Moderation: reject a contribution"),
+    ("/api/moderation/submissions", ["GET"], moderation.api_list, "Moderation: contributions (bearer token)"),
+    (
+        "/api/moderation/submissions/{sid}/approve",
+        ["POST"],
+        moderation.api_approve,
+        "Moderation: publish a contribution (bearer token)",
+    ),
+    (
+        "/api/moderation/submissions/{sid}/reject",
+        ["POST"],
+        moderation.api_reject,
+        "Moderation: reject a contribution with a reason (bearer token)",
+    ),
+    ("/governance", ["GET", "HEAD"], governance.governance, "Governance: scope, moderation, licences, sources"),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]
@@ -47,6 +76,7 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
             yield
         finally:
             await context.pool.close()
+            app.state.desk.close()
 
     app = FastAPI(
         title="Ressourcerie",
@@ -55,6 +85,7 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.desk = Desk.open(settings, context)
     assets.mount(app)  # before the routes: the catch-all record route would take /static/...
     for path, methods, handler, summary in ROUTES:
         shown = not path.startswith("/sparql")

@@ -1,0 +1,265 @@
+"""Contributions: the forms (/contribute, /contribute/resource, /contribute/usage) and their JSON API
+(/api/contributions/...). A proposal is built as RDF in our model, checked by the shapes against the store
+as it is, and kept as pending in the private submissions store; the errors go back next to their fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pyoxigraph import NamedNode
+from starlette.concurrency import run_in_threadpool
+
+from graph import proposals
+from graph.choices import Options
+from graph.licences import licence_name
+from graph.proposals import FieldErrors, Proposal, map_report
+from graph.submissions import Submission
+from graph.validation import Report
+from graph.web import forms
+from graph.web.context import Context, context
+from graph.web.desk import MAX_PENDING, Desk, QueueFull, desk, options
+from graph.web.errors import error_response
+from graph.web.linked import UnknownIri, path_of
+from graph.web.pages import Alternate, render
+from graph.web.signing import browser_id, set_browser_id
+
+TITLES = {"resource": "Proposer une ressource", "usage": "Documenter un usage"}
+STATUS_LABELS = {"pending": "En attente de modération", "approved": "Publiée", "rejected": "Refusée"}
+
+
+@dataclass
+class Outcome:
+    proposal: Proposal
+    errors: FieldErrors
+    report: Report
+    submission: Submission | None = None
+
+
+def _check(ctx: Context, d: Desk, form: str, posted: forms.Posted) -> Outcome:
+    """Build the proposal, validate it as if published, and keep it as pending when it conforms."""
+    opts = options(ctx)
+    errors = forms.check_person(form, posted)
+    values = posted.values
+
+    def exists(node: NamedNode) -> bool:
+        return next(ctx.store.quads(node, None, None, None), None) is not None
+
+    if form == "resource":
+        proposal = proposals.resource(values, posted.themes, ctx.iris, opts, exists)
+    else:
+        proposal = proposals.usage(values, ctx.iris, opts, exists)
+    report = ctx.ingestor.check_add({ctx.iris.contributions_graph: proposal.statements})
+    errors = forms.merge(errors, map_report(report, proposal))
+    if posted.extra.get(forms.HONEYPOT):
+        errors.add(None, "Le champ « Ne pas remplir » doit rester vide : l'envoi a été refusé.")
+    if errors:
+        return Outcome(proposal, errors, report)
+    if d.submissions.count() >= MAX_PENDING:
+        raise QueueFull("the moderation queue is full; please try again later")
+    kept: dict[str, object] = {k: v for k, v in values.items() if not k.startswith("contributor_")}
+    if posted.themes:
+        kept["themes"] = posted.themes
+    sub = d.submissions.create(
+        form,
+        kept,
+        proposal.record,
+        proposal.statements,
+        values["contributor_name"],
+        values["contributor_email"],
+    )
+    return Outcome(proposal, errors, report, sub)
+
+
+# --- pages ------------------------------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    d = desk(request)
+    ctx = context(request)
+    page = {"pending": await run_in_threadpool(d.submissions.count), "scope": ctx.settings.scope}
+    return render(request, "contribute.html", page=page)
+
+
+async def resource_form(request: Request) -> Response:
+    return await _form_page(request, "resource")
+
+
+async def usage_form(request: Request) -> Response:
+    return await _form_page(request, "usage")
+
+
+async def _form_page(request: Request, form: str) -> Response:
+    desk(request)
+    values = {k: v for k, v in request.query_params.items() if k in forms.LABELS and len(v) < 500}
+    themes = request.query_params.getlist("themes")
+    return await _render_form(request, form, forms.Posted(values, themes, {}), FieldErrors(), status=200)
+
+
+async def _render_form(
+    request: Request, form: str, posted: forms.Posted, errors: FieldErrors, status: int, expired: bool = False
+) -> Response:
+    d = desk(request)
+    ctx = context(request)
+    opts: Options = await run_in_threadpool(options, ctx)
+    browser, new = browser_id(request)
+    order = [f.name for f in forms.FORMS[form]]
+    errors.by_field = dict(sorted(errors.by_field.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+    page = {
+        "form": form,
+        "title": TITLES[form],
+        "fields": {f.name: f for f in forms.FORMS[form]},
+        "data": posted.values,
+        "themes": posted.themes,
+        "errors": errors,
+        "options": opts,
+        "csrf": d.signer.csrf_token(browser, form),
+        "honeypot": forms.HONEYPOT,
+        "expired": expired,
+        "labels": forms.LABELS,
+    }
+    response = render(request, f"contribute_{form}.html", status=status, page=page)
+    if new:
+        set_browser_id(request, response, browser)
+    return response
+
+
+async def resource_post(request: Request) -> Response:
+    return await _post(request, "resource")
+
+
+async def usage_post(request: Request) -> Response:
+    return await _post(request, "usage")
+
+
+async def _post(request: Request, form: str) -> Response:
+    d = desk(request)
+    ctx = context(request)
+    posted = await forms.read_form(request)
+    browser = request.cookies.get("rsr_csrf", "")
+    if not d.signer.csrf_valid(posted.extra.get("csrf", ""), browser, form):
+        errors = FieldErrors()
+        errors.add(
+            None,
+            "Le formulaire a expiré ou n'a pas été ouvert depuis ce site : vérifiez vos réponses, "
+            "puis envoyez-le de nouveau.",
+        )
+        return await _render_form(request, form, posted, errors, status=403, expired=True)
+    outcome = await run_in_threadpool(_check, ctx, d, form, posted)
+    if outcome.submission is None:
+        return await _render_form(request, form, posted, outcome.errors, status=400)
+    return RedirectResponse(f"/contribute/submission/{outcome.submission.id}?new=1", status_code=303)
+
+
+async def submission_page(request: Request, sid: str) -> Response:
+    d = desk(request)
+    sub = await run_in_threadpool(d.submissions.get, sid)
+    if sub is None:
+        raise UnknownIri(f"no contribution has the number {sid!r}")
+    page = {
+        "sub": sub,
+        "status_label": STATUS_LABELS.get(sub.status, sub.status),
+        "title": _title(sub),
+        "kind": TITLES.get(sub.form, sub.form),
+        "new": request.query_params.get("new") == "1",
+        "submitted": french_time(sub.submitted_at),
+        "decided": french_time(sub.decided_at),
+        "records": [_href(context(request), r.value) for r in sub.published],
+    }
+    alternates = [Alternate(f"/api/contributions/{sid}", "application/json", "Suivi en JSON")]
+    return render(request, "contribution_status.html", page=page, alternates=alternates)
+
+
+# --- JSON API -----------------------------------------------------------------------------------------------------
+
+
+async def api_resource(request: Request) -> Response:
+    return await _api_post(request, "resource")
+
+
+async def api_usage(request: Request) -> Response:
+    return await _api_post(request, "usage")
+
+
+async def _api_post(request: Request, form: str) -> Response:
+    d = desk(request)
+    ctx = context(request)
+    posted = await forms.read_json(request)
+    outcome = await run_in_threadpool(_check, ctx, d, form, posted)
+    if outcome.submission is None:
+        n = len(outcome.errors.general) + sum(map(len, outcome.errors.by_field.values()))
+        detail = f"the contribution was not accepted: {n} problem{'s' if n != 1 else ''}; nothing was kept"
+        extra = {**outcome.errors.as_json(), "report": outcome.report.as_json()}
+        return error_response(request, 422, detail, extra)
+    sub = outcome.submission
+    body = status_json(ctx, sub)
+    body["warnings"] = {
+        **map_report(outcome.report, outcome.proposal, "Warning").as_json(),
+    }
+    return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
+
+
+async def api_status(request: Request, sid: str) -> Response:
+    d = desk(request)
+    sub = await run_in_threadpool(d.submissions.get, sid)
+    if sub is None:
+        raise UnknownIri(f"no contribution has the number {sid!r}")
+    return JSONResponse(status_json(context(request), sub))
+
+
+def status_json(ctx: Context, sub: Submission) -> dict[str, object]:
+    """What anyone holding the number may know: never the contributor's name or address before publication."""
+    body: dict[str, object] = {
+        "ok": True,
+        "id": sub.id,
+        "form": sub.form,
+        "status": sub.status,
+        "submitted_at": sub.submitted_at,
+        "url": f"/api/contributions/{sub.id}",
+        "page": f"/contribute/submission/{sub.id}",
+    }
+    if sub.status != "pending":
+        body["decided_at"] = sub.decided_at
+    if sub.status == "rejected":
+        body["reason"] = sub.reason
+    if sub.published:
+        body["records"] = [r.value for r in sub.published]
+    return body
+
+
+def french_time(iso: str | None) -> str:
+    """'2026-11-28T16:13:25Z' -> '28/11/2026 à 16:13 (UTC)'."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    return moment.strftime("%d/%m/%Y à %H:%M (UTC)")
+
+
+def _title(sub: Submission) -> str:
+    v = sub.values
+    return str(v.get("title") or v.get("purpose") or sub.record.value)[:200]
+
+
+def _href(ctx: Context, iri: str) -> str:
+    path = path_of(ctx, iri)
+    return f"/{path}" if path else iri
+
+
+def describe_values(sub: Submission, opts: Options) -> list[tuple[str, str]]:
+    """The submission's answers as (label, text) for the moderators, choices shown by their labels."""
+    names = {c.value: c.label for group in (opts.organisations, opts.resources, opts.themes) for c in group}
+    names.update({c.value: c.label for c in (*opts.kinds, *opts.access, *opts.organisation_types, *opts.ratings)})
+    out = []
+    for f in forms.FORMS.get(sub.form, []):
+        raw = sub.values.get(f.name)
+        if not raw:
+            continue
+        items = raw if isinstance(raw, list) else [str(raw)]
+        shown = [licence_name(x) if f.name == "licence" else names.get(x, x) for x in items]
+        out.append((f.label, ", ".join("Autre (voir ci-dessous)" if s == proposals.OTHER else s for s in shown)))
+    return out

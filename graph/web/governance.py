@@ -1,0 +1,100 @@
+"""The governance page (/governance), generated from the configuration: what the instance covers, who may
+propose, how moderation works, the reuse licence, who runs it, where the data comes from and under which
+licences, and the feature switches in effect (HTML for people, JSON for machines)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from pyoxigraph import Literal, NamedNode
+
+from graph.config import Settings
+from graph.licences import licence_name
+from graph.namespaces import DCT, RSR
+from graph.paths import bundled
+from graph.web.conneg import negotiate
+from graph.web.context import Context, context
+from graph.web.pages import Alternate, render
+
+FEATURES = [
+    ("feature_contributions", "Propositions de ressources et d'usages, et leur modération"),
+    ("feature_map", "Carte du réseau des usages (/network)"),
+    ("feature_workbench", "Atelier SPARQL et requêtes nommées (/sparql, /queries)"),
+    ("feature_harvest", "Moissonnage de catalogues DCAT et d'autres sources"),
+    ("feature_datagouv_search", "Résultats de data.gouv.fr à côté de la recherche"),
+    ("updates", "Écritures SPARQL Update et Graph Store (avec jeton)"),
+]
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+@dataclass
+class Source:
+    folder: str
+    what: str
+    origin: str
+    licence: str
+
+
+def seed_sources(readme: Path | None = None) -> list[Source]:
+    """The seed sources and their licences, from the table of data/README.md."""
+    path = readme or bundled("data/README.md")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+    out = []
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or cells[0] in ("folder", "") or set(cells[0]) <= {"-", ":"}:
+            continue
+        clean = [_LINK.sub(r"\1", c).replace("`", "") for c in cells]
+        out.append(Source(*clean))
+    return out
+
+
+def graphs(ctx: Context) -> list[dict[str, object]]:
+    """The named graphs as the store records them (graph/meta): source, load time, size."""
+    meta = ctx.iris.meta_graph
+    found: dict[str, dict[str, object]] = {}
+    for q in ctx.store.quads(None, None, None, meta):
+        if not isinstance(q.subject, NamedNode) or not isinstance(q.object, Literal):
+            continue
+        name = q.subject.value.removeprefix(ctx.iris.base)
+        row = found.setdefault(q.subject.value, {"graph": q.subject.value, "name": name})
+        if q.predicate == DCT.source:
+            source = q.object.value  # a local file's folder says nothing to a reader (and names the server's paths)
+            row["source"] = source.rsplit("/", 1)[-1] if source.startswith("/") else source
+        elif q.predicate == DCT.modified:
+            row["modified"] = q.object.value
+        elif q.predicate == RSR.tripleCount:
+            row["triples"] = int(q.object.value)
+    return sorted(found.values(), key=lambda r: str(r["graph"]))
+
+
+def summary(settings: Settings, ctx: Context) -> dict[str, object]:
+    return {
+        "site": settings.site_name,
+        "operator": settings.site_operator,
+        "scope": settings.scope,
+        "licence": {"iri": settings.content_licence, "name": licence_name(settings.content_licence)},
+        "contributions": settings.feature_contributions,
+        "moderation_open": bool(settings.moderation_token_sha256.strip()),
+        "features": {name: bool(getattr(settings, name)) for name, _label in FEATURES},
+        "sources": [asdict(s) for s in seed_sources()],
+        "graphs": ctx.cached("governance-graphs", lambda: graphs(ctx)),
+    }
+
+
+async def governance(request: Request) -> Response:
+    ctx = context(request)
+    data = summary(ctx.settings, ctx)
+    choice = negotiate(request.headers.get("accept"), ["text/html", "application/json"], default="text/html")
+    if choice.media_type == "application/json" or request.query_params.get("format") == "json":
+        return JSONResponse(data, headers={"Vary": "Accept"})
+    features = [(name, label, data["features"][name]) for name, label in FEATURES]  # type: ignore[index]
+    alternates = [Alternate("/governance?format=json", "application/json", "Gouvernance en JSON")]
+    return render(request, "governance.html", alternates=alternates, page={**data, "feature_list": features})

@@ -1,0 +1,106 @@
+"""Signed values for forms without login: CSRF tokens and the moderators' session cookie.
+
+The key is drawn at start-up and held by the process only, so a restart invalidates every token and session
+(a form sent with an expired token is shown again, filled in, with a fresh one). A CSRF token is bound to the
+browser (a random ``rsr_csrf`` cookie, SameSite=Lax and HttpOnly) and to the form it was issued for, and
+lasts ``CSRF_SECONDS``; a session cookie names the moderator and expires after ``SESSION_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+
+from fastapi import Request
+from fastapi.responses import Response
+
+CSRF_COOKIE = "rsr_csrf"
+SESSION_COOKIE = "rsr_moderation"
+CSRF_SECONDS = 4 * 3600
+SESSION_SECONDS = 8 * 3600
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass
+class Signer:
+    key: bytes
+
+    @classmethod
+    def fresh(cls) -> Signer:
+        return cls(secrets.token_bytes(32))
+
+    def sign(self, *parts: str) -> str:
+        return _b64(hmac.new(self.key, "\x1f".join(parts).encode(), hashlib.sha256).digest())
+
+    def verify(self, signature: str, *parts: str) -> bool:
+        return hmac.compare_digest(signature.encode(), self.sign(*parts).encode())
+
+    # --- CSRF ---------------------------------------------------------------------------------------------------
+
+    def csrf_token(self, browser: str, form: str, now: float | None = None) -> str:
+        issued = str(int(now if now is not None else time.time()))
+        return f"{issued}.{self.sign('csrf', browser, form, issued)}"
+
+    def csrf_valid(self, token: str, browser: str, form: str) -> bool:
+        issued, _, signature = token.partition(".")
+        if not browser or not issued.isdigit() or not signature:
+            return False
+        if time.time() - int(issued) > CSRF_SECONDS:
+            return False
+        return self.verify(signature, "csrf", browser, form, issued)
+
+    # --- moderator sessions --------------------------------------------------------------------------------------
+
+    def session(self, moderator: str) -> str:
+        expires = str(int(time.time()) + SESSION_SECONDS)
+        name = _b64(moderator.encode())
+        return f"{name}.{expires}.{self.sign('session', name, expires)}"
+
+    def session_name(self, cookie: str) -> str | None:
+        parts = cookie.split(".")
+        if len(parts) != 3 or not parts[1].isdigit():
+            return None
+        name, expires, signature = parts
+        if int(expires) < time.time() or not self.verify(signature, "session", name, expires):
+            return None
+        try:
+            return _unb64(name).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
+
+
+def browser_id(request: Request) -> tuple[str, bool]:
+    """The browser's CSRF cookie value, and whether it is new (to be set on the response)."""
+    held = request.cookies.get(CSRF_COOKIE, "")
+    if 16 <= len(held) <= 64 and held.replace("-", "").replace("_", "").isalnum():
+        return held, False
+    return secrets.token_urlsafe(24), True
+
+
+def set_browser_id(request: Request, response: Response, value: str) -> None:
+    response.set_cookie(
+        CSRF_COOKIE, value, httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/"
+    )
+
+
+def set_session(request: Request, response: Response, value: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        value,
+        max_age=SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
