@@ -112,7 +112,7 @@ def test_home_has_search_themes_kinds_latest_and_figures(site: TestClient) -> No
         t=THEME.emploi,
     )
     themes = section(page, "titre-themes")
-    assert f'href="/def/theme/emploi">Emploi <span class="rsr-count">({emploi[0]["n"].value})</span>' in themes
+    assert f'href="/def/theme/emploi">Emploi&nbsp;({emploi[0]["n"].value})</a>' in themes
     apis = select(
         site, "SELECT ?k (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r dct:type ?k ; a dcat:Resource } GROUP BY ?k", k=KIND.api
     )
@@ -338,7 +338,7 @@ def test_instance_with_its_own_theme_scheme(make_client) -> None:
     load_fixture(c, "other-themes.ttl")
     page = html(c, "/")
     themes = section(page, "titre-themes")
-    assert 'href="/themes/agriculture-durable">Agriculture durable <span class="rsr-count">(1)</span>' in themes
+    assert 'href="/themes/agriculture-durable">Agriculture durable&nbsp;(1)</a>' in themes
     assert "Emploi" not in themes and "Forêt" not in themes  # only themes with resources on the home page
     assert html(c, "/themes").count('class="fr-tag"') == 2
     theme = html(c, "/themes/agriculture-durable")
