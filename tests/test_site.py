@@ -61,17 +61,26 @@ def select(client: TestClient, query: str, **bindings: object) -> list[dict]:
     return client.app.state.context.store.select(query, bindings).dicts()  # type: ignore[attr-defined]
 
 
+VOID_ELEMENTS = frozenset({"meta", "link", "br", "img", "input", "hr"})
+
+
 class Outline(HTMLParser):
-    """Headings in order, landmarks, and the <a>/<input> that lack an accessible name."""
+    """Headings in order, labelled inputs, and elements closed in the order they were opened."""
 
     def __init__(self) -> None:
         super().__init__()
         self.headings: list[int] = []
         self.labels: set[str] = set()
         self.inputs: list[str] = []
+        self.open: list[str] = []
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open.pop() == tag, f"unbalanced </{tag}>"
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
+        if tag not in VOID_ELEMENTS:
+            self.open.append(tag)
         if re.fullmatch(r"h[1-6]", tag):
             self.headings.append(int(tag[1]))
         if tag == "label" and a.get("for"):
@@ -83,6 +92,7 @@ class Outline(HTMLParser):
 def check_accessible(page: str) -> None:
     outline = Outline()
     outline.feed(page)
+    assert outline.open == [], "every element is closed"
     assert outline.headings.count(1) == 1, "one h1"
     assert all(b - a <= 1 for a, b in zip(outline.headings, outline.headings[1:], strict=False)), outline.headings
     assert all(i in outline.labels for i in outline.inputs), "every input has a label"
@@ -152,6 +162,7 @@ def test_themes_list_and_json(site: TestClient) -> None:
     scheme = NamedNode(BASE + "def/theme")
     concepts = select(site, "SELECT ?scheme ?t WHERE { ?t skos:inScheme ?scheme }", scheme=scheme)
     page = html(site, "/themes")
+    check_accessible(page)
     assert page.count('class="fr-tag"') == len(concepts)
     body = site.get("/themes", headers={"Accept": "application/json"}).json()
     assert len(body["themes"]) == len(concepts)
@@ -322,6 +333,7 @@ def test_minimal_instance_follows_its_switches(make_client) -> None:
         **off,
     )
     page = html(c, "/")
+    check_accessible(page)
     assert "<title>Communs de l&#39;agriculture" in page and "--rsr-primary: #18753c" in page
     nav = page[page.index('id="navigation"') : page.index("</nav>", page.index('id="navigation"'))]
     for gone in ("/network", "/queries", "/contribute"):
