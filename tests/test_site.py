@@ -164,6 +164,8 @@ def test_themes_list_and_json(site: TestClient) -> None:
     page = html(site, "/themes")
     check_accessible(page)
     assert page.count('class="fr-tag"') == len(concepts)
+    assert '<link rel="alternate" type="text/turtle" href="/def/theme.ttl"' in page
+    assert site.get("/def/theme.ttl").status_code == 200
     body = site.get("/themes", headers={"Accept": "application/json"}).json()
     assert len(body["themes"]) == len(concepts)
     emploi = next(t for t in body["themes"] if t["notation"] == "emploi")

@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.errors import RessourcerieError
 from graph.namespaces import DCT, SKOS
-from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, theme_href, values
+from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, record_path, theme_href, values
 from graph.web.conneg import negotiate
 from graph.web.context import Context, context
 from graph.web.pages import Alternate, render
@@ -192,6 +192,9 @@ def themes(request: Request) -> Response:
         return JSONResponse({"scheme": ctx.settings.theme_scheme, "themes": body}, headers={"Vary": "Accept"})
     items = [(t, theme_href(request, ctx, t.iri, t.notation)) for t in found]
     alternates = [Alternate("/themes?format=json", "application/json", "JSON")]
+    scheme_path = record_path(ctx, ctx.settings.theme_scheme)
+    if scheme_path is not None:  # the SKOS scheme itself, where this instance serves it
+        alternates.append(Alternate(f"/{scheme_path}.ttl", "text/turtle", "Turtle (SKOS)"))
     return render(
         request, "themes.html", alternates=alternates, page={"themes": items, "scheme": ctx.settings.theme_scheme}
     )
