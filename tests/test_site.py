@@ -277,7 +277,7 @@ def test_usage_page(site: TestClient) -> None:
     assert "Usage de API Adresse (Base Adresse Nationale - BAN) par Camille Martin" in page
     assert f'<a class="fr-breadcrumb__link" href="{BAN}">' in page
     assert 'Personne : <a href="/person/camille-martin">Camille Martin</a>' in page
-    assert "Deux fois moins de courriers" in page and "Depuis le 1 mars 2023" in page
+    assert "Deux fois moins de courriers" in page and "Depuis le 1er mars 2023" in page
     assert "<strong>Très utile</strong>" in page and "le 10 février 2024" in page
     seed = html(site, "/usage/la-bonne-boite--api-adresse-base-adresse-nationale-ban")
     assert 'Par le service <a href="/service/la-bonne-boite">La Bonne Boîte</a>' in seed

@@ -126,7 +126,7 @@ def sparql_href(request: Request, iri: str) -> str:
 
 
 def date_fr(literal: Literal | None) -> str | None:
-    """'2024-01-15' -> '15 janvier 2024'; a year alone stays; anything else is shown as it is."""
+    """'2024-01-15' -> '15 janvier 2024', '2024-10-01' -> '1er octobre 2024'; a year alone stays; anything else is shown as it is."""
     if literal is None:
         return None
     value = literal.value
@@ -146,7 +146,8 @@ def date_fr(literal: Literal | None) -> str | None:
     ]
     parts = value[:10].split("-")
     if len(parts) == 3 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12:
-        return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+        day = "1er" if int(parts[2]) == 1 else str(int(parts[2]))
+        return f"{day} {months[int(parts[1]) - 1]} {parts[0]}"
     return value
 
 
