@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from pyoxigraph import NamedNode
 
 from graph.errors import ConfigError
 from graph.paths import bundled
+
+_CSS_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|hsl)a?\([0-9.,%/\s]+\)")
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -146,6 +149,10 @@ class Settings:
             raise ConfigError(f"result_cap must be 'error' or 'truncate', not {self.result_cap!r}")
         if self.store != "embedded" and not self.store.startswith(("sparql+http://", "sparql+https://")):
             raise ConfigError(f"store must be 'embedded' or 'sparql+http(s)://...', not {self.store!r}")
+        if not _CSS_COLOUR.fullmatch(str(self.primary_colour).strip()):
+            raise ConfigError(
+                f"primary_colour must be a CSS colour such as '#18753c' or 'rgb(24, 117, 60)', not {self.primary_colour!r}"
+            )
         if self.store_auth not in {"digest", "basic"}:
             raise ConfigError(f"store_auth must be 'digest' or 'basic', not {self.store_auth!r}")
         object.__setattr__(self, "store_timeout", _coerce("store_timeout", self.store_timeout, float))

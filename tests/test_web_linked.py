@@ -141,7 +141,7 @@ def test_vocabulary_terms_are_served(client: TestClient) -> None:
     triples = parse(client.get("/def/theme/emploi", headers={"Accept": "text/turtle"}).content)
     emploi = NamedNode(BASE + "def/theme/emploi")
     assert pyoxigraph.Triple(emploi, SKOS.prefLabel, Literal("Emploi", language="fr")) in triples
-    assert "<h1>Emploi</h1>" in page(client, "/def/theme/emploi")
+    assert '<h1 id="titre-fiche">Emploi</h1>' in page(client, "/def/theme/emploi")
 
 
 # --- the HTML page --------------------------------------------------------------------------------------------------
@@ -150,11 +150,11 @@ def test_vocabulary_terms_are_served(client: TestClient) -> None:
 def test_html_page(client: TestClient) -> None:
     html = page(client, SIRENE)
     assert '<html lang="fr"' in html
-    assert "<title>API Sirene · Ressourcerie</title>" in html and "<h1>API Sirene</h1>" in html
-    assert "<dt>producteur" in html  # dct:publisher, labelled from the store
-    assert '<a href="/organisation/insee">' in html
+    assert "<title>API Sirene · Ressourcerie</title>" in html and '<h1 id="titre-fiche">API Sirene</h1>' in html
+    producer = html[html.index("Qui la produit") :]
+    assert producer.startswith('Qui la produit</h2>\n  <p><a href="/organisation/insee">')  # dct:publisher, labelled
     assert f'<link rel="alternate" type="text/turtle" href="{SIRENE}.ttl"' in html
-    assert f'<a href="{SIRENE}.jsonld"' in html
+    assert f'href="{SIRENE}.jsonld" type="application/ld+json">JSON-LD</a>' in html
     for landmark in (
         '<header role="banner"',
         '<main role="main" id="contenu"',
@@ -168,10 +168,21 @@ def test_html_page(client: TestClient) -> None:
     assert checker.stack == []
 
 
+def test_generic_page_for_other_nodes(client: TestClient) -> None:
+    html = page(client, "/service/la-bonne-boite")
+    assert "<h1>La Bonne Boîte</h1>" in html
+    inbound = html[html.index("Ce qui pointe ici") :]
+    assert inbound.count('<a href="/usage/') >= 1
+    assert '<link rel="alternate" type="text/turtle" href="/service/la-bonne-boite.ttl"' in html
+    checker = Balance()
+    checker.feed(html)
+    assert checker.stack == []
+
+
 def test_html_page_lists_inbound_usages(client: TestClient) -> None:
     html = page(client, BAN)
-    inbound = html[html.index("Ce qui pointe ici") :]
-    assert inbound.count('<a href="/usage/') == 4
+    usages = html[html.index('id="titre-usages"') : html.index('id="titre-documents"')]
+    assert usages.count('<a href="/usage/') == 4
 
 
 def test_html_escapes_everything() -> None:
@@ -264,6 +275,6 @@ def test_id_and_doc_are_not_served_without_303_mode(client: TestClient) -> None:
 def test_home_page_for_people_and_machines(client) -> None:
     r = client.get("/", headers={"Accept": "text/html"})
     assert r.status_code == 200 and '<html lang="fr"' in r.text and 'href="/sparql"' in r.text
-    assert 'href="/resource/api-sirene"' in r.text
+    assert 'href="/themes"' in r.text and 'href="/resource/' in r.text  # the latest resources
     body = client.get("/", headers={"Accept": "application/json"}).json()
     assert body["counts"]["resources"] == 258 and body["links"]["sparql"] == "/sparql"

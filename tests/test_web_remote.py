@@ -120,3 +120,18 @@ def test_queries_never_see_a_replacement_under_way(remote: Settings, rclient: Te
     finally:
         store._drop_quietly([tmp])
         store.close()
+
+
+def test_people_pages(rclient: TestClient) -> None:
+    html = {"Accept": "text/html"}
+    home = rclient.get("/", headers=html)
+    assert home.status_code == 200 and 'href="/def/theme/emploi">Emploi&nbsp;(40)</a>' in home.text
+    ban = rclient.get("/resource/api-adresse-base-adresse-nationale-ban", headers=html).text
+    assert "Qui l'utilise, et pour quoi (4)" in ban and 'href="/organisation/dinum"' in ban
+    dinum = rclient.get("/organisation/dinum", headers=html).text
+    assert "Ce qu'elle produit (17)" in dinum and 'href="/organisation/etalab"' in dinum
+    theme = rclient.get("/def/theme/emploi", headers=html).text
+    assert "Ressources de ce thème (40)" in theme
+    usage = rclient.get("/usage/la-bonne-boite--api-adresse-base-adresse-nationale-ban", headers=html).text
+    assert 'Par le service <a href="/service/la-bonne-boite">La Bonne Boîte</a>' in usage
+    assert rclient.get("/themes/emploi", headers=html).status_code == 200

@@ -14,7 +14,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import assets, contribute, descriptions, errors, governance, gsp, home, linked, moderation, sparql
+from graph.web import (
+    assets,
+    contribute,
+    descriptions,
+    errors,
+    governance,
+    gsp,
+    home,
+    linked,
+    moderation,
+    sparql,
+    themes,
+)
 from graph.web.context import Context
 from graph.web.desk import Desk
 
@@ -61,6 +73,8 @@ ROUTES = [
         "Moderation: reject a contribution with a reason (bearer token)",
     ),
     ("/governance", ["GET", "HEAD"], governance.governance, "Governance: scope, moderation, licences, sources"),
+    ("/themes", ["GET", "HEAD"], themes.themes, "The themes of the instance with their resource counts (HTML, JSON)"),
+    ("/themes/{notation}", ["GET", "HEAD"], themes.theme_by_notation, "The page of a theme, by its notation"),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]

@@ -1,43 +1,122 @@
-"""The home page: what the service holds and where to go (HTML for people, JSON for machines)."""
+"""The home page: search, themes and kinds with their counts, the latest resources, key figures, where to go
+(HTML for people; JSON for machines, by Accept or ?format=json). Whole-store figures are cached."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pyoxigraph import NamedNode
 
+from graph.namespaces import RSR
 from graph.summary import record_counts
+from graph.web._view import Link, date_fr, href_of, lang_of, merge, theme_href
 from graph.web.conneg import negotiate
-from graph.web.context import context
-from graph.web.pages import render
+from graph.web.context import Context, context
+from graph.web.pages import Alternate, render
+from graph.web.themes import theme_counts
 
-EXAMPLES = [
-    ("/resource/api-sirene", "API Sirene"),
-    ("/resource/api-adresse-base-adresse-nationale-ban", "API Adresse, et les services qui l'utilisent"),
-    ("/organisation/dares", "La Dares"),
-    ("/def/theme/emploi", "Le thème Emploi"),
-]
+HOME_THEMES = 12
+KINDS = """
+SELECT ?scheme ?k ?label ?notation (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  ?k skos:inScheme ?scheme .
+  OPTIONAL { ?k skos:prefLabel ?label }
+  OPTIONAL { ?k skos:notation ?notation }
+  ?r dct:type ?k .
+  VALUES ?class { dcat:Resource foaf:Document }
+  ?r a ?class .
+} GROUP BY ?scheme ?k ?label ?notation
+"""
+LATEST_QUERY = """
+SELECT ?r ?title ?modified ?kind WHERE {
+  { SELECT ?r ?modified WHERE { ?r a dcat:Resource ; dct:modified ?modified } ORDER BY DESC(STR(?modified)) ?r LIMIT 6 }
+  OPTIONAL { ?r dct:title ?title }
+  OPTIONAL { ?r dct:type ?k . ?k skos:prefLabel ?kind }
+}
+"""
+
+
+@dataclass
+class KindCount:
+    label: str
+    notation: str
+    count: int
+
+
+@dataclass
+class Latest:
+    link: Link
+    kind: str | None
+    modified: str | None
+    sort_key: str
+
+
+def kind_counts(ctx: Context) -> list[KindCount]:
+    def compute() -> list[KindCount]:
+        rows = merge(ctx.store.select(KINDS, {"scheme": NamedNode(RSR + "kind")}).dicts())
+        out = [
+            KindCount(r["label"].value if r.get("label") else r["k"].value, r["notation"].value, int(r["n"].value))
+            for r in rows
+            if r.get("notation") is not None
+        ]
+        return sorted(out, key=lambda k: (-k.count, k.label.lower()))
+
+    return ctx.cached("kinds", compute)
+
+
+def latest(ctx: Context, request: Request) -> list[Latest]:
+    def compute() -> list[tuple[str, Any, Any, Any]]:
+        rows = merge(ctx.store.select(LATEST_QUERY).dicts())
+        return [(r["r"].value, r.get("title"), r.get("kind"), r.get("modified")) for r in rows]
+
+    out = []
+    for iri, title, kind, modified in ctx.cached("latest", compute):
+        out.append(
+            Latest(
+                Link(title.value if title else iri, href_of(request, ctx, iri), lang_of(title)),
+                kind.value if kind else None,
+                date_fr(modified),
+                modified.value if modified else "",
+            )
+        )
+    return sorted(out, key=lambda x: (x.sort_key, x.link.text), reverse=True)
+
+
+def counts(ctx: Context) -> dict[str, int]:
+    return ctx.cached("counts", lambda: {**record_counts(ctx.store), "quads": ctx.store.stats().quads})
 
 
 async def home(request: Request) -> Response:
     ctx = context(request)
-    counts = ctx.cached("counts", lambda: {**record_counts(ctx.store), "quads": ctx.store.stats().quads})
-    choice = negotiate(request.headers.get("accept"), ["text/html", "application/json"], default="text/html")
-    if choice.media_type == "application/json":
+    figures = counts(ctx)
+    if request.query_params.get("format") == "json":
+        media = "application/json"
+    else:
+        media = negotiate(
+            request.headers.get("accept"), ["text/html", "application/json"], default="text/html"
+        ).media_type
+    if media == "application/json":
         links = {
             "sparql": "/sparql",
             "void": "/.well-known/void",
             "dump": "/dumps/ressourcerie.nq.gz",
             "openapi": "/openapi.json",
+            "themes": "/themes",
         }
-        return JSONResponse({"name": "Ressourcerie", "counts": counts, "links": links}, headers={"Vary": "Accept"})
-    page = {"home": "/", "counts": counts, "examples": [e for e in EXAMPLES if _exists(ctx, e[0])]}
-    return render(request, "home.html", page=page)
-
-
-def _exists(ctx, path: str) -> bool:  # type: ignore[no-untyped-def]
-    from pyoxigraph import NamedNode
-
-    from graph.namespaces import RSR
-
-    iri = str(RSR) + path[len("/def/") :] if path.startswith("/def/") else ctx.iris.base + path.lstrip("/")
-    return next(ctx.store.quads(NamedNode(iri), None, None, None), None) is not None
+        body = {"name": ctx.settings.site_name, "counts": figures, "links": links}
+        return JSONResponse(body, headers={"Vary": "Accept"})
+    themes = [(t, theme_href(request, ctx, t.iri, t.notation)) for t in theme_counts(ctx) if t.count > 0]
+    page = {
+        "counts": figures,
+        "themes": themes[:HOME_THEMES],
+        "more_themes": len(themes) > HOME_THEMES,
+        "kinds": [k for k in kind_counts(ctx) if k.count > 0],
+        "latest": latest(ctx, request),
+    }
+    alternates = [
+        Alternate("/?format=json", "application/json", "JSON"),
+        Alternate("/.well-known/void", "text/turtle", "VoID"),
+    ]
+    return render(request, "home.html", alternates=alternates, page=page)

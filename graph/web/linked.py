@@ -20,10 +20,12 @@ from graph.errors import RessourcerieError
 from graph.iris import Iris
 from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, RSR, SKOS, VCARD, XSD
 from graph.store.base import Store
+from graph.web._view import Own
 from graph.web.conneg import RDF_FORMATS, negotiate
 from graph.web.context import Context, context
 from graph.web.descriptions import pick_format, rdf_response
 from graph.web.pages import render
+from graph.web.recordpages import render_record
 
 HTML = "text/html"
 EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
@@ -115,10 +117,10 @@ class Description:
         return [*self.own, *(q for q, _t in self.inbound)]
 
 
-def bounded_description(store: Store, iri: NamedNode) -> Description:
+def bounded_description(store: Store, iri: NamedNode, own: list[Quad] | None = None) -> Description:
     """The record's own quads and its hash nodes', plus the links to it from usages, memberships, feedback,
-    documents and sub-organisations; nothing else."""
-    own = store.describe(iri)
+    documents and sub-organisations; nothing else. ``own``: the record's quads when already read."""
+    own = store.describe(iri) if own is None else own
     if not own:
         raise UnknownIri(f"nothing is known about <{iri.value}>")
     inbound: list[tuple[Quad, NamedNode]] = []
@@ -177,7 +179,9 @@ def choose(request: Request, extension: str | None) -> RdfFormat | str:
 def describe(request: Request, ctx: Context, path: str) -> Response:
     path, extension = split_extension(path)
     iri = iri_of(ctx, path)
-    description = bounded_description(ctx.store, iri)
+    own = ctx.store.describe(iri)
+    if not own:
+        raise UnknownIri(f"nothing is known about <{iri.value}>")
     page = page_href(request, ctx, path)
     chosen = choose(request, extension)
     headers = {"Vary": "Accept", "Link": link_header(page)}
@@ -185,7 +189,11 @@ def describe(request: Request, ctx: Context, path: str) -> Response:
         ext = "html" if chosen == HTML else chosen.file_extension  # type: ignore[union-attr]
         headers["Content-Location"] = f"{page}.{ext}"
     if isinstance(chosen, RdfFormat):
-        return rdf_response(description.quads(), chosen, headers)
+        return rdf_response(bounded_description(ctx.store, iri, own).quads(), chosen, headers)
+    specific = render_record(request, ctx, iri, Own(iri, own), page, headers)
+    if specific is not None:
+        return specific
+    description = bounded_description(ctx.store, iri, own)
     return render(request, "record.html", headers=headers, page=build_page(request, ctx, description, page))
 
 

@@ -1,0 +1,162 @@
+"""The page of an organisation: what it produces, who uses that, what it uses, its people, where it sits
+(parent and sub-organisations), its official identifiers. One ``Store.describe`` and one SELECT."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from pyoxigraph import NamedNode
+
+from graph.namespaces import DCT, FOAF, RDFS, SKOS
+from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, values
+from graph.web.resource_page import Identifier, contacts, identifiers, links
+
+QUERY = """
+SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {
+  {
+    BIND("classification" AS ?part) ?o org:classification ?x . OPTIONAL { ?x skos:prefLabel ?label }
+  } UNION {
+    BIND("parent" AS ?part) ?o org:subOrganizationOf|org:unitOf ?x . OPTIONAL { ?x foaf:name ?label }
+  } UNION {
+    BIND("child" AS ?part) ?x org:subOrganizationOf|org:unitOf ?o . OPTIONAL { ?x foaf:name ?label }
+  } UNION {
+    BIND("produces" AS ?part) ?x dct:publisher ?o ; a dcat:Resource .
+    OPTIONAL { ?x dct:title ?label }
+    OPTIONAL { ?x dct:type ?a . OPTIONAL { ?a skos:prefLabel ?alabel } }
+  } UNION {
+    BIND("service" AS ?part) ?x dct:publisher ?o ; a duv:UsageTool . OPTIONAL { ?x dct:title ?label }
+  } UNION {
+    BIND("document" AS ?part) ?x dct:publisher ?o ; a foaf:Document .
+    FILTER NOT EXISTS { ?x a dcat:Resource }
+    OPTIONAL { ?x dct:title ?label }
+  } UNION {
+    BIND("uses" AS ?part)
+    { ?x prov:wasAssociatedWith ?o } UNION { ?x duv:hasUsageTool ?tool . ?tool dct:publisher ?o }
+    ?x a duv:Usage ; duv:refersTo ?a .
+    OPTIONAL { ?a dct:title ?alabel }
+    OPTIONAL { ?x dct:description ?label }
+    OPTIONAL { ?x duv:hasUsageTool ?c . OPTIONAL { ?c dct:title ?clabel } }
+  } UNION {
+    BIND("used" AS ?part)
+    ?a dct:publisher ?o ; a dcat:Resource . ?x duv:refersTo ?a .
+    OPTIONAL { ?a dct:title ?alabel }
+    OPTIONAL { ?x dct:description ?label }
+    OPTIONAL { ?x prov:wasAssociatedWith ?b . OPTIONAL { ?b foaf:name ?blabel } }
+    OPTIONAL { ?x duv:hasUsageTool ?c . OPTIONAL { ?c dct:title ?clabel } }
+  } UNION {
+    BIND("member" AS ?part)
+    ?m org:organization ?o ; org:member ?x .
+    OPTIONAL { ?x foaf:name ?label }
+    OPTIONAL { ?m org:role ?a . OPTIONAL { ?a skos:prefLabel ?alabel } }
+  } UNION {
+    BIND("identifier" AS ?part) ?o adms:identifier ?x . ?x dct:type ?a . OPTIONAL { ?a skos:prefLabel ?alabel }
+  }
+}
+"""
+
+
+@dataclass
+class Produced:
+    link: Link
+    kind: str | None
+
+
+@dataclass
+class UsageLine:
+    href: str | None
+    purpose: Link
+    resource: Link
+    users: list[Link]
+
+
+@dataclass
+class Member:
+    person: Link
+    roles: list[str]
+
+
+@dataclass
+class OrganisationView:
+    iri: str
+    name: Link
+    acronyms: list[str]
+    description: Link | None
+    classification: str | None
+    homepages: list[Link]
+    see_also: list[Link]
+    contacts: list[Link]
+    parents: list[Link]
+    children: list[Link]
+    produces: list[Produced]
+    services: list[Link]
+    documents: list[Link]
+    uses: list[UsageLine]
+    used_by: list[UsageLine]
+    members: list[Member]
+    identifiers: list[Identifier]
+
+
+def _link(request: Request, ctx: Any, iri: str, label: Any) -> Link:
+    return Link(label.value if label is not None else iri, href_of(request, ctx, iri), lang_of(label))
+
+
+def usage_lines(request: Request, ctx: Any, rows: list[dict[str, Any]]) -> list[UsageLine]:
+    lines = []
+    for iri, rs in group(rows).items():
+        purpose = first(rs, "label")
+        resource = values(rs, "a", "alabel")
+        users = values(rs, "b", "blabel") + values(rs, "c", "clabel")
+        lines.append(
+            UsageLine(
+                href_of(request, ctx, iri),
+                Link(purpose.value if purpose else "Usage sans description", None, lang_of(purpose)),
+                Link(resource[0][1] or resource[0][0], href_of(request, ctx, resource[0][0])) if resource else Link(""),
+                [Link(lab or i, href_of(request, ctx, i)) for i, lab in users],
+            )
+        )
+    return sorted(lines, key=lambda u: (u.resource.text.lower(), u.purpose.text.lower()))
+
+
+def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationView:
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for row in merge(ctx.store.select(QUERY, {"o": iri}).dicts()):
+        parts.setdefault(row["part"].value, []).append(row)
+
+    def simple(part: str) -> list[Link]:
+        found = {r["x"].value: r.get("label") for r in parts.get(part, [])}
+        return sorted((_link(request, ctx, i, lab) for i, lab in found.items()), key=lambda x: x.text.lower())
+
+    produced = []
+    for r_iri, rs in group(parts.get("produces", [])).items():
+        kind = first(rs, "alabel")
+        produced.append(Produced(_link(request, ctx, r_iri, first(rs, "label")), kind.value if kind else None))
+    produced.sort(key=lambda p: p.link.text.lower())
+    members = []
+    for p_iri, rs in group(parts.get("member", [])).items():
+        roles = sorted({lab or i.rsplit("/", 1)[-1] for i, lab in values(rs, "a", "alabel")})
+        members.append(Member(_link(request, ctx, p_iri, first(rs, "label")), roles))
+    members.sort(key=lambda m: m.person.text.lower())
+    classification = parts.get("classification", [])
+    name = own.literal(FOAF.name)
+    description = own.literal(DCT.description)
+    return OrganisationView(
+        iri=iri.value,
+        name=Link(name.value if name else iri.value, None, lang_of(name)),
+        acronyms=[lit.value for lit in own.literals(SKOS.altLabel)],
+        description=Link(description.value, None, lang_of(description)) if description else None,
+        classification=classification[0]["label"].value if classification and classification[0].get("label") else None,
+        homepages=links(request, ctx, own.iris(FOAF.homepage)),
+        see_also=links(request, ctx, own.iris(RDFS.seeAlso)),
+        contacts=contacts(request, ctx, own),
+        parents=simple("parent"),
+        children=simple("child"),
+        produces=produced,
+        services=simple("service"),
+        documents=simple("document"),
+        uses=usage_lines(request, ctx, parts.get("uses", [])),
+        used_by=usage_lines(request, ctx, parts.get("used", [])),
+        members=members,
+        identifiers=identifiers(own, parts.get("identifier", [])),
+    )
