@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import Request
 from pyoxigraph import Literal, NamedNode, Quad
 
+from graph.namespaces import FOAF, PROV, RDFS
 from graph.store.base import Term
 from graph.web.conneg import RDF_FORMATS
 from graph.web.context import Context
@@ -186,3 +187,23 @@ def values(rows: Sequence[dict[str, Any]], node: str, label: str) -> list[tuple[
 def first(rows: Sequence[dict[str, Any]], name: str) -> Literal | None:
     found = [r[name] for r in rows if isinstance(r.get(name), Literal)]
     return best(found) if found else None
+
+
+def provenance(own: Own) -> list[str]:
+    """How a record came here when it was published from a contribution: who proposed it, who published it,
+    when (its ``prov:wasGeneratedBy`` activity and the agents around it, held in its own ``#`` nodes)."""
+
+    def agent(node: str, verb: str) -> str | None:
+        name = own.text(FOAF.name, node)
+        return own.text(RDFS.label, node) or (f"{verb} par {name}" if name else None)
+
+    out = []
+    for activity in own.iris(PROV.wasGeneratedBy):
+        parts = [own.text(RDFS.label, activity) or "Publiée après modération"]
+        parts += [a for a in (agent(n, "Proposé") for n in own.iris(PROV.wasAttributedTo)) if a]
+        parts += [a for a in (agent(n, "Publié") for n in own.iris(PROV.wasAssociatedWith, activity)) if a]
+        when = date_fr(own.literal(PROV.endedAtTime, activity))
+        if when:
+            parts.append(f"le {when}")
+        out.append(" · ".join(parts))
+    return out

@@ -10,7 +10,19 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import ACCESS, ADMS, DCAT, DCT, FOAF, ID_SCHEME, SCHEMA, SKOS, VCARD
-from graph.web._view import Link, Own, date_fr, first, group, href_of, lang_of, merge, theme_href, values
+from graph.web._view import (
+    Link,
+    Own,
+    date_fr,
+    first,
+    group,
+    href_of,
+    lang_of,
+    merge,
+    provenance,
+    theme_href,
+    values,
+)
 from graph.web.context import Context
 
 QUERY = """
@@ -113,6 +125,7 @@ class ResourceView:
     usages: list[UsageItem]
     documents: dict[str, list[Link]]
     feedback: list[dict[str, Any]] = field(default_factory=list)
+    provenance: list[str] = field(default_factory=list)
 
 
 def identifier_href(scheme: str, notation: str, page: str | None) -> str | None:
@@ -285,4 +298,5 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceV
         usages=usage_items(request, ctx, parts.get("usage", [])),
         documents=documents,
         feedback=feedback,
+        provenance=provenance(own),
     )
