@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import assets, descriptions, errors, gsp, home, linked, sparql
+from graph.web import assets, descriptions, errors, gsp, home, linked, network, sparql
 from graph.web.context import Context
 
 ROUTES = [
@@ -32,6 +32,8 @@ ROUTES = [
     ("/doc/{path:path}", ["GET", "HEAD"], linked.record_doc, "303 mode: the description of a record"),
     ("/store", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: ?graph=IRI or ?default"),
     ("/store/{path:path}", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: graph by URL"),
+    ("/network", ["GET", "HEAD"], network.network_page, "Map of the usage network (HTML), filtered by GET"),
+    ("/network.{ext}", ["GET", "HEAD"], network.network_twin, "The usage network as JSON (cytoscape), SVG or CSV"),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]
