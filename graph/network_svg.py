@@ -34,6 +34,8 @@ EDGE_STYLES = {
 
 def columns(network: Network) -> dict[str, tuple[float, float]]:
     """(x, y) of every node: one column per role, ordered to keep edges short."""
+    if not network.nodes:
+        return {}
     producers = {e.source for e in network.edges if e.kind == "production"}
     users = {e.source for e in network.edges if e.kind == "usage"}
 

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import assets, descriptions, errors, gsp, home, linked, network, sparql
+from graph.web import assets, descriptions, errors, gsp, home, linked, namedqueries, network, sparql
 from graph.web.context import Context
 
 ROUTES = [
@@ -34,6 +34,13 @@ ROUTES = [
     ("/store/{path:path}", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: graph by URL"),
     ("/network", ["GET", "HEAD"], network.network_page, "Map of the usage network (HTML), filtered by GET"),
     ("/network.{ext}", ["GET", "HEAD"], network.network_twin, "The usage network as JSON (cytoscape), SVG or CSV"),
+    ("/queries", ["GET", "HEAD"], namedqueries.query_list, "The named queries (HTML, or JSON by Accept)"),
+    (
+        "/queries/{name}",
+        ["GET", "HEAD"],
+        namedqueries.query_page,
+        "A named query: form and results (HTML); /queries/{name}.csv or .json for the results",
+    ),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]
