@@ -9,6 +9,7 @@ Filters (theme, kind, organisation) keep a set of resources and every edge that 
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -112,7 +113,7 @@ class Network:
         kinds = dict(n.kind for n in self.nodes.values() if n.kind)
         agents = {n.id: n.label for n in self.nodes.values() if n.type in ("organisation", "person")}
         return {
-            name: sorted(d.items(), key=lambda kv: _sort_key(kv[1]))
+            name: sorted(d.items(), key=lambda kv: sort_key(kv[1]))
             for name, d in (("theme", themes), ("kind", kinds), ("organisation", agents))
         }
 
@@ -195,7 +196,7 @@ def build(store: Store, scope: str = "used") -> Network:
     for n in nodes.values():
         n.label = _pick(labels.get(n.id, [])) or _short(n.id)
         n.themes = sorted(
-            ((t, _pick(ls) or _short(t)) for t, ls in themes.get(n.id, {}).items()), key=lambda tl: _sort_key(tl[1])
+            ((t, _pick(ls) or _short(t)) for t, ls in themes.get(n.id, {}).items()), key=lambda tl: sort_key(tl[1])
         )
         k = next(iter(kinds.get(n.id, {}).items()), None)
         n.kind = (k[0], _pick(k[1]) or _short(k[0])) if k else None
@@ -210,7 +211,7 @@ def _assemble(nodes: dict[str, Node], resources: Iterable[str], edges: list[Edge
         degree[e.target] += 1
     kept = set(resources) | set(degree)
     out = {}
-    for i in sorted(kept, key=lambda i: (_sort_key(nodes[i].label), i)):
+    for i in sorted(kept, key=lambda i: (sort_key(nodes[i].label), i)):
         n = nodes[i]
         out[i] = Node(n.id, n.label, n.type, n.themes, n.kind, degree.get(i, 0))
     return Network(out, edges)
@@ -239,7 +240,6 @@ def _short(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
 
 
-def _sort_key(label: str) -> str:
-    import unicodedata
-
+def sort_key(label: str) -> str:
+    """Labels in alphabetical order whatever their accents and case."""
     return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.network import EDGE_KINDS, TYPES, Network, _sort_key
+from graph.network import EDGE_KINDS, TYPES, Network, sort_key
 
 COLUMN_GAP = 330
 ROW_GAP = 26
@@ -45,7 +45,7 @@ def columns(network: Network) -> dict[str, tuple[float, float]]:
     roles = {i: role(i) for i in network.nodes}
     used = sorted(set(roles.values()))
     cols: dict[int, list[str]] = {k: [] for k in range(len(used))}
-    label = {i: _sort_key(n.label) for i, n in network.nodes.items()}
+    label = {i: sort_key(n.label) for i, n in network.nodes.items()}
     for i in sorted(network.nodes, key=lambda i: (label[i], i)):
         cols[used.index(roles[i])].append(i)
     neighbours: dict[str, list[str]] = {i: [] for i in network.nodes}
@@ -80,7 +80,7 @@ def svg(network: Network, href: Callable[[str], str], title: str = "Réseau des 
     """The network as a standalone SVG: every node a link to its page, with its full name as a tooltip."""
     pos = columns(network)
     count = len({x for x, _ in pos.values()})
-    width = LEFT + max(count - 1, 0) * COLUMN_GAP + 300
+    width = LEFT + max(count - 1, 0) * COLUMN_GAP + 340
     height = max((y for _, y in pos.values()), default=TOP) + 40
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',

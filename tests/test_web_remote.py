@@ -120,3 +120,15 @@ def test_queries_never_see_a_replacement_under_way(remote: Settings, rclient: Te
     finally:
         store._drop_quietly([tmp])
         store.close()
+
+
+def test_named_queries_and_the_usage_map(rclient: TestClient, client: TestClient) -> None:
+    """Named query parameters reach a remote store bound (VALUES), and the map is built the same way."""
+    params = {"q": "inclusion"}
+    remote = rclient.get("/queries/text-search.csv", params=params)
+    assert remote.status_code == 200
+    assert remote.text.splitlines()[0] == "q,resource,title,description,score"
+    assert sorted(remote.text.splitlines()) == sorted(
+        client.get("/queries/text-search.csv", params=params).text.splitlines()
+    )
+    assert rclient.get("/network.json").json()["counts"] == client.get("/network.json").json()["counts"]
