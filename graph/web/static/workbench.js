@@ -21,5 +21,13 @@
     var tab = yasgui.addTab(i === 0, { name: t.name, yasqe: { value: t.query }, requestConfig: { endpoint: endpoint, method: "POST" } });
     tab.setName && tab.setName(t.name);
   });
+  // YASGUI leaves its endpoint field and its editor unlabelled: name them for screen readers
+  function label() {
+    holder.querySelectorAll("input.autocomplete").forEach(function (i) { i.setAttribute("aria-label", "Point d'accès SPARQL"); });
+    holder.querySelectorAll(".CodeMirror textarea").forEach(function (t) { t.setAttribute("aria-label", "Requête SPARQL"); });
+  }
+  label();
+  yasgui.on("tabSelect", function () { window.setTimeout(label, 0); });
+  yasgui.on("tabAdd", function () { window.setTimeout(label, 0); });
   window.yasgui = yasgui;
 })();
