@@ -180,3 +180,11 @@ def test_named_queries_keep_the_sparql_limits(make_client) -> None:  # type: ign
     c = make_client(max_result_rows=5)
     r = c.get("/queries/theme-counts.csv")
     assert r.status_code == 422 and "max_result_rows" in r.json()["detail"]
+
+
+def test_named_queries_stop_at_the_timeout(make_client) -> None:  # type: ignore[no-untyped-def]
+    c = make_client(query_timeout=0.0005)
+    r = c.get("/queries/resources-by-theme-and-kind.csv")
+    assert r.status_code == 503 and "query_timeout" in r.json()["detail"]
+    page = c.get("/queries/resources-by-theme-and-kind", headers={"Accept": "text/html"})
+    assert page.status_code == 503 and "query_timeout" in page.text
