@@ -74,6 +74,12 @@ class UnknownQuery(RessourcerieError):
     status = 404
 
 
+class FeatureDisabled(RessourcerieError):
+    """A page or route whose feature switch (feature_*) is off on this instance."""
+
+    status = 404
+
+
 class QueryParameterError(RessourcerieError):
     status = 400
 

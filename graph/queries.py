@@ -36,6 +36,10 @@ class Param:
     required: bool
     help: str
 
+    def term(self, raw: str) -> Term:
+        """The RDF term of a value given for this parameter, or QueryParameterError naming the parameter."""
+        return _term(self, raw)
+
 
 @dataclass
 class NamedQuery:

@@ -135,3 +135,15 @@ def test_people_pages(rclient: TestClient) -> None:
     usage = rclient.get("/usage/la-bonne-boite--api-adresse-base-adresse-nationale-ban", headers=html).text
     assert 'Par le service <a href="/service/la-bonne-boite">La Bonne Boîte</a>' in usage
     assert rclient.get("/themes/emploi", headers=html).status_code == 200
+
+
+def test_named_queries_and_the_usage_map(rclient: TestClient, client: TestClient) -> None:
+    """Named query parameters reach a remote store bound (VALUES), and the map is built the same way."""
+    params = {"q": "inclusion"}
+    remote = rclient.get("/queries/text-search.csv", params=params)
+    assert remote.status_code == 200
+    assert remote.text.splitlines()[0] == "q,resource,title,description,score"
+    assert sorted(remote.text.splitlines()) == sorted(
+        client.get("/queries/text-search.csv", params=params).text.splitlines()
+    )
+    assert rclient.get("/network.json").json()["counts"] == client.get("/network.json").json()["counts"]

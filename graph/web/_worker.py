@@ -19,7 +19,16 @@ from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Variable,
+)
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -54,6 +63,8 @@ def _graphs(iris: list[str] | None) -> list[Any] | None:
 def run(store: pyoxigraph.Store, request: dict[str, Any], tmpdir: str) -> dict[str, Any]:
     default, named = _graphs(request.get("default_graphs")), _graphs(request.get("named_graphs"))
     kwargs: dict[str, Any] = {"base_iri": request.get("base_iri"), "prefixes": request.get("prefixes")}
+    if request.get("bindings"):  # parameters of a named query, as RDF terms: never pasted into the text
+        kwargs["substitutions"] = {Variable(k): v for k, v in request["bindings"].items()}
     if default is None and named is None:
         kwargs["use_default_graph_as_union"] = request.get("union", True)
     else:

@@ -24,6 +24,8 @@ from graph.web import (
     home,
     linked,
     moderation,
+    namedqueries,
+    network,
     sparql,
     themes,
 )
@@ -75,6 +77,15 @@ ROUTES = [
     ("/governance", ["GET", "HEAD"], governance.governance, "Governance: scope, moderation, licences, sources"),
     ("/themes", ["GET", "HEAD"], themes.themes, "The themes of the instance with their resource counts (HTML, JSON)"),
     ("/themes/{notation}", ["GET", "HEAD"], themes.theme_by_notation, "The page of a theme, by its notation"),
+    ("/network", ["GET", "HEAD"], network.network_page, "Map of the usage network (HTML), filtered by GET"),
+    ("/network.{ext}", ["GET", "HEAD"], network.network_twin, "The usage network as JSON (cytoscape), SVG or CSV"),
+    ("/queries", ["GET", "HEAD"], namedqueries.query_list, "The named queries (HTML, or JSON by Accept)"),
+    (
+        "/queries/{name}",
+        ["GET", "HEAD"],
+        namedqueries.query_page,
+        "A named query: form and results (HTML); /queries/{name}.csv or .json for the results",
+    ),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]

@@ -23,7 +23,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 
 from graph._sparqltext import keywords
 from graph.errors import QuerySyntaxError, StoreError
-from graph.store.remote import RemoteStore
+from graph.store.remote import RemoteStore, prepare
 from graph.web import _worker
 from graph.web.querypool import Answer, AnswerTooLarge, QueryTimeout
 
@@ -76,7 +76,10 @@ class RemoteQueries:
             self._slots.release()
 
     def _execute(self, request: dict[str, Any]) -> Answer:
-        form: dict[str, str | list[str]] = {"query": request["query"]}
+        text = request["query"]
+        if request.get("bindings") or request.get("prefixes"):  # a named query: our prefixes, bound parameters
+            text = prepare(text, request.get("bindings"))
+        form: dict[str, str | list[str]] = {"query": text}
         if request.get("default_graphs") or request.get("named_graphs"):
             if request.get("default_graphs"):
                 form["default-graph-uri"] = request["default_graphs"]

@@ -134,6 +134,12 @@ async def sparql_endpoint(request: Request) -> Response:
     kind, text, params = await protocol_request(request, ctx)
     if kind == "description":
         from graph.web.descriptions import service_description
+        from graph.web.errors import wants_html
+
+        if ctx.settings.feature_workbench and wants_html(request):
+            from graph.web.workbench import workbench_page
+
+            return workbench_page(request, ctx)
 
         return service_description(request, ctx)
     if kind == "update":

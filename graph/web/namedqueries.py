@@ -1,0 +1,241 @@
+"""The named queries for people: /queries lists them, /queries/{name} renders a form for their parameters and
+the results as a table, with the same results as CSV and JSON (/queries/{name}.csv, .json).
+
+Queries run in the query workers with their parameters bound as RDF terms (never pasted into the text), under
+the limits of /sparql: query_timeout (503), max_result_rows, the worker queue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions
+
+from graph.errors import FeatureDisabled, QueryParameterError
+from graph.namespaces import DCAT, ORG, PREFIXES, RSR
+from graph.queries import NamedQuery
+from graph.store.base import Term
+from graph.web.conneg import negotiate
+from graph.web.context import Context, context
+from graph.web.linked import page_href, path_of
+from graph.web.pages import Alternate, render
+
+HTML_ROWS = 500  # rows shown on the page; the downloads have them all
+DOWNLOADS = {
+    "csv": (QueryResultsFormat.CSV.media_type, "text/csv; charset=utf-8"),
+    "json": (QueryResultsFormat.JSON.media_type, QueryResultsFormat.JSON.media_type),
+}
+INPUT_TYPES = {"iri": "text", "string": "text", "date": "date", "integer": "number"}
+MESSAGES = {
+    "iri": "« {v} » n'est pas une IRI : donnez une IRI complète (https://…) ou une forme abrégée comme theme:emploi.",
+    "date": "« {v} » n'est pas une date : utilisez le format AAAA-MM-JJ, par exemple 2024-01-01.",
+    "integer": "« {v} » n'est pas un nombre entier.",
+    "string": "« {v} » n'est pas accepté.",
+}
+# suggestions offered for an IRI parameter, by its name: concepts of a scheme or records of a class
+SUGGEST_CONCEPTS = """
+SELECT ?scheme ?iri ?label WHERE { ?iri skos:inScheme ?scheme ; skos:prefLabel ?label . FILTER(LANG(?label) = "fr") }
+ORDER BY ?label
+"""
+SUGGEST_RECORDS = """
+SELECT ?class ?iri (MIN(?name) AS ?label) WHERE {
+  ?iri a ?class .
+  { ?iri dct:title ?name } UNION { ?iri foaf:name ?name }
+  FILTER(LANG(?name) = "fr" || LANG(?name) = "")
+} GROUP BY ?class ?iri ORDER BY ?label
+"""
+
+
+def _feature(ctx: Context) -> None:
+    if not ctx.settings.feature_workbench:
+        raise FeatureDisabled("the named query pages are switched off on this instance (feature_workbench)")
+
+
+def suggestions(ctx: Context, name: str) -> list[tuple[str, str]]:
+    """Known values for an IRI parameter called theme, kind, organisation, producer or resource."""
+    sources: dict[str, tuple[str, dict[str, Term]]] = {
+        "theme": (SUGGEST_CONCEPTS, {"scheme": NamedNode(ctx.settings.theme_scheme)}),
+        "kind": (SUGGEST_CONCEPTS, {"scheme": NamedNode(RSR + "kind")}),
+        "organisation": (SUGGEST_RECORDS, {"class": ORG.Organization}),
+        "producer": (SUGGEST_RECORDS, {"class": ORG.Organization}),
+        "resource": (SUGGEST_RECORDS, {"class": DCAT.Resource}),
+    }
+    if name not in sources:
+        return []
+    query, bindings = sources[name]
+
+    def compute() -> list[tuple[str, str]]:
+        rows = ctx.store.select(query, bindings).rows
+        return [(r[1].value, r[2].value) for r in rows if r[1] is not None and r[2] is not None]
+
+    return ctx.cached(f"suggest:{name}", compute)
+
+
+@dataclass
+class Form:
+    """The values given for a query's parameters, checked one by one (messages in French, by field)."""
+
+    values: dict[str, str]
+    bindings: dict[str, Term]
+    errors: dict[str, str]
+    submitted: bool
+
+    @classmethod
+    def read(cls, query: NamedQuery, request: Request) -> Form:
+        params = request.query_params
+        values = {p.name: params.get(p.name, "").strip() for p in query.params}
+        bindings: dict[str, Term] = {}
+        errors: dict[str, str] = {}
+        submitted = any(k in params for k in values) or "run" in params
+        for p in query.params:
+            raw = values[p.name]
+            if not raw:
+                if p.required and submitted:
+                    errors[p.name] = "Ce champ est obligatoire."
+                continue
+            try:
+                bindings[p.name] = p.term(raw)
+            except QueryParameterError:
+                errors[p.name] = MESSAGES[p.type].format(v=raw)
+        return cls(values, bindings, errors, submitted)
+
+    def ready(self, query: NamedQuery) -> bool:
+        """Whether to run: no error, and every required value given."""
+        return not self.errors and all(p.name in self.bindings for p in query.params if p.required)
+
+    def string(self) -> str:
+        given = {k: v for k, v in self.values.items() if v}
+        return "?" + urlencode(given) if given else ""
+
+
+async def run(ctx: Context, query: NamedQuery, bindings: dict[str, Term], media_type: str) -> bytes:
+    """The query's results in a SPARQL results format, from a query worker (timeout and row cap of /sparql)."""
+    answer = await ctx.pool.run(
+        {
+            "query": query.text,
+            "graph": False,
+            "default_graphs": None,
+            "named_graphs": None,
+            "base_iri": None,
+            "prefixes": PREFIXES,
+            "bindings": bindings,
+            "results_format": media_type,
+            "graph_format": "text/turtle",
+            "out_prefixes": None,
+        }
+    )
+    if answer.body is not None:
+        return answer.body
+    assert answer.path is not None
+    try:
+        return answer.path.read_bytes()
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(answer.path)
+
+
+def _cell(request: Request, ctx: Context, term: Any) -> dict[str, str]:
+    """A result cell: IRIs under our base IRI link to their record page, other web IRIs to themselves."""
+    cell = {"text": "", "href": "", "title": "", "lang": ""}
+    if isinstance(term, NamedNode):
+        path = path_of(ctx, term.value)
+        if path is not None:
+            return {**cell, "text": path, "href": page_href(request, ctx, path), "title": term.value}
+        web = term.value.startswith(("http://", "https://"))
+        return {**cell, "text": term.value, "href": term.value if web else ""}
+    if isinstance(term, BlankNode):
+        return {**cell, "text": f"_:{term.value}"}
+    if isinstance(term, Literal):
+        return {**cell, "text": term.value, "lang": term.language or ""}
+    return cell
+
+
+# --- handlers --------------------------------------------------------------------------------------------------
+
+
+async def query_list(request: Request) -> Response:
+    ctx = context(request)
+    _feature(ctx)
+    queries = list(ctx.queries.queries.values())
+    choice = negotiate(request.headers.get("accept"), ["text/html", "application/json"], default="text/html")
+    if choice.media_type == "application/json":
+        return JSONResponse(
+            [
+                {
+                    "name": q.name,
+                    "title": q.title,
+                    "description": q.description,
+                    "parameters": [
+                        {"name": p.name, "type": p.type, "required": p.required, "help": p.help} for p in q.params
+                    ],
+                    "href": f"/queries/{q.name}",
+                }
+                for q in queries
+            ],
+            headers={"Vary": "Accept"},
+        )
+    alternates = [Alternate("/queries", "application/json", "Named queries, JSON")]
+    return render(request, "queries.html", alternates=alternates, page={"queries": queries})
+
+
+async def query_page(request: Request, name: str) -> Response:
+    ctx = context(request)
+    _feature(ctx)
+    stem, dot, ext = name.rpartition(".")
+    if dot and ext in DOWNLOADS:
+        return await _download(request, ctx, ctx.queries.get(stem), ext)
+    query = ctx.queries.get(name)
+    form = Form.read(query, request)
+    table: dict[str, Any] | None = None
+    if form.ready(query):
+        body = await run(ctx, query, form.bindings, QueryResultsFormat.JSON.media_type)
+        solutions = pyoxigraph.parse_query_results(body, format=QueryResultsFormat.JSON)
+        assert isinstance(solutions, QuerySolutions)
+        variables = [v.value for v in solutions.variables]
+        rows = [[_cell(request, ctx, s[v]) for v in variables] for s in solutions]
+        table = {"variables": variables, "rows": rows[:HTML_ROWS], "total": len(rows)}
+    qs = form.string()
+    alternates = [
+        Alternate(f"/queries/{query.name}.csv{qs}", "text/csv", f"{query.name}, CSV"),
+        Alternate(f"/queries/{query.name}.json{qs}", QueryResultsFormat.JSON.media_type, f"{query.name}, JSON"),
+    ]
+    fields = [
+        {
+            "param": p,
+            "value": form.values[p.name],
+            "error": form.errors.get(p.name),
+            "input_type": INPUT_TYPES[p.type],
+            "suggestions": suggestions(ctx, p.name) if p.type == "iri" else [],
+        }
+        for p in query.params
+    ]
+    page = {
+        "query": query,
+        "fields": fields,
+        "table": table,
+        "errors": form.errors,
+        "csv": alternates[0].href,
+        "json": alternates[1].href,
+        "max_rows": HTML_ROWS,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "query.html", status=status, alternates=alternates if table else [], page=page)
+
+
+async def _download(request: Request, ctx: Context, query: NamedQuery, ext: str) -> Response:
+    values = dict(request.query_params)
+    bindings = query.bind(values)  # QueryParameterError (400) names the parameter and what is expected
+    media_type, content_type = DOWNLOADS[ext]
+    body = await run(ctx, query, bindings, media_type)
+    return Response(
+        body,
+        media_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{query.name}.{ext}"'},
+    )

@@ -1,0 +1,67 @@
+"""The analysts' workbench: YASGUI on /sparql for browsers (a GET without a query whose Accept prefers HTML),
+with the named queries as example tabs, ready to run: the prefixes they use declared, and their required
+parameters bound to the example of their help text. Without JavaScript, a plain form posts to /sparql."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from graph._sparqltext import tokens
+from graph.errors import QueryParameterError
+from graph.namespaces import PREFIXES
+from graph.queries import NamedQuery
+from graph.web.context import Context
+from graph.web.pages import render
+
+_EXAMPLE = re.compile(r"e\.g\.\s+(\S+)")
+FORMATS = [
+    ("json", "JSON (résultats SPARQL)"),
+    ("csv", "CSV"),
+    ("tsv", "TSV"),
+    ("xml", "XML (résultats SPARQL)"),
+    ("ttl", "Turtle (CONSTRUCT, DESCRIBE)"),
+    ("jsonld", "JSON-LD (CONSTRUCT, DESCRIBE)"),
+]
+
+
+def example_text(query: NamedQuery) -> str:
+    """The query as a tab of the workbench: the prefixes it uses declared; each required parameter bound
+    by a VALUES block to the example its help gives (optional ones stay unbound: no filter)."""
+    used = [p for p in PREFIXES if re.search(rf"(?<![\w<]){re.escape(p)}:", query.text)]
+    prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
+    header, body = _split_header(query.text)
+    values = []
+    for p in query.params:
+        m = _EXAMPLE.search(p.help)
+        if not p.required or not m:
+            continue
+        try:
+            values.append(f"VALUES ?{p.name} {{ {p.term(m.group(1).rstrip('.,;'))} }}")
+        except QueryParameterError:
+            continue
+    if values:
+        brace = next(t.start for t in tokens(body) if t.text == "{" and t.depth == 0)
+        body = body[: brace + 1] + "\n  " + "\n  ".join(values) + body[brace + 1 :]
+    return header + prologue + body
+
+
+def _split_header(text: str) -> tuple[str, str]:
+    lines = text.splitlines(keepends=True)
+    n = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    return "".join(lines[:n]), "".join(lines[n:])
+
+
+def workbench_page(request: Request, ctx: Context) -> Response:
+    queries = list(ctx.queries.queries.values())
+    tabs = [{"name": q.title, "query": example_text(q), "href": f"/queries/{q.name}"} for q in queries]
+    page = {
+        "queries": queries,
+        "tabs": tabs,
+        "formats": FORMATS,
+        "example": tabs[0]["query"] if tabs else "",
+        "timeout": f"{ctx.settings.query_timeout:g}",
+    }
+    return render(request, "workbench.html", page=page)

@@ -1,0 +1,67 @@
+"""Automated accessibility check (axe-core, WCAG 2.x A and AA rules) of the main pages in Chromium.
+
+Every finding is written to var/accessibility.json (rule, impact, page, how many nodes, an example), and the
+test fails on any critical or serious finding; moderate and minor ones are reported, not failed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser import ROOT
+
+PAGES = [
+    ("home", "/"),
+    ("search", "/search?q=emploi"),
+    ("resource", "/resource/api-adresse-base-adresse-nationale-ban"),
+    ("organisation", "/organisation/dinum"),
+    ("theme", "/def/theme/emploi"),
+    ("usage", None),  # the first usage of the seed, found through SPARQL
+    ("network", "/network"),
+    ("queries", "/queries"),
+    ("workbench", "/sparql"),
+    ("contribute-usage", "/contribute/usage"),
+    ("contribute-resource", "/contribute/resource"),
+    ("governance", "/governance"),
+]
+REPORT = ROOT / "var" / "accessibility.json"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+FINDINGS: dict[str, list[dict]] = {}
+
+
+def first_usage(url: str) -> str:
+    import httpx
+
+    query = "SELECT ?u WHERE { ?u a <http://www.w3.org/ns/duv#Usage> } ORDER BY ?u LIMIT 1"
+    r = httpx.get(url + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    iri = r.json()["results"]["bindings"][0]["u"]["value"]
+    return "/" + iri.split("/", 3)[3]
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_has_no_serious_accessibility_finding(live_server, page, name: str, path: str | None) -> None:  # type: ignore[no-untyped-def]
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make setup` (npm ci)")
+    response = page.goto(live_server.url + (path or first_usage(live_server.url)))
+    assert response is not None and response.status == 200, f"{name}: HTTP {response and response.status}"
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    findings = [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": len(v["nodes"]),
+            "example": v["nodes"][0]["html"][:200] if v["nodes"] else "",
+        }
+        for v in result["violations"]
+    ]
+    FINDINGS[name] = findings
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(FINDINGS, indent=2, ensure_ascii=False))
+    serious = [f for f in findings if f["impact"] in ("critical", "serious")]
+    assert not serious, f"{name}: {json.dumps(serious, indent=1, ensure_ascii=False)}"
