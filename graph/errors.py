@@ -86,3 +86,15 @@ class StoreError(RessourcerieError):
     """The store failed (I/O, lock, remote server): not the caller's fault."""
 
     status = 503
+
+
+class FeatureDisabled(RessourcerieError):
+    """A feature the instance's settings switch off (feature_*)."""
+
+    status = 403
+
+
+class HarvestError(RessourcerieError):
+    """A harvest source failed as a whole (unreachable, oversize, malformed page): nothing was written."""
+
+    status = 502

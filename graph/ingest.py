@@ -96,16 +96,20 @@ class Ingestor:
         return self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))[0]
 
     def replace_graphs(
-        self, contents: Mapping[GraphName, Iterable[Triple]], sources: Mapping[NamedNode, str] | None = None
+        self,
+        contents: Mapping[GraphName, Iterable[Triple]],
+        sources: Mapping[NamedNode, str] | None = None,
+        provenance: Iterable[Triple] = (),
     ) -> WriteResult:
-        """Replace each named graph (or the default graph) with new content, atomically, after validation."""
+        """Replace each named graph (or the default graph) with new content, atomically, after validation.
+        ``provenance`` triples are added to the meta graph in the same step (a harvest run, say)."""
         prepared = self._prepare(contents)
         with self._lock:
             view = _View(self.store, replaced=prepared)
             report, focus = self._validate(view, self._changed_replace(prepared))
             if not report.conforms:
                 raise ValidationFailed(report)
-            meta = self._meta_update(prepared, sources or {})
+            meta = self._meta_update(prepared, sources or {}) + list(provenance)
             self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
         return WriteResult(
             report,
