@@ -151,9 +151,13 @@ class DcatMapper:
     def _resource_iri(self, s: Node, ident: str) -> NamedNode:
         if isinstance(s, NamedNode) and s.value.startswith(self.iris.base + "resource/") and "#" not in s.value:
             return s
-        value = ident.rstrip("/")
-        last = value.rsplit("/", 1)[-1] if "://" in value else value
-        slug = slugify(last)
+        slug = slugify(ident)
+        if "://" in ident:  # a URL: its last segment, or more of it when that says little ('v2.1', '42')
+            host, _, path = ident.split("://", 1)[1].partition("/")
+            parts = [p for p in path.split("/") if p]
+            slug = slugify(parts[-1]) if parts else slugify(host)
+            if len(slug) < 8 or slug.replace("-", "").isdigit():
+                slug = slugify(" ".join([host.split(".")[0], *parts]))
         return self.iris.resource(slug if identifier_keys(ident) else f"{self.source}-{slug}")
 
     def _resource(

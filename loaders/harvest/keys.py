@@ -94,7 +94,7 @@ class KeyIndex:
     """(family, key) -> IRI of the record that carries it, for records outside one graph (the source's own).
     The family ('agent' or 'resource') keeps an organisation from matching a resource."""
 
-    by_key: dict[tuple[str, str], NamedNode] = field(default_factory=dict)
+    by_key: dict[tuple[str, str], set[NamedNode]] = field(default_factory=dict)
     records: set[NamedNode] = field(default_factory=set)  # every record seen (to avoid minting a taken IRI)
 
     @classmethod
@@ -106,22 +106,26 @@ class KeyIndex:
                 continue
             index.records.add(root_of(s))
             family = "agent" if agent is not None and agent.value == "true" else "resource"
-            for key in keys_of(kind.value, value.value):
-                index.by_key.setdefault((family, key), s)
+            index.add(family, keys_of(kind.value, value.value), s)
         return index
 
     def add(self, family: str, keys: Iterable[str], iri: NamedNode) -> None:
         for key in keys:
-            self.by_key.setdefault((family, key), iri)
+            self.by_key.setdefault((family, key), set()).add(iri)
 
     def lookup(self, family: str, keys: Iterable[str]) -> tuple[str, NamedNode] | None:
-        """The strongest of ``keys`` that names a known record of the family, and that record."""
+        """The strongest of ``keys`` that names one known record of the family, and that record. A key that
+        several records carry (two APIs citing the same data.gouv.fr dataset) names none of them."""
         keys = set(keys)
         for kind in PRIORITY:
             for key in sorted(k for k in keys if k.startswith(kind + ":")):
-                if (family, key) in self.by_key:
-                    return key, self.by_key[(family, key)]
+                found = self.by_key.get((family, key), set())
+                if len(found) == 1:
+                    return key, next(iter(found))
         return None
+
+    def ambiguous(self, family: str, keys: Iterable[str]) -> list[str]:
+        return sorted(k for k in keys if len(self.by_key.get((family, k), ())) > 1)
 
 
 def keys_of(kind: str, value: str) -> set[str]:

@@ -96,10 +96,15 @@ class Harvester:
         members: dict[NamedNode, list[Record]] = defaultdict(list)
         known: set[NamedNode] = set()
         for rec in records:
+            if not rec.triples:
+                report.skipped.append(Skipped(rec.label, rec.iri.value, [_said(rec.iri, "the record states nothing")]))
+                continue
             family = (
                 "agent" if any(t.predicate == RDF.type and t.object == FOAF.Agent for t in rec.triples) else "resource"
             )
             hit = index.lookup(family, rec.keys)
+            for key in index.ambiguous(family, rec.keys):
+                rec.notes.append(f"{key} names several known records: not used to match")
             among = "store"
             if hit is None:
                 hit, among = run.lookup(family, rec.keys), "run"
@@ -167,9 +172,10 @@ class Harvester:
         return [q.triple for q in self.ingestor.store.describe(iri) if q.graph_name != graph]
 
     def _label(self, iri: NamedNode, graph: NamedNode) -> str:
-        for p in (DCT.title, FOAF.name):
-            for q in self.ingestor.store.quads(iri, p, None, graph):
-                return q.object.value
+        for g in (graph, None):
+            for p in (DCT.title, FOAF.name, SKOS.altLabel, DCT.alternative):
+                for q in self.ingestor.store.quads(iri, p, None, g):
+                    return q.object.value
         return iri.value
 
     def _source_facts(self, source: Source, report: HarvestReport) -> None:
@@ -216,6 +222,11 @@ def _merge(incoming: Iterable[Triple], already: list[Triple]) -> list[Triple]:
             continue
         out.append(t)
     return out
+
+
+def _said(focus: NamedNode | str, message: str) -> dict[str, str | None]:
+    value = focus.value if isinstance(focus, NamedNode) else focus
+    return {"focus": value, "path": None, "message": message, "severity": "Violation"}
 
 
 def _result(r: ValidationResult) -> dict[str, str | None]:
