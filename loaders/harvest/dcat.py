@@ -128,6 +128,8 @@ class DcatMapper:
         idents: dict[Node, str] = {}
         for s in resources:
             ident = g.text(s, DCT.identifier) or (s.value if isinstance(s, NamedNode) else None)
+            for p in (DCAT.endpointURL, DCAT.landingPage):  # a blank node: keyed by its address, if it has one
+                ident = ident or next((v.value for v in g.values(s, p) if isinstance(v, NamedNode)), None)
             if ident is None:
                 self.rejected.append((g.text(s, DCT.title) or "(untitled)", "no dct:identifier and no IRI"))
                 continue
