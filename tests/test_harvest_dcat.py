@@ -35,13 +35,16 @@ def test_udata_catalog_xml_datasets_and_their_organisation() -> None:
     ds1 = records["Dataset 1"]
     assert values(ds1, DCT.type) == {KIND.dataset} and values(ds1, DCT.publisher) == {org.iri}
     assert values(ds1, DCT.identifier) == {Literal("1")}
-    # "1" is local to its catalogue: the IRI is prefixed by the source, and only the landing page is a key
+    # "1" is local to its catalogue: the IRI is prefixed by the source; the source IRI and landing page are keys
     assert ds1.iri == NamedNode(BASE + "resource/src-1")
-    assert ds1.keys == {"url:data.test.org/datasets/1"}
+    assert ds1.keys == {"iri:data.test.org/datasets/1", "url:data.test.org/datasets/1"}
     assert mapper.rejected == []
     # a data service given as a blank node (a distribution's access service) is keyed by its endpoint
     geo = records["Geo Service"]
     assert values(geo, DCT.identifier) == {Literal("http://data.test.org/datasets/1/resources/4/services")}
+    assert geo.iri == NamedNode(BASE + "resource/data-datasets-1-resources-4-services")
+    # ... and published by the dataset whose distribution it serves
+    assert values(geo, DCT.publisher) == {org.iri}
 
 
 def test_text_values_become_iris_and_the_rest_is_noted() -> None:

@@ -137,11 +137,11 @@ def test_a_loop_is_reported_and_the_run_succeeds(feeds: FeedServer, seeded_copy:
 def test_the_same_dataset_from_two_sources_is_one_record(feeds: FeedServer, seeded_copy: Ingestor) -> None:
     flat = harvest(seeded_copy, feeds.add_file("/flat.jsonld", "udata/flat.jsonld"), "flat")
     assert flat.succeeded and flat.matches == []
-    # nested.jsonld describes dataset 1 again (same landing page): it keeps flat's IRI
+    # nested.jsonld describes dataset 1 again (same IRI in the source): it keeps flat's IRI
     nested = harvest(seeded_copy, feeds.add_file("/nested.jsonld", "udata/nested.jsonld"), "nested")
     assert nested.succeeded, nested.errors
     keys = {(m.record, m.key, m.among) for m in nested.matches}
-    assert ("Dataset 1", "url:data.test.org/datasets/1", "store") in keys
+    assert ("Dataset 1", "iri:data.test.org/datasets/1", "store") in keys
     flat_iris = {q.subject for q in graph_quads(seeded_copy, "flat")}
     nested_roots = {q.subject for q in graph_quads(seeded_copy, "nested") if "#" not in q.subject.value}
     assert nested_roots <= flat_iris
@@ -203,3 +203,14 @@ def test_provenance_is_queryable(feeds: FeedServer, seeded_copy: Ingestor) -> No
         (r["run"].value, r["status"].value, int(r["pages"].value), int(r["written"].value), int(r["matched"].value))
         for r in rows
     ] == [(report.run_iri.value, "succeeded", 2, 3, 1)]
+
+
+def test_the_source_iri_is_a_stronger_key_than_a_landing_page(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+    for n in (1, 2):
+        feeds.add_file(f"/p/catalog.jsonld?page={n}", f"udata/paged-collection-{n}.jsonld", mount="/p")
+    assert harvest(seeded_copy, feeds.url("/p/catalog.jsonld?page=1"), "first").succeeded
+    # catalog.xml's dataset 4 gives dataset 2's landing page, but its own IRI: it is dataset 4
+    report = harvest(seeded_copy, feeds.add_file("/catalog.xml", "udata/catalog.xml"), "second")
+    assert report.succeeded and report.written == 6
+    matched = {m.record: (m.iri.rsplit("/", 1)[-1], m.key) for m in report.matches}
+    assert matched["Dataset 4"] == ("first-4", "iri:data.test.org/datasets/4")

@@ -38,7 +38,7 @@ from graph.store.base import Store
 from loaders._build import Themes, contact_iri, iri, norm
 from loaders.harvest import vocabularies
 from loaders.harvest.fetch import Fetcher
-from loaders.harvest.keys import datagouv_key, identifier_keys, name_key, siren_key, url_key
+from loaders.harvest.keys import datagouv_key, identifier_keys, iri_key, name_key, siren_key, url_key
 from loaders.harvest.paging import Page, PageWalk
 from loaders.harvest.records import Record
 
@@ -158,7 +158,7 @@ class DcatMapper:
             host, _, path = ident.split("://", 1)[1].partition("/")
             parts = [p for p in path.split("/") if p]
             slug = slugify(parts[-1]) if parts else slugify(host)
-            if len(slug) < 8 or slug.replace("-", "").isdigit():
+            if len(slug) < 12 or slug.replace("-", "").isdigit():
                 slug = slugify(" ".join([host.split(".")[0], *parts]))
         return self.iris.resource(slug if identifier_keys(ident) else f"{self.source}-{slug}")
 
@@ -211,6 +211,7 @@ class DcatMapper:
             b.add(node, DCT.source, s)
         keys = set(identifier_keys(ident))
         links = [s.value] if isinstance(s, NamedNode) else []
+        keys.update(k for k in (iri_key(s.value),) if k and isinstance(s, NamedNode))
         links += [v.value for v in g.values(s, DCAT.landingPage)]
         for i in g.values(s, ADMS.identifier):
             links += [v.value for v in g.values(i, SKOS.notation)]
@@ -288,9 +289,11 @@ class DcatMapper:
         """The dataset's publisher if it is an agent, else its distributor (GeoDCAT), else the catalogue's
         publisher, else its creator; a publisher that is only a vCard is the last resort."""
         cats = g.catalogues_of(s)
+        owners = g.owners(s)  # a data service given as a distribution's access service: its dataset's publisher
         candidates = [
             *g.values(s, DCT.publisher),
             *g.values(s, GEODCAT.distributor),
+            *[p for o in owners for p in [*g.values(o, DCT.publisher), *g.values(o, GEODCAT.distributor)]],
             *[p for c in cats for p in g.values(c, DCT.publisher)],
             *g.values(s, DCT.creator),
         ]
@@ -324,6 +327,7 @@ class DcatMapper:
         for v in g.values(a, FOAF.homepage):
             b.link(node, FOAF.homepage, v)
         keys = {k for k in (name_key(name.value),) if k and not person}
+        keys.update(k for k in (iri_key(a.value),) if k and isinstance(a, NamedNode))
         links = [a.value] if isinstance(a, NamedNode) else []
         links += [v.value for v in g.values(a, FOAF.homepage)]
         for value in links:
@@ -359,7 +363,7 @@ class _Graph:
             values = self._out[q.subject][q.predicate]  # type: ignore[index]
             if q.object not in values:
                 values.append(q.object)  # type: ignore[arg-type]
-                if q.predicate in (DCAT.dataset, DCAT.service):
+                if q.predicate in (DCAT.dataset, DCAT.service, DCAT.distribution, DCAT.accessService):
                     self._parents[q.object].append(q.subject)  # type: ignore[index,arg-type]
 
     def subjects(self) -> list[Node]:
@@ -376,7 +380,12 @@ class _Graph:
 
     def catalogues_of(self, s: Node) -> list[Node]:
         """Catalogues listing ``s``, else every catalogue of the pages."""
-        return self._parents.get(s) or [c for c in self._order if DCAT.Catalog in self.types(c)]
+        listing = [p for p in self._parents.get(s, ()) if DCAT.Catalog in self.types(p)]
+        return listing or [c for c in self._order if DCAT.Catalog in self.types(c)]
+
+    def owners(self, s: Node) -> list[Node]:
+        """Datasets with a distribution whose access service is ``s``."""
+        return [o for d in self._parents.get(s, ()) for o in self._parents.get(d, ()) if o not in self.catalogues_of(s)]
 
 
 class _Builder:

@@ -17,7 +17,7 @@ from graph.store.base import Store
 from loaders._build import norm
 
 # strongest first: a SIREN names one organisation, a name may be shared
-PRIORITY = ("siren", "datagouv", "identifier", "url", "name")
+PRIORITY = ("siren", "datagouv", "identifier", "iri", "url", "name")
 _DATAGOUV = re.compile(
     r"data\.gouv\.fr/(?:[a-z]{2}/)?(?:api/\d+/)?(?:datasets|dataservices|organizations|reuses)/([0-9a-f]{24})\b"
 )
@@ -32,6 +32,13 @@ def url_key(url: str) -> str | None:
         return None
     value = value.split("://", 1)[1].split("#", 1)[0].rstrip("/").lower()
     return f"url:{value}" if value else None
+
+
+def iri_key(iri: str) -> str | None:
+    """The IRI a source gives a record (kept by us as its ``dct:source``): stronger than a landing page,
+    which several records may share. Normalised like a URL."""
+    key = url_key(iri)
+    return "iri:" + key[4:] if key else None
 
 
 def datagouv_key(text: str) -> str | None:
@@ -70,7 +77,9 @@ SELECT ?g ?s ?kind ?value ?agent ?own ?meta WHERE {
     {
       ?s dct:identifier ?value . BIND("identifier" AS ?kind)
     } UNION {
-      ?s dcat:landingPage|schema:codeRepository|dct:source ?value . BIND("url" AS ?kind)
+      ?s dcat:landingPage|schema:codeRepository ?value . BIND("url" AS ?kind)
+    } UNION {
+      ?s dct:source ?value . BIND("iri" AS ?kind)
     } UNION {
       ?s a org:Organization ; foaf:homepage ?value . BIND("url" AS ?kind)
     } UNION {
@@ -133,6 +142,8 @@ def keys_of(kind: str, value: str) -> set[str]:
         return identifier_keys(value)
     if kind == "url":
         return {k for k in (url_key(value), datagouv_key(value)) if k}
+    if kind == "iri":
+        return {k for k in (iri_key(value), url_key(value), datagouv_key(value)) if k}
     if kind == "name":
         return {k for k in (name_key(value),) if k}
     if kind == "siren":
