@@ -107,3 +107,15 @@ def test_source_names() -> None:
     )
     assert source_name("/data/feeds/Vanves Catalogue.ttl") == "vanves-catalogue"
     assert source_name("https://example.org/") == "example-org"
+
+
+def test_progress_bar_when_asked(
+    store: str, paged: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RESSOURCERIE_PROGRESS", "always")
+    assert main(["--store", store, "harvest", paged, "--name", "paged", "--report", str(tmp_path / "r.json")]) == 0
+    err = capsys.readouterr().err
+    assert "harvest paged: " in err and "2page" in err.replace(" ", "")
+    monkeypatch.setenv("RESSOURCERIE_PROGRESS", "never")
+    assert main(["--store", store, "harvest", paged, "--name", "paged", "--report", str(tmp_path / "r.json")]) == 0
+    assert "harvest paged: " not in capsys.readouterr().err

@@ -111,10 +111,18 @@ def test_our_own_iris_are_kept() -> None:
         @prefix foaf: <http://xmlns.com/foaf/0.1/> .
         <{BASE}resource/api-x> a dcat:DataService ; dct:identifier "api-x" ; dct:title "API X"@fr ;
           dct:publisher <{BASE}organisation/dinum> .
-        <{BASE}organisation/dinum> a foaf:Organization ; foaf:name "DINUM"@fr ."""
+        <{BASE}organisation/dinum> a foaf:Organization ; foaf:name "DINUM"@fr .
+        <{BASE}resource/code-x> a dcat:Resource , <http://schema.org/SoftwareSourceCode> ;
+          dct:type <{BASE}def/kind/source-code> ; dct:identifier "code-x" ; dct:title "Code X"@fr ;
+          <http://schema.org/codeRepository> <https://github.com/example/x> ."""
     )
     assert records["API X"].iri == NamedNode(BASE + "resource/api-x")
     assert records["DINUM"].iri == NamedNode(BASE + "organisation/dinum")
+    # another Ressourcerie's kinds are kept, with their classes
+    code = records["Code X"]
+    assert values(code, DCT.type) == {KIND["source-code"]}
+    assert values(code, NamedNode("http://schema.org/codeRepository")) == {NamedNode("https://github.com/example/x")}
+    assert values(code, DCT.publisher) == set()
 
 
 def _concepts() -> Concepts:

@@ -6,7 +6,7 @@ from feeds import FeedServer
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.ingest import Ingestor
-from graph.namespaces import DCAT, DCT, KIND, PROV, RDF, RSR
+from graph.namespaces import DCAT, DCT, DUV, KIND, PROV, RDF, RSR
 from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import Fetcher
 from loaders.harvest.pipeline import Harvester
@@ -214,3 +214,31 @@ def test_the_source_iri_is_a_stronger_key_than_a_landing_page(feeds: FeedServer,
     assert report.succeeded and report.written == 6
     matched = {m.record: (m.iri.rsplit("/", 1)[-1], m.key) for m in report.matches}
     assert matched["Dataset 4"] == ("first-4", "iri:data.test.org/datasets/4")
+
+
+def test_a_run_that_would_break_another_graph_fails_and_changes_nothing(
+    feeds: FeedServer, seeded_copy: Ingestor
+) -> None:
+    url = serve_paged(feeds)
+    first = harvest(seeded_copy, url, "paged")
+    ds2 = next(m for m in graph_quads(seeded_copy, "paged") if m.object == Literal("Dataset ds2", language="fr"))
+    usage = NamedNode(BASE + "usage/uses-ds2")
+    seeded_copy.add(
+        {
+            seeded_copy.iris.contributions_graph: [
+                Triple(usage, RDF.type, DUV.Usage),
+                Triple(usage, RDF.type, PROV.Activity),
+                Triple(usage, DUV.refersTo, ds2.subject),
+                Triple(usage, DCT.description, Literal("Suivi des effectifs", language="fr")),
+                Triple(usage, PROV.wasAssociatedWith, NamedNode(BASE + "organisation/dares")),
+            ]
+        }
+    )
+    before = graph_quads(seeded_copy, "paged")
+    page1 = feeds.routes["/catalog-p1.ttl"]
+    page1.body = page1.body.replace(b"hydra:next", b"hydra:previous")  # ds2 leaves the source
+    report = harvest(seeded_copy, url, "paged")
+    assert first.succeeded and report.status == "failed"
+    assert report.errors[0] == "refused: 1 SHACL violation; nothing was written"
+    assert usage.value in report.errors[1] and "duv:refersTo" in report.errors[1]
+    assert graph_quads(seeded_copy, "paged") == before

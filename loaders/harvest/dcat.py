@@ -29,6 +29,7 @@ from graph.namespaces import (
     ORG,
     RDF,
     RDFS,
+    SCHEMA,
     SKOS,
     VCARD,
     XSD,
@@ -41,6 +42,7 @@ from loaders.harvest.fetch import Fetcher
 from loaders.harvest.keys import datagouv_key, identifier_keys, iri_key, name_key, siren_key, url_key
 from loaders.harvest.paging import Page, PageWalk
 from loaders.harvest.records import Record
+from loaders.ressourcerie import KINDS
 
 Node = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
@@ -123,7 +125,7 @@ class DcatMapper:
 
     def records(self, quads: Iterable[Quad]) -> Iterator[Record]:
         g = _Graph(quads)
-        resources = [s for s in g.subjects() if g.types(s) & {DCAT.Dataset, DCAT.DataService}]
+        resources = [s for s in g.subjects() if _kind(g, s) is not None]
         ours: dict[Node, NamedNode] = {}
         idents: dict[Node, str] = {}
         for s in resources:
@@ -167,10 +169,11 @@ class DcatMapper:
     ) -> Record:
         b = _Builder(node)
         lang = self._language(g, s)
-        api = DCAT.DataService in g.types(s)
-        for cls in (DCAT.Resource, DCAT.DataService if api else DCAT.Dataset):
+        kind, classes = _kind(g, s) or (KIND.dataset, ())
+        api = kind == KIND.api
+        for cls in (DCAT.Resource, *classes):
             b.add(node, RDF.type, cls)
-        b.add(node, DCT.type, KIND.api if api else KIND.dataset)
+        b.add(node, DCT.type, kind)
         b.add(node, DCT.identifier, Literal(ident))
         title = b.texts(node, g.values(s, DCT.title), lang, DCT.title, DCT.alternative)
         if not b.texts(node, g.values(s, DCT.description), lang, DCT.description, None) and title:
@@ -187,7 +190,7 @@ class DcatMapper:
                 b.add(node, DCAT.keyword, k)
         for t in g.values(s, DCAT.theme):
             b.mapped(node, DCAT.theme, t, self.concepts.theme, "theme")
-        for p in (DCAT.landingPage, FOAF.page, DCAT.endpointURL, DCAT.endpointDescription):
+        for p in (DCAT.landingPage, FOAF.page, DCAT.endpointURL, DCAT.endpointDescription, SCHEMA.codeRepository):
             for v in g.values(s, p):
                 b.link(node, p, v)
         if api:
@@ -440,6 +443,21 @@ class _Builder:
         if found is None and not isinstance(v, BlankNode):
             self.notes.append(f"{what} {v.value!r} is not one we know: left out")
         self.add(s, p, found)
+
+
+def _kind(g: _Graph, s: Node) -> tuple[NamedNode, tuple[NamedNode, ...]] | None:
+    """The kind of record ``s`` is, with its classes: our own kinds as another Ressourcerie gives them
+    (``dct:type kind:source-code``...), else a data service is an API and a dataset a dataset."""
+    types = g.types(s)
+    for v in g.values(s, DCT.type):
+        for kind, classes in KINDS.values():
+            if v == kind and (types & {DCAT.Resource, *classes}):
+                return kind, classes
+    if DCAT.DataService in types:
+        return KIND.api, (DCAT.DataService,)
+    if DCAT.Dataset in types:
+        return KIND.dataset, (DCAT.Dataset,)
+    return None
 
 
 def _text(v: Term) -> str:
