@@ -67,23 +67,27 @@ class Harvester:
         rejected = list(getattr(source, "rejected", []))
         report.seen = len(records) + len(rejected)
         for what, why in rejected:
-            report.skipped.append(
-                Skipped(what, "", [{"focus": what, "path": None, "message": why, "severity": "Violation"}])
-            )
+            report.skipped.append(Skipped(what, "", [_said(what, why)]))
         contents, labels = self._match(source, records, graph, report)
-        kept = self._validate(graph, contents, labels, report)
-        previous = {
-            root_of(q.subject) for q in self.ingestor.store.quads(graph=graph) if isinstance(q.subject, NamedNode)
-        }
-        for iri in sorted(previous - set(kept), key=lambda n: n.value):
-            report.gone.append({"iri": iri.value, "label": self._label(iri, graph)})
-        triples = [t for ts in kept.values() for t in ts]
-        report.written = len(kept)
-        report.triples = len(triples)
+        store = self.ingestor.store
+        previous = {root_of(q.subject) for q in store.quads(graph=graph) if isinstance(q.subject, NamedNode)}
+        previous_labels = {iri: self._label(iri, graph) for iri in previous - set(contents)}
         self._source_facts(source, report)
-        report.status = "succeeded"
-        report.ended = now()
-        self.ingestor.replace_graphs({graph: triples}, sources={graph: report.location}, provenance=report.provenance())
+
+        def provenance(skipped: dict[NamedNode, list[ValidationResult]], result: Report) -> list[Triple]:
+            for root, results in skipped.items():
+                report.skipped.append(Skipped(labels.get(root, root.value), root.value, [_result(r) for r in results]))
+            kept = set(contents) - set(skipped)
+            for iri in sorted(previous - kept, key=lambda n: n.value):
+                report.gone.append({"iri": iri.value, "label": previous_labels.get(iri) or self._label(iri, graph)})
+            report.written = len(kept)
+            report.validation_warnings = len(result.warnings)
+            report.status = "succeeded"
+            report.ended = now()
+            return report.provenance()
+
+        written, _skipped = self.ingestor.replace_graph_records(graph, contents, report.location, provenance)
+        report.triples = written.added
 
     def _match(
         self, source: Source, records: list[Record], graph: NamedNode, report: HarvestReport
@@ -138,32 +142,6 @@ class Harvester:
             contents[target] = list(dict.fromkeys(out))
             labels[target] = recs[0].label
         return contents, labels
-
-    def _validate(
-        self,
-        graph: NamedNode,
-        contents: dict[NamedNode, list[Triple]],
-        labels: dict[NamedNode, str],
-        report: HarvestReport,
-    ) -> dict[NamedNode, list[Triple]]:
-        """Skip records that break the shapes, until the rest conforms. Each record is checked on its own
-        triples and the types of what it links to (the organisation it names, if written in this run), so a
-        record whose publisher is skipped is skipped in turn."""
-        kept = dict(contents)
-        while True:
-            result = self.ingestor.check_graphs({graph: [t for ts in kept.values() for t in ts]})
-            bad: dict[NamedNode, list[ValidationResult]] = defaultdict(list)
-            for r in result.violations:
-                bad[root_of(NamedNode(r.focus))].append(r)
-            outside = [root for root in bad if root not in kept]
-            if outside:
-                raise ValidationFailed(_only(result, outside))
-            if not bad:
-                report.validation_warnings = len(result.warnings)
-                return kept
-            for root, results in bad.items():
-                del kept[root]
-                report.skipped.append(Skipped(labels.get(root, root.value), root.value, [_result(r) for r in results]))
 
     # --- helpers --------------------------------------------------------------------------------------------
 
@@ -231,8 +209,3 @@ def _said(focus: NamedNode | str, message: str) -> dict[str, str | None]:
 
 def _result(r: ValidationResult) -> dict[str, str | None]:
     return {"focus": r.focus, "path": r.path, "message": r.message.get("en") or r.text(), "severity": r.severity}
-
-
-def _only(result: Report, roots: list[NamedNode]) -> Report:
-    keep = {r.value for r in roots}
-    return Report([r for r in result.violations if r.focus.split("#", 1)[0] in keep])
