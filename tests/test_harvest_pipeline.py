@@ -17,9 +17,9 @@ BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 THEMES = NamedNode(BASE + "def/theme")
 
 
-def harvest(ingestor: Ingestor, url: str, name: str) -> HarvestReport:
+def harvest(ingestor: Ingestor, url: str, name: str, timeout: float = 2.0) -> HarvestReport:
     concepts = Concepts.from_store(ingestor.store, ingestor.iris.ontology_graph, THEMES)
-    fetcher = Fetcher(timeout=2.0, retries=1, backoff=0.01)
+    fetcher = Fetcher(timeout=timeout, retries=1, backoff=0.01)
     return Harvester(ingestor).run(DcatSource(name, url, ingestor.iris, fetcher, concepts), url)
 
 
@@ -241,4 +241,15 @@ def test_a_run_that_would_break_another_graph_fails_and_changes_nothing(
     assert first.succeeded and report.status == "failed"
     assert report.errors[0] == "refused: 1 SHACL violation; nothing was written"
     assert usage.value in report.errors[1] and "duv:refersTo" in report.errors[1]
+    assert graph_quads(seeded_copy, "paged") == before
+
+
+def test_a_page_that_times_out_fails_the_run_after_its_retry(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+    url = serve_paged(feeds)
+    assert harvest(seeded_copy, url, "paged").succeeded
+    before = graph_quads(seeded_copy, "paged")
+    feeds.routes["/catalog-p2.ttl"].delay = 1.0
+    report = harvest(seeded_copy, url, "paged", timeout=0.2)
+    assert report.status == "failed"
+    assert report.errors == [f"{feeds.url('/catalog-p2.ttl')}: timed out (gave up after 2 attempts)"]
     assert graph_quads(seeded_copy, "paged") == before
