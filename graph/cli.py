@@ -1,6 +1,7 @@
 """The ``ressourcerie`` command.
 
-Exit codes: 0 done, 1 refused by validation, 2 bad input (file, format, query, parameter), 3 store failure.
+Exit codes: 0 done, 1 refused by validation, 2 bad input (file, format, query, parameter), 3 store failure,
+4 a harvest source failed (nothing written from it).
 """
 
 from __future__ import annotations
@@ -241,6 +242,12 @@ def cmd_backup(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_harvest(app: App, args: argparse.Namespace) -> int:
+    from loaders.harvest.command import harvest
+
+    return harvest(app, args)
+
+
 def cmd_remove(app: App, args: argparse.Namespace) -> int:
     result = app.ingestor.remove_record(NamedNode(args.iri), app.graph(args.graph) if args.graph else None)
     print(f"removed {result.removed} triples")
@@ -313,6 +320,15 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("directory")
     s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("harvest", help="harvest a DCAT catalogue (URL or file) into its own named graph")
+    s.add_argument(
+        "source", nargs="?", metavar="SOURCE", help="catalogue URL or file (Turtle, RDF/XML, JSON-LD, N-Triples)"
+    )
+    s.add_argument("--all", action="store_true", help="harvest every source of the setting harvest_sources")
+    s.add_argument("--name", help="name of the source (its graph is graph/harvest/NAME); default: from the URL")
+    s.add_argument("--report", metavar="PATH", help="JSON report to write (default: var/harvest/NAME-TIMESTAMP.json)")
+    s.set_defaults(func=cmd_harvest)
 
     s = sub.add_parser("remove", help="remove a record (its IRI and its # nodes), if what remains stays valid")
     s.add_argument("iri")

@@ -132,6 +132,12 @@ class Settings:
     harvest_sources: str = _setting(
         "", "Sources harvested by 'ressourcerie harvest --all': URLs or files, comma-separated (a TOML list works too)."
     )
+    harvest_timeout: float = _setting(30.0, "Seconds a harvest request may take before it is retried, then fails.")
+    harvest_retries: int = _setting(
+        3, "Retries of a harvest request after a timeout, a connection error or a 5xx answer (with backoff)."
+    )
+    harvest_max_bytes: int = _setting(50_000_000, "Largest page a harvest reads, in bytes (the run fails beyond).")
+    harvest_max_pages: int = _setting(1000, "Most pages one harvest run follows (the run stops and reports it).")
     datagouv_api_url: str = _setting(
         "https://www.data.gouv.fr/api/", "Base URL of the data.gouv.fr API (v1 and v2 under it)."
     )
@@ -160,7 +166,14 @@ class Settings:
             object.__setattr__(self, name, _coerce(name, getattr(self, name), int))
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be a positive integer")
-        for name in ("query_timeout", "queue_timeout"):
+        object.__setattr__(self, "harvest_retries", _coerce("harvest_retries", self.harvest_retries, int))
+        if self.harvest_retries < 0:
+            raise ConfigError("harvest_retries must be 0 or more")
+        for name in ("harvest_max_bytes", "harvest_max_pages"):
+            object.__setattr__(self, name, _coerce(name, getattr(self, name), int))
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be a positive integer")
+        for name in ("query_timeout", "queue_timeout", "harvest_timeout"):
             object.__setattr__(self, name, _coerce(name, getattr(self, name), float))
         if isinstance(self.harvest_sources, list | tuple):
             object.__setattr__(self, "harvest_sources", ",".join(str(x) for x in self.harvest_sources))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,7 +22,7 @@ from graph.iris import Iris
 from graph.namespaces import DCT, PROV, RDF, RSR, XSD
 from graph.rdf import record_statements, root_of, skolemize
 from graph.store.base import GraphName, Store
-from graph.validation import Report, Validator
+from graph.validation import Report, ValidationResult, Validator
 
 
 @dataclass
@@ -96,16 +96,20 @@ class Ingestor:
         return self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))[0]
 
     def replace_graphs(
-        self, contents: Mapping[GraphName, Iterable[Triple]], sources: Mapping[NamedNode, str] | None = None
+        self,
+        contents: Mapping[GraphName, Iterable[Triple]],
+        sources: Mapping[NamedNode, str] | None = None,
+        provenance: Iterable[Triple] = (),
     ) -> WriteResult:
-        """Replace each named graph (or the default graph) with new content, atomically, after validation."""
+        """Replace each named graph (or the default graph) with new content, atomically, after validation.
+        ``provenance`` triples are added to the meta graph in the same step (a harvest run, say)."""
         prepared = self._prepare(contents)
         with self._lock:
             view = _View(self.store, replaced=prepared)
             report, focus = self._validate(view, self._changed_replace(prepared))
             if not report.conforms:
                 raise ValidationFailed(report)
-            meta = self._meta_update(prepared, sources or {})
+            meta = self._meta_update(prepared, sources or {}) + list(provenance)
             self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
         return WriteResult(
             report,
@@ -113,6 +117,43 @@ class Ingestor:
             added=sum(map(len, prepared.values())),
             graphs={g.value if isinstance(g, NamedNode) else "": len(t) for g, t in prepared.items()},
         )
+
+    def replace_graph_records(
+        self,
+        graph: NamedNode,
+        records: Mapping[NamedNode, list[Triple]],
+        source: str,
+        provenance: Callable[[dict[NamedNode, list[ValidationResult]], Report], Iterable[Triple]],
+    ) -> tuple[WriteResult, dict[NamedNode, list[ValidationResult]]]:
+        """Replace a named graph with records (root IRI -> its triples), leaving out the records that break
+        the shapes: they are dropped, and the rest validated again (a record whose publisher was dropped
+        breaks in turn), until what remains conforms; then it is written in one atomic step, with the
+        ``provenance(skipped, report)`` triples added to the meta graph. A violation of a record outside
+        ``records`` (one of another graph that links to a record the replacement removes) refuses the whole
+        write. Returns the write and the skipped records with their violations."""
+        kept = dict(records)
+        skipped: dict[NamedNode, list[ValidationResult]] = {}
+        with self._lock:
+            while True:
+                prepared = self._prepare({graph: [t for ts in kept.values() for t in ts]})
+                report, focus = self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))
+                bad: dict[NamedNode, list[ValidationResult]] = defaultdict(list)
+                for r in report.violations:
+                    bad[root_of(NamedNode(r.focus))].append(r)
+                outside = {root.value for root in bad if root not in kept}
+                if outside:
+                    raise ValidationFailed(
+                        Report([r for r in report.violations if r.focus.split("#", 1)[0] in outside])
+                    )
+                if not bad:
+                    break
+                for root, results in bad.items():
+                    skipped[root] = results
+                    del kept[root]
+            meta = self._meta_update(prepared, {graph: source}) + list(provenance(skipped, report))
+            self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
+        result = WriteResult(report, len(focus), added=len(prepared[graph]), graphs={graph.value: len(prepared[graph])})
+        return result, skipped
 
     def check_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
         """Validate adding these triples without writing anything."""

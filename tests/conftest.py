@@ -189,3 +189,28 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+# --- harvesting ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def feeds():
+    """A real HTTP server on 127.0.0.1 serving harvest feeds (tests/feeds.py)."""
+    from feeds import FeedServer
+
+    server = FeedServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def seeded_copy(tmp_path: Path, seeded_dir: Path, iris: Iris, validator: Validator) -> Ingestor:
+    """A writable copy of the seed store on disk, with its ingestor."""
+    copy = tmp_path / "store"
+    source = EmbeddedStore(seeded_dir)
+    source.backup(copy)
+    source.close()
+    store = EmbeddedStore(copy)
+    yield Ingestor(store, validator, iris)
+    store.close()

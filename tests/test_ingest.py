@@ -133,3 +133,65 @@ def test_check_add_writes_nothing(small: Ingestor, iris) -> None:
     report = small.check_add({iris.contributions_graph: [Triple(ACME, FOAF.name, Literal("Acme", language="en"))]})
     assert report.conforms
     assert snapshot(small) == before
+
+
+def _org(iri: NamedNode, name: str | None) -> list[Triple]:
+    triples = [Triple(iri, RDF.type, t) for t in (NamedNode("http://www.w3.org/ns/org#Organization"), FOAF.Agent)]
+    return triples + ([Triple(iri, FOAF.name, Literal(name, language="fr"))] if name else [])
+
+
+def _api(iri: NamedNode, publisher: NamedNode) -> list[Triple]:
+    return [
+        Triple(iri, RDF.type, DCAT.Resource),
+        Triple(iri, DCT.identifier, Literal(iri.value.rsplit("/", 1)[-1])),
+        Triple(iri, DCT.title, Literal("API", language="fr")),
+        Triple(iri, DCT.description, Literal("Une API.", language="fr")),
+        Triple(iri, DCT.type, NamedNode(BASE + "def/kind/api")),
+        Triple(iri, DCT.publisher, publisher),
+    ]
+
+
+def test_replace_graph_records_skips_what_breaks_the_shapes(small: Ingestor, iris) -> None:
+    graph = iris.graph("harvest/test")
+    good, nameless = NamedNode(BASE + "organisation/good"), NamedNode(BASE + "organisation/nameless")
+    ok, orphan = NamedNode(BASE + "resource/ok"), NamedNode(BASE + "resource/orphan")
+    records = {
+        good: _org(good, "Bonne"),
+        nameless: _org(nameless, None),
+        ok: _api(ok, good),
+        orphan: _api(orphan, nameless),
+    }
+    seen = {}
+
+    def provenance(skipped, report):
+        seen.update(skipped)
+        return [Triple(graph, DCT.description, Literal(f"{len(skipped)} skipped"))]
+
+    result, skipped = small.replace_graph_records(graph, records, "test", provenance)
+    # the nameless organisation breaks its shape; the API it publishes then has no known publisher
+    assert set(skipped) == seen.keys() == {nameless, orphan}
+    assert {r.path for r in skipped[orphan]} == {"dct:publisher"}
+    assert {q.subject for q in small.store.quads(graph=graph)} == {good, ok}
+    assert result.added == len(records[good]) + len(records[ok])
+    assert Literal("2 skipped") in {q.object for q in small.store.quads(graph, DCT.description, None, iris.meta_graph)}
+
+
+def test_replace_graph_records_refuses_to_break_another_graph(small: Ingestor, iris) -> None:
+    usage = NamedNode(BASE + "usage/elsewhere")
+    small.add(
+        {
+            iris.contributions_graph: [
+                Triple(usage, RDF.type, DUV.Usage),
+                Triple(usage, RDF.type, PROV.Activity),
+                Triple(usage, DUV.refersTo, API),
+                Triple(usage, PROV.wasAssociatedWith, ACME),
+                Triple(usage, DCT.description, Literal("ailleurs", language="fr")),
+            ]
+        }
+    )
+    before = snapshot(small)
+    # the graph "test" holds the API and acme, which a usage of another graph cites: they cannot go
+    with pytest.raises(ValidationFailed) as e:
+        small.replace_graph_records(iris.graph("test"), {}, "test", lambda skipped, report: [])
+    assert {focus for focus, _ in violations(e)} == {usage.value}
+    assert snapshot(small) == before

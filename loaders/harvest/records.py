@@ -23,7 +23,9 @@ class Record:
     triples: list[Triple]
     label: str
     # identity keys, normalised: "identifier:<dct:identifier>", "url:<landing page or repository URL, no
-    # scheme, no trailing slash, lower case>", "datagouv:<data.gouv.fr id>", "siren:<9 digits>"
+    # scheme, no trailing slash, lower case>", "datagouv:<data.gouv.fr id>", "siren:<9 digits>"; also
+    # "iri:<the source's IRI of the record, normalised like url>" and, for organisations only,
+    # "name:<name, normalised as loaders._build.norm>" (see loaders/harvest/keys.py)
     keys: frozenset[str] = frozenset()
     # what lenient reading had to guess or drop (text licence not mapped, unknown format...), for the report
     notes: list[str] = field(default_factory=list)

@@ -1,0 +1,498 @@
+"""A DCAT catalogue as a harvest source: its pages gathered (``paging``), then its datasets and data
+services mapped to our records, with the organisations that publish them.
+
+Reading is lenient: untagged text takes the record's (else the catalogue's, else French) language, a
+missing description takes the title, text licences, formats, media types and languages become IRIs where
+``vocabularies`` knows them, a publisher missing on a dataset is the catalogue's. What cannot be mapped is
+dropped and noted in the record's ``notes``; the shapes judge the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+
+from graph.iris import Iris, slugify
+from graph.namespaces import (
+    ACCESS,
+    ADMS,
+    DCAT,
+    DCT,
+    FOAF,
+    ID_SCHEME,
+    KIND,
+    ORG,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    VCARD,
+    XSD,
+    Namespace,
+)
+from graph.store.base import Store
+from loaders._build import Themes, contact_iri, iri, norm
+from loaders.harvest import vocabularies
+from loaders.harvest.fetch import Fetcher
+from loaders.harvest.keys import datagouv_key, identifier_keys, iri_key, name_key, siren_key, url_key
+from loaders.harvest.paging import Page, PageWalk
+from loaders.harvest.records import Record
+from loaders.ressourcerie import KINDS
+
+Node = NamedNode | BlankNode
+Term = NamedNode | BlankNode | Literal
+GEODCAT = Namespace("http://data.europa.eu/930/")
+AGENT_TYPES = {FOAF.Agent, FOAF.Organization, FOAF.Person, ORG.Organization, ORG.FormalOrganization}
+NAME_PROPERTIES = (FOAF.name, VCARD["organization-name"], VCARD.fn, SKOS.prefLabel, RDFS.label, DCT.title)
+ACCESS_TEXT = {"public": ACCESS.PUBLIC, "ouvert": ACCESS.PUBLIC, "restreint": ACCESS.RESTRICTED}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class Concepts:
+    """The concepts a harvested theme may point to: every ``skos:Concept`` of the ontology graph, and the
+    labels of the instance's theme scheme and of the EU data themes, for themes given as text."""
+
+    known: set[NamedNode] = field(default_factory=set)
+    themes: list[Themes] = field(default_factory=list)
+
+    @classmethod
+    def from_store(cls, store: Store, ontology_graph: NamedNode, theme_scheme: NamedNode) -> Concepts:
+        triples = [q.triple for q in store.quads(graph=ontology_graph)]
+        known = {t.subject for t in triples if t.predicate == RDF.type and t.object == SKOS.Concept}
+        eu = NamedNode("http://publications.europa.eu/resource/authority/data-theme")
+        return cls(known, [Themes.from_triples(triples, theme_scheme), Themes.from_triples(triples, eu)])  # type: ignore[arg-type]
+
+    def theme(self, value: Term) -> NamedNode | None:
+        if isinstance(value, NamedNode):
+            return value if value in self.known else None
+        if isinstance(value, Literal):
+            return next((c for t in self.themes if (c := t.get(value.value)) is not None), None)
+        return None
+
+
+class DcatSource:
+    """``records()`` reads the catalogue at ``location`` (a URL or a file), page by page, then maps it."""
+
+    def __init__(
+        self,
+        name: str,
+        location: str,
+        iris: Iris,
+        fetcher: Fetcher,
+        concepts: Concepts,
+        *,
+        max_pages: int = 1000,
+        on_page: Callable[[Page], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.location = location
+        self.walk = PageWalk(fetcher, location, max_pages=max_pages, on_page=on_page)
+        self.mapper = DcatMapper(name, iris, concepts)
+
+    @property
+    def pages(self) -> int:
+        return len(self.walk.urls)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.walk.warnings
+
+    @property
+    def rejected(self) -> list[tuple[str, str]]:
+        return self.mapper.rejected
+
+    def records(self) -> Iterator[Record]:
+        quads: list[Quad] = []
+        for page in self.walk:  # gather every page first: a record may cite an organisation given on another
+            quads.extend(page.quads)
+        yield from self.mapper.records(quads)
+
+
+class DcatMapper:
+    """DCAT (datasets, data services, their publishers and contact points) -> our records."""
+
+    def __init__(self, source: str, iris: Iris, concepts: Concepts) -> None:
+        self.source = source
+        self.iris = iris
+        self.concepts = concepts
+        self.rejected: list[tuple[str, str]] = []  # (what, why): things that cannot become a record at all
+
+    def records(self, quads: Iterable[Quad]) -> Iterator[Record]:
+        g = _Graph(quads)
+        resources = [s for s in g.subjects() if _kind(g, s) is not None]
+        ours: dict[Node, NamedNode] = {}
+        idents: dict[Node, str] = {}
+        for s in resources:
+            ident = g.text(s, DCT.identifier) or (s.value if isinstance(s, NamedNode) else None)
+            for p in (DCAT.endpointURL, DCAT.landingPage):  # a blank node: keyed by its address, if it has one
+                ident = ident or next((v.value for v in g.values(s, p) if isinstance(v, NamedNode)), None)
+            if ident is None:
+                self.rejected.append((g.text(s, DCT.title) or "(untitled)", "no dct:identifier and no IRI"))
+                continue
+            idents[s] = ident
+            ours[s] = self._resource_iri(s, ident)
+        agents: dict[Node, Record] = {}
+        out: list[Record] = []
+        for s, node in ours.items():
+            publisher = self._publisher(g, s)
+            agent = None
+            if publisher is not None:
+                agent = agents.get(publisher) or self._agent(g, publisher)
+                if agent is not None:
+                    agents[publisher] = agent
+            out.append(self._resource(g, s, node, idents[s], agent, ours))
+        yield from agents.values()
+        yield from out
+
+    # --- resources ------------------------------------------------------------------------------------------
+
+    def _resource_iri(self, s: Node, ident: str) -> NamedNode:
+        if isinstance(s, NamedNode) and s.value.startswith(self.iris.base + "resource/") and "#" not in s.value:
+            return s
+        slug = slugify(ident)
+        if "://" in ident:  # a URL: its last segment, or more of it when that says little ('v2.1', '42')
+            host, _, path = ident.split("://", 1)[1].partition("/")
+            parts = [p for p in path.split("/") if p]
+            slug = slugify(parts[-1]) if parts else slugify(host)
+            if len(slug) < 12 or slug.replace("-", "").isdigit():
+                slug = slugify(" ".join([host.split(".")[0], *parts]))
+        return self.iris.resource(slug if identifier_keys(ident) else f"{self.source}-{slug}")
+
+    def _resource(
+        self, g: _Graph, s: Node, node: NamedNode, ident: str, agent: Record | None, ours: dict[Node, NamedNode]
+    ) -> Record:
+        b = _Builder(node)
+        lang = self._language(g, s)
+        kind, classes = _kind(g, s) or (KIND.dataset, ())
+        api = kind == KIND.api
+        for cls in (DCAT.Resource, *classes):
+            b.add(node, RDF.type, cls)
+        b.add(node, DCT.type, kind)
+        b.add(node, DCT.identifier, Literal(ident))
+        title = b.texts(node, g.values(s, DCT.title), lang, DCT.title, DCT.alternative)
+        if not b.texts(node, g.values(s, DCT.description), lang, DCT.description, None) and title:
+            b.add(node, DCT.description, Literal(title.value, language=title.language))
+            b.notes.append("no description: the title stands for it")
+        if agent is not None:
+            b.add(node, DCT.publisher, agent.iri)
+        b.date(node, DCT.modified, g.values(s, DCT.modified), latest=True)
+        b.date(node, DCT.issued, g.values(s, DCT.issued))
+        seen: set[str] = set()
+        for k in g.values(s, DCAT.keyword):
+            if isinstance(k, Literal) and k.value.strip() and norm(k.value) not in seen:
+                seen.add(norm(k.value))
+                b.add(node, DCAT.keyword, k)
+        for t in g.values(s, DCAT.theme):
+            b.mapped(node, DCAT.theme, t, self.concepts.theme, "theme")
+        for p in (DCAT.landingPage, FOAF.page, DCAT.endpointURL, DCAT.endpointDescription, SCHEMA.codeRepository):
+            for v in g.values(s, p):
+                b.link(node, p, v)
+        if api:
+            for v in g.values(s, DCAT.servesDataset):
+                b.add(node, DCAT.servesDataset, ours.get(v) if isinstance(v, NamedNode | BlankNode) else None)
+        for v in g.values(s, DCT.language):
+            b.mapped(node, DCT.language, v, _text_map(vocabularies.language), "language")
+        licences = (
+            g.values(s, DCT.license)
+            or [v for d in g.values(s, DCAT.distribution) for v in g.values(d, DCT.license)][:1]
+        )
+        for v in licences:
+            b.mapped(node, DCT.license, v, _text_map(vocabularies.licence), "licence")
+        for v in g.values(s, DCT.accessRights)[:1]:
+            b.mapped(node, DCT.accessRights, v, _access, "access rights")
+        for n, c in enumerate(g.values(s, DCAT.contactPoint), start=1):
+            self._contact(g, b, node, c, n)
+        for n, d in enumerate(g.values(s, DCAT.distribution), start=1):
+            self._distribution(g, b, node, d, n, lang)
+        if isinstance(s, NamedNode) and s != node:
+            b.add(node, DCT.source, s)
+        keys = set(identifier_keys(ident))
+        links = [s.value] if isinstance(s, NamedNode) else []
+        keys.update(k for k in (iri_key(s.value),) if k and isinstance(s, NamedNode))
+        links += [v.value for v in g.values(s, DCAT.landingPage)]
+        for i in g.values(s, ADMS.identifier):
+            links += [v.value for v in g.values(i, SKOS.notation)]
+        for value in links:
+            keys.update(k for k in (url_key(value), datagouv_key(value)) if k)
+        for k in sorted(k for k in keys if k.startswith("datagouv:")):
+            self._identifier(b, node, k.split(":", 1)[1], ID_SCHEME.datagouv, "data.gouv.fr", "datagouv")
+        label = title.value if title else ident
+        return Record(node, b.triples, label, frozenset(keys), b.notes)
+
+    def _language(self, g: _Graph, s: Node) -> str:
+        for holder in (s, *g.catalogues_of(s)):
+            tags = {t for v in g.values(holder, DCT.language) if (t := vocabularies.language_tag(_text(v)))}
+            if len(tags) == 1:
+                return tags.pop()
+        return "fr"
+
+    def _contact(self, g: _Graph, b: _Builder, node: NamedNode, c: Term, n: int) -> None:
+        if not isinstance(c, NamedNode | BlankNode):
+            return
+        point = NamedNode(f"{node.value}#contact-{self.source}" + (f"-{n}" if n > 1 else ""))
+        reach = []
+        for v in g.values(c, VCARD.hasEmail):
+            found = contact_iri(_text(v))
+            if found and found[0] == "email":
+                reach.append((VCARD.hasEmail, found[1]))
+        for v in g.values(c, VCARD.hasURL):
+            found = iri(_text(v))
+            if found is not None:
+                reach.append((VCARD.hasURL, found))
+        if not reach:
+            b.notes.append(f"contact point {g.text(c, VCARD.fn) or ''} gives no email or page: left out".strip())
+            return
+        b.add(node, DCAT.contactPoint, point)
+        b.add(point, RDF.type, VCARD.Kind)
+        fn = g.text(c, VCARD.fn)
+        if fn:
+            b.add(point, VCARD.fn, Literal(fn))
+        for p, o in reach:
+            b.add(point, p, o)
+
+    def _distribution(self, g: _Graph, b: _Builder, node: NamedNode, d: Term, n: int, lang: str) -> None:
+        if not isinstance(d, NamedNode | BlankNode):
+            return
+        dist = NamedNode(f"{node.value}#distribution-{n}-{self.source}")
+        b.add(node, DCAT.distribution, dist)
+        b.add(dist, RDF.type, DCAT.Distribution)
+        b.texts(dist, g.values(d, DCT.title), lang, DCT.title, None)
+        b.texts(dist, g.values(d, DCT.description), lang, DCT.description, None)
+        for p in (DCAT.accessURL, DCAT.downloadURL):
+            for v in g.values(d, p):
+                b.link(dist, p, v)
+        for v in g.values(d, DCT.format):
+            b.mapped(dist, DCT.format, v, _text_map(vocabularies.file_type), "format")
+        for v in g.values(d, DCAT.mediaType):
+            b.mapped(dist, DCAT.mediaType, v, _text_map(vocabularies.media_type), "media type")
+        for v in g.values(d, DCT.license):
+            b.mapped(dist, DCT.license, v, _text_map(vocabularies.licence), "licence")
+        b.date(dist, DCT.modified, g.values(d, DCT.modified), latest=True)
+        size = g.text(d, DCAT.byteSize)
+        if size and size.isdigit():
+            b.add(dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger))
+
+    def _identifier(self, b: _Builder, node: NamedNode, value: str, scheme: NamedNode, agency: str, tag: str) -> None:
+        ident = NamedNode(f"{node.value}#{tag}-{self.source}")
+        b.add(node, ADMS.identifier, ident)
+        b.add(ident, RDF.type, ADMS.Identifier)
+        b.add(ident, SKOS.notation, Literal(value))
+        b.add(ident, DCT.type, scheme)
+        b.add(ident, ADMS.schemaAgency, Literal(agency, language="fr"))
+
+    # --- publishers -----------------------------------------------------------------------------------------
+
+    def _publisher(self, g: _Graph, s: Node) -> Node | None:
+        """The dataset's publisher if it is an agent, else its distributor (GeoDCAT), else the catalogue's
+        publisher, else its creator; a publisher that is only a vCard is the last resort."""
+        cats = g.catalogues_of(s)
+        owners = g.owners(s)  # a data service given as a distribution's access service: its dataset's publisher
+        candidates = [
+            *g.values(s, DCT.publisher),
+            *g.values(s, GEODCAT.distributor),
+            *[p for o in owners for p in [*g.values(o, DCT.publisher), *g.values(o, GEODCAT.distributor)]],
+            *[p for c in cats for p in g.values(c, DCT.publisher)],
+            *g.values(s, DCT.creator),
+        ]
+        nodes = [c for c in candidates if isinstance(c, NamedNode | BlankNode)]
+        agents = [c for c in nodes if g.types(c) & AGENT_TYPES or g.values(c, FOAF.name)]
+        return (agents or nodes or [None])[0]
+
+    def _agent(self, g: _Graph, a: Node) -> Record | None:
+        name = next(
+            (v for p in NAME_PROPERTIES for v in g.values(a, p) if isinstance(v, Literal) and v.value.strip()), None
+        )
+        if name is None:
+            self.rejected.append((a.value, "publisher without a name (foaf:name, vcard:fn, skos:prefLabel...)"))
+            return None
+        person = FOAF.Person in g.types(a)
+        kind = "person" if person else "organisation"
+        prefix = f"{self.iris.base}{kind}/"
+        node = (
+            a
+            if isinstance(a, NamedNode) and a.value.startswith(prefix) and "#" not in a.value
+            else self.iris.record(kind, slugify(name.value))
+        )
+        b = _Builder(node)
+        for cls in (FOAF.Person, FOAF.Agent) if person else (ORG.Organization, FOAF.Organization, FOAF.Agent):
+            b.add(node, RDF.type, cls)
+        b.add(node, DCT.identifier, Literal(node.value.rsplit("/", 1)[-1]))
+        if person:
+            b.add(node, FOAF.name, Literal(name.value.strip()))
+        else:
+            b.add(node, FOAF.name, Literal(name.value.strip(), language=name.language or "fr"))
+        for v in g.values(a, FOAF.homepage):
+            b.link(node, FOAF.homepage, v)
+        keys = {k for k in (name_key(name.value),) if k and not person}
+        keys.update(k for k in (iri_key(a.value),) if k and isinstance(a, NamedNode))
+        links = [a.value] if isinstance(a, NamedNode) else []
+        links += [v.value for v in g.values(a, FOAF.homepage)]
+        for value in links:
+            keys.update(k for k in (url_key(value), datagouv_key(value)) if k)
+        texts = [v.value for v in g.values(a, DCT.identifier)]
+        texts += [v.value for i in g.values(a, ADMS.identifier) for v in g.values(i, SKOS.notation)]
+        for text in texts:
+            siren = siren_key(text)
+            keys.update({siren} if siren else identifier_keys(text))
+        for k in sorted(keys):
+            kind_, value = k.split(":", 1)
+            if kind_ == "siren":
+                self._identifier(b, node, value, ID_SCHEME.siren, "Insee", "siren")
+            elif kind_ == "datagouv":
+                self._identifier(b, node, value, ID_SCHEME.datagouv, "data.gouv.fr", "datagouv")
+        if isinstance(a, NamedNode) and a != node:
+            b.add(node, DCT.source, a)
+        return Record(node, b.triples, name.value.strip(), frozenset(keys), b.notes)
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+class _Graph:
+    """The gathered pages, indexed by subject."""
+
+    def __init__(self, quads: Iterable[Quad]) -> None:
+        self._out: dict[Node, dict[NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
+        self._order: dict[Node, None] = {}  # subjects in the order the pages give them
+        self._parents: dict[Node, list[Node]] = defaultdict(list)
+        for q in quads:
+            self._order.setdefault(q.subject, None)  # type: ignore[arg-type]
+            values = self._out[q.subject][q.predicate]  # type: ignore[index]
+            if q.object not in values:
+                values.append(q.object)  # type: ignore[arg-type]
+                if q.predicate in (DCAT.dataset, DCAT.service, DCAT.distribution, DCAT.accessService):
+                    self._parents[q.object].append(q.subject)  # type: ignore[index,arg-type]
+
+    def subjects(self) -> list[Node]:
+        return list(self._order)
+
+    def values(self, s: Term, p: NamedNode) -> list[Term]:
+        return list(self._out[s].get(p, ())) if s in self._out else []  # type: ignore[index]
+
+    def text(self, s: Term, p: NamedNode) -> str | None:
+        return next((v.value.strip() for v in self.values(s, p) if isinstance(v, Literal) and v.value.strip()), None)
+
+    def types(self, s: Term) -> set[Term]:
+        return set(self.values(s, RDF.type))
+
+    def catalogues_of(self, s: Node) -> list[Node]:
+        """Catalogues listing ``s``, else every catalogue of the pages."""
+        listing = [p for p in self._parents.get(s, ()) if DCAT.Catalog in self.types(p)]
+        return listing or [c for c in self._order if DCAT.Catalog in self.types(c)]
+
+    def owners(self, s: Node) -> list[Node]:
+        """Datasets with a distribution whose access service is ``s``."""
+        return [o for d in self._parents.get(s, ()) for o in self._parents.get(d, ()) if o not in self.catalogues_of(s)]
+
+
+class _Builder:
+    """The triples of one record under construction, and what lenient reading noted."""
+
+    def __init__(self, node: NamedNode) -> None:
+        self.node = node
+        self.triples: list[Triple] = []
+        self.notes: list[str] = []
+
+    def add(self, s: NamedNode, p: NamedNode, o: Term | None) -> None:
+        if o is not None:
+            t = Triple(s, p, o)
+            if t not in self.triples:
+                self.triples.append(t)
+
+    def texts(
+        self, s: NamedNode, values: list[Term], lang: str, p: NamedNode, more: NamedNode | None
+    ) -> Literal | None:
+        """Language-tagged texts, one per language under ``p`` (the first), the others under ``more``."""
+        first: Literal | None = None
+        taken: set[str] = set()
+        for v in values:
+            if not isinstance(v, Literal) or not v.value.strip():
+                continue
+            tagged = Literal(v.value.strip(), language=v.language or lang)
+            if tagged.language not in taken:
+                taken.add(tagged.language)  # type: ignore[arg-type]
+                self.add(s, p, tagged)
+                first = first or tagged
+            elif more is not None:
+                self.add(s, more, tagged)
+        return first
+
+    def date(self, s: NamedNode, p: NamedNode, values: list[Term], latest: bool = False) -> None:
+        dates = [d for v in values if (d := _date(v)) is not None]
+        if len(dates) < len([v for v in values if isinstance(v, Literal)]):
+            self.notes.append(f"{p.value.rsplit('/', 1)[-1]}: a value is not a date and was left out")
+        if dates:
+            self.add(s, p, max(dates, key=lambda d: d.value) if latest else dates[0])
+
+    def link(self, s: NamedNode, p: NamedNode, v: Term) -> None:
+        found = v if isinstance(v, NamedNode) else iri(v.value) if isinstance(v, Literal) else None
+        if found is None and not isinstance(v, BlankNode):
+            self.notes.append(f"{p.value.rsplit('/', 1)[-1].rsplit('#', 1)[-1]}: {v.value!r} is not a link")
+        self.add(s, p, found)
+
+    def mapped(
+        self, s: NamedNode, p: NamedNode, v: Term, to_iri: Callable[[Term], NamedNode | None], what: str
+    ) -> None:
+        found = to_iri(v)
+        if found is None and not isinstance(v, BlankNode):
+            self.notes.append(f"{what} {v.value!r} is not one we know: left out")
+        self.add(s, p, found)
+
+
+def _kind(g: _Graph, s: Node) -> tuple[NamedNode, tuple[NamedNode, ...]] | None:
+    """The kind of record ``s`` is, with its classes: our own kinds as another Ressourcerie gives them
+    (``dct:type kind:source-code``...), else a data service is an API and a dataset a dataset."""
+    types = g.types(s)
+    for v in g.values(s, DCT.type):
+        for kind, classes in KINDS.values():
+            if v == kind and (types & {DCAT.Resource, *classes}):
+                return kind, classes
+    if DCAT.DataService in types:
+        return KIND.api, (DCAT.DataService,)
+    if DCAT.Dataset in types:
+        return KIND.dataset, (DCAT.Dataset,)
+    return None
+
+
+def _text(v: Term) -> str:
+    return v.value if isinstance(v, Literal | NamedNode) else ""
+
+
+def _text_map(mapping: Callable[[str], NamedNode | None]) -> Callable[[Term], NamedNode | None]:
+    """Known IRIs pass through; text (or an IRI the table knows by its text) is mapped."""
+
+    def to_iri(v: Term) -> NamedNode | None:
+        if isinstance(v, NamedNode):
+            return mapping(v.value) or v
+        return mapping(v.value) if isinstance(v, Literal) else None
+
+    return to_iri
+
+
+def _access(v: Term) -> NamedNode | None:
+    if isinstance(v, NamedNode):
+        return v if v in (ACCESS.PUBLIC, ACCESS.RESTRICTED, ACCESS.NON_PUBLIC) else None
+    return ACCESS_TEXT.get(norm(v.value)) if isinstance(v, Literal) else None
+
+
+def _date(v: Term) -> Literal | None:
+    if not isinstance(v, Literal):
+        return None
+    text = v.value.strip()
+    if _DATE.match(text):
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return None
+        return Literal(text, datatype=XSD.date)
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return Literal(text, datatype=XSD.dateTime)

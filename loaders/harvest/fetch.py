@@ -1,0 +1,157 @@
+"""Reading one page of a source: over HTTP (timeout, retries with backoff, size cap) or from a file, and
+telling its RDF format (Content-Type, else the extension, else the first bytes)."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import httpx
+from pyoxigraph import RdfFormat
+
+from graph import __version__
+from graph.errors import HarvestError
+from graph.rdf import FORMATS
+
+ACCEPT = (
+    "text/turtle, application/ld+json;q=0.9, application/rdf+xml;q=0.9, application/n-triples;q=0.8, "
+    "application/json;q=0.5, application/xml;q=0.3, */*;q=0.1"
+)
+# media types that servers use for RDF without saying which RDF
+_LOOSE_TYPES = {
+    "application/json": RdfFormat.JSON_LD,
+    "application/xml": RdfFormat.RDF_XML,
+    "text/xml": RdfFormat.RDF_XML,
+}
+_NOT_RDF = ("text/html", "application/xhtml+xml")
+_NTRIPLES_LINE = re.compile(rb"^\s*(<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\.\s*$")
+
+
+@dataclass(frozen=True)
+class Document:
+    url: str  # where it was read (after redirects), the base IRI of its relative IRIs
+    data: bytes
+    format: RdfFormat
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+class Fetcher:
+    """Reads pages; a transient failure (timeout, connection error, 5xx) is retried ``retries`` times,
+    waiting ``backoff`` seconds, then twice as long each time. Other failures are not retried."""
+
+    def __init__(
+        self, *, timeout: float = 30.0, retries: int = 3, max_bytes: int = 50_000_000, backoff: float = 0.5
+    ) -> None:
+        self.retries = retries
+        self.max_bytes = max_bytes
+        self.backoff = backoff
+        self.attempts = 0  # requests made, retries included
+        self._client = httpx.Client(
+            timeout=timeout,
+            follow_redirects=True,
+            headers={"Accept": ACCEPT, "User-Agent": f"ressourcerie-harvester/{__version__}"},
+        )
+
+    def get(self, location: str) -> Document:
+        if not is_url(location):
+            return self._file(location)
+        wait = self.backoff
+        for attempt in range(self.retries + 1):
+            last = attempt == self.retries
+            try:
+                return self._http(location)
+            except _Transient as e:
+                if last:
+                    tries = f"{self.retries + 1} attempt{'s' if self.retries else ''}"
+                    raise HarvestError(f"{location}: {e} (gave up after {tries})") from None
+            time.sleep(wait)
+            wait *= 2
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _http(self, url: str) -> Document:
+        self.attempts += 1
+        try:
+            with self._client.stream("GET", url) as response:
+                if response.status_code >= 500:
+                    raise _Transient(f"HTTP {response.status_code} {response.reason_phrase}")
+                if response.status_code >= 400:
+                    raise HarvestError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+                declared = response.headers.get("Content-Length")
+                if declared and declared.isdigit() and int(declared) > self.max_bytes:
+                    raise self._too_large(url)
+                chunks, size = [], 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise self._too_large(url)
+                    chunks.append(chunk)
+                final = str(response.url)
+                content_type = response.headers.get("Content-Type", "")
+        except httpx.TimeoutException:
+            raise _Transient("timed out") from None
+        except httpx.TransportError as e:  # connection refused, reset, DNS...
+            raise _Transient(f"cannot connect: {e}") from None
+        data = b"".join(chunks)
+        return Document(final, data, detect(final, content_type, data))
+
+    def _file(self, location: str) -> Document:
+        path = Path(unquote(urlparse(location).path) if location.startswith("file:") else location)
+        try:
+            size = path.stat().st_size
+            if size > self.max_bytes:
+                raise self._too_large(str(path))
+            data = path.read_bytes()
+        except OSError as e:
+            raise HarvestError(f"{path}: cannot read the file: {e.strerror}") from None
+        url = path.resolve().as_uri()
+        return Document(url, data, detect(url, "", data))
+
+    def _too_large(self, where: str) -> HarvestError:
+        return HarvestError(
+            f"{where}: the page is larger than harvest_max_bytes ({self.max_bytes} bytes); "
+            "raise the setting or ask the source for smaller pages"
+        )
+
+
+class _Transient(Exception):
+    pass
+
+
+def detect(url: str, content_type: str, data: bytes) -> RdfFormat:
+    """The RDF format of a page: from its Content-Type, else its extension, else its first bytes."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in _NOT_RDF:
+        raise HarvestError(f"{url}: the source answered {media}, not RDF (is this the catalogue's RDF address?)")
+    if media:
+        fmt = RdfFormat.from_media_type(media) or _LOOSE_TYPES.get(media)
+        if fmt is not None:
+            return fmt
+    suffix = Path(urlparse(url).path).suffix.lstrip(".").lower()
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    return sniff(data, url)
+
+
+def sniff(data: bytes, url: str = "<input>") -> RdfFormat:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"{", b"[")):
+        return RdfFormat.JSON_LD
+    if head.startswith(b"<?xml") or head.startswith(b"<rdf:RDF") or head.startswith(b"<!--"):
+        return RdfFormat.RDF_XML
+    if head.lower().startswith((b"@prefix", b"@base", b"prefix", b"base")):
+        return RdfFormat.TURTLE
+    first = head.split(b"\n", 1)[0]
+    if _NTRIPLES_LINE.match(first):
+        return RdfFormat.N_TRIPLES
+    if head.startswith((b"<", b"_:")):
+        return RdfFormat.TURTLE
+    raise HarvestError(f"{url}: cannot tell the RDF format (no Content-Type, extension or recognisable start)")

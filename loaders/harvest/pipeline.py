@@ -1,0 +1,211 @@
+"""The harvest pipeline, in stages: gather (the source's records), match (identity keys against the store
+and within the run), validate (each record against the shapes; invalid ones skipped and reported), write
+(the source's named graph replaced in one atomic step, with the run's provenance).
+
+A source's records go to ``<base>graph/harvest/<name>``. A run that fails (source unreachable, malformed
+page, or a write that would break records of other sources) writes nothing but its own failed provenance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from graph.errors import HarvestError, ValidationFailed
+from graph.ingest import Ingestor
+from graph.namespaces import DCT, FOAF, ORG, RDF, SCHEMA, SKOS
+from graph.rdf import root_of
+from graph.validation import Report, ValidationResult
+from loaders.harvest.keys import KeyIndex
+from loaders.harvest.records import Record, Source
+from loaders.harvest.report import HarvestReport, Match, Skipped, now
+
+# Properties a record has once: when a record is already known (another source, or earlier in the run),
+# a harvested value is dropped if the record has one; a differing title or name becomes an alternative one.
+SINGLE = {
+    DCT.identifier,
+    DCT.type,
+    DCT.publisher,
+    DCT.description,
+    DCT.modified,
+    DCT.accessRights,
+    ORG.classification,
+    SCHEMA.text,
+}
+ALTERNATIVE = {DCT.title: DCT.alternative, FOAF.name: SKOS.altLabel}
+
+
+class Harvester:
+    def __init__(self, ingestor: Ingestor) -> None:
+        self.ingestor = ingestor
+        self.iris = ingestor.iris
+
+    def graph_of(self, name: str) -> NamedNode:
+        return self.iris.graph(f"harvest/{name}")
+
+    def run(self, source: Source, location: str) -> HarvestReport:
+        graph = self.graph_of(source.name)
+        report = HarvestReport(source.name, location, graph.value, started=now())
+        try:
+            records = list(source.records())
+            self._harvest(source, records, graph, report)
+        except (HarvestError, ValidationFailed) as e:
+            report.status = "failed"
+            report.errors.append(e.message)
+            if isinstance(e, ValidationFailed):
+                report.errors += [r.text("en") for r in e.report.violations[:20]]
+            self._source_facts(source, report)
+            report.ended = now()
+            self.ingestor.add({self.iris.meta_graph: report.provenance()})
+        return report
+
+    # --- stages ---------------------------------------------------------------------------------------------
+
+    def _harvest(self, source: Source, records: list[Record], graph: NamedNode, report: HarvestReport) -> None:
+        rejected = list(getattr(source, "rejected", []))
+        report.seen = len(records) + len(rejected)
+        for what, why in rejected:
+            report.skipped.append(Skipped(what, "", [_said(what, why)]))
+        contents, labels = self._match(source, records, graph, report)
+        store = self.ingestor.store
+        previous = {root_of(q.subject) for q in store.quads(graph=graph) if isinstance(q.subject, NamedNode)}
+        previous_labels = {iri: self._label(iri, graph) for iri in previous - set(contents)}
+        self._source_facts(source, report)
+
+        def provenance(skipped: dict[NamedNode, list[ValidationResult]], result: Report) -> list[Triple]:
+            for root, results in skipped.items():
+                report.skipped.append(Skipped(labels.get(root, root.value), root.value, [_result(r) for r in results]))
+            kept = set(contents) - set(skipped)
+            for iri in sorted(previous - kept, key=lambda n: n.value):
+                report.gone.append({"iri": iri.value, "label": previous_labels.get(iri) or self._label(iri, graph)})
+            report.written = len(kept)
+            report.validation_warnings = len(result.warnings)
+            report.status = "succeeded"
+            report.ended = now()
+            return report.provenance()
+
+        written, _skipped = self.ingestor.replace_graph_records(graph, contents, report.location, provenance)
+        report.triples = written.added
+
+    def _match(
+        self, source: Source, records: list[Record], graph: NamedNode, report: HarvestReport
+    ) -> tuple[dict[NamedNode, list[Triple]], dict[NamedNode, str]]:
+        """Give each record its IRI (a known record's, another of the run's, or its own) and merge records
+        that share one; returns the triples to write, by record."""
+        index = KeyIndex.build(self.ingestor.store, graph, self.iris.meta_graph)
+        run = KeyIndex()
+        final: dict[NamedNode, NamedNode] = {}
+        members: dict[NamedNode, list[Record]] = defaultdict(list)
+        known: set[NamedNode] = set()
+        for rec in records:
+            if not rec.triples:
+                report.skipped.append(Skipped(rec.label, rec.iri.value, [_said(rec.iri, "the record states nothing")]))
+                continue
+            family = (
+                "agent" if any(t.predicate == RDF.type and t.object == FOAF.Agent for t in rec.triples) else "resource"
+            )
+            hit = index.lookup(family, rec.keys)
+            for key in index.ambiguous(family, rec.keys):
+                rec.notes.append(f"{key} names several known records: not used to match")
+            among = "store"
+            if hit is None:
+                hit, among = run.lookup(family, rec.keys), "run"
+            if hit is not None:
+                target = hit[1]
+                report.matches.append(Match(rec.label, rec.iri.value, target.value, hit[0], among))
+                if among == "store":
+                    known.add(target)
+            else:
+                target = rec.iri
+                n = 1
+                while target in members or target in index.records:
+                    n += 1
+                    target = NamedNode(f"{rec.iri.value}-{source.name}" + (f"-{n}" if n > 2 else ""))
+            final[rec.iri] = target
+            members[target].append(rec)
+            run.add(family, rec.keys, target)
+            if rec.notes:
+                report.notes.setdefault(target.value, []).extend(rec.notes)
+
+        def rewrite(t: Triple) -> Triple:
+            return Triple(_moved(t.subject, final), t.predicate, _moved(t.object, final))  # type: ignore[arg-type]
+
+        contents: dict[NamedNode, list[Triple]] = {}
+        labels: dict[NamedNode, str] = {}
+        for target, recs in members.items():
+            already = self._elsewhere(target, graph) if target in known else []
+            out: list[Triple] = []
+            for rec in recs:
+                out += _merge([rewrite(t) for t in rec.triples], already + out)
+            contents[target] = list(dict.fromkeys(out))
+            labels[target] = recs[0].label
+        return contents, labels
+
+    # --- helpers --------------------------------------------------------------------------------------------
+
+    def _elsewhere(self, iri: NamedNode, graph: NamedNode) -> list[Triple]:
+        """A known record's statements in the other graphs."""
+        return [q.triple for q in self.ingestor.store.describe(iri) if q.graph_name != graph]
+
+    def _label(self, iri: NamedNode, graph: NamedNode) -> str:
+        for g in (graph, None):
+            for p in (DCT.title, FOAF.name, SKOS.altLabel, DCT.alternative):
+                for q in self.ingestor.store.quads(iri, p, None, g):
+                    return q.object.value
+        return iri.value
+
+    def _source_facts(self, source: Source, report: HarvestReport) -> None:
+        report.pages = int(getattr(source, "pages", 0))
+        report.page_urls = list(getattr(getattr(source, "walk", None), "urls", []))
+        report.warnings = list(getattr(source, "warnings", []))
+
+
+def _moved(term: object, final: dict[NamedNode, NamedNode]) -> object:
+    if not isinstance(term, NamedNode):
+        return term
+    root = root_of(term)
+    target = final.get(root)
+    if target is None or target == root:
+        return term
+    return NamedNode(target.value + term.value[len(root.value) :])
+
+
+def _merge(incoming: Iterable[Triple], already: list[Triple]) -> list[Triple]:
+    """``incoming`` less what a record that already holds ``already`` must not get twice."""
+    have = {(t.subject, t.predicate) for t in already}
+    types = {(t.subject, t.object) for t in already if t.predicate == RDF.type}
+    texts = {(t.subject, t.predicate, t.object.language) for t in already if isinstance(t.object, Literal)}
+    values = {(t.subject, t.predicate, t.object.value.casefold()) for t in already if isinstance(t.object, Literal)}
+    out = []
+    for t in incoming:
+        key = (t.subject, t.predicate)
+        if t.predicate in SINGLE and key in have:
+            continue
+        if (
+            t.predicate == RDF.type
+            and types
+            and any(s == t.subject for s, _ in types)
+            and (t.subject, t.object) not in types
+        ):
+            continue  # a known record keeps its types: another source's class must not change its shapes
+        if (
+            t.predicate in ALTERNATIVE
+            and isinstance(t.object, Literal)
+            and (t.subject, t.predicate, t.object.language) in texts
+        ):
+            if (t.subject, t.predicate, t.object.value.casefold()) not in values:
+                out.append(Triple(t.subject, ALTERNATIVE[t.predicate], t.object))
+            continue
+        out.append(t)
+    return out
+
+
+def _said(focus: NamedNode | str, message: str) -> dict[str, str | None]:
+    value = focus.value if isinstance(focus, NamedNode) else focus
+    return {"focus": value, "path": None, "message": message, "severity": "Violation"}
+
+
+def _result(r: ValidationResult) -> dict[str, str | None]:
+    return {"focus": r.focus, "path": r.path, "message": r.message.get("en") or r.text(), "severity": r.severity}

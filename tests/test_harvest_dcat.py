@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from feeds import FEEDS
+from pyoxigraph import Literal, NamedNode
+
+from graph.iris import Iris
+from graph.namespaces import ACCESS, DCAT, DCT, FOAF, KIND, RDF, VCARD
+from graph.rdf import parse_bytes
+from graph.store import EmbeddedStore
+from loaders.harvest.dcat import Concepts, DcatMapper
+from loaders.harvest.fetch import sniff
+from loaders.harvest.records import Record
+
+BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
+EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+
+
+def mapped(text: str | bytes, concepts: Concepts | None = None) -> tuple[dict[str, Record], DcatMapper]:
+    data = text.encode() if isinstance(text, str) else text
+    mapper = DcatMapper("src", Iris(BASE), concepts or Concepts())
+    records = list(mapper.records(parse_bytes(data, sniff(data), base_iri="http://feed.example/")))
+    return {r.label: r for r in records}, mapper
+
+
+def values(record: Record, predicate: NamedNode, subject: NamedNode | None = None) -> set:
+    return {t.object for t in record.triples if t.predicate == predicate and t.subject == (subject or record.iri)}
+
+
+def test_udata_catalog_xml_datasets_and_their_organisation() -> None:
+    records, mapper = mapped((FEEDS / "udata" / "catalog.xml").read_bytes())
+    org = records["An Organization"]
+    assert org.iri == NamedNode(BASE + "organisation/an-organization")
+    assert {FOAF.Agent, FOAF.Organization} <= values(org, RDF.type)
+    assert "name:an organization" in org.keys
+    ds1 = records["Dataset 1"]
+    assert values(ds1, DCT.type) == {KIND.dataset} and values(ds1, DCT.publisher) == {org.iri}
+    assert values(ds1, DCT.identifier) == {Literal("1")}
+    # "1" is local to its catalogue: the IRI is prefixed by the source; the source IRI and landing page are keys
+    assert ds1.iri == NamedNode(BASE + "resource/src-1")
+    assert ds1.keys == {"iri:data.test.org/datasets/1", "url:data.test.org/datasets/1"}
+    assert mapper.rejected == []
+    # a data service given as a blank node (a distribution's access service) is keyed by its endpoint
+    geo = records["Geo Service"]
+    assert values(geo, DCT.identifier) == {Literal("http://data.test.org/datasets/1/resources/4/services")}
+    assert geo.iri == NamedNode(BASE + "resource/data-datasets-1-resources-4-services")
+    # ... and published by the dataset whose distribution it serves
+    assert values(geo, DCT.publisher) == {org.iri}
+
+
+def test_text_values_become_iris_and_the_rest_is_noted() -> None:
+    records, _ = mapped(
+        """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+        <http://feed.example/d> a dcat:Dataset ; dct:title "Effectifs" , "Headcount"@en ;
+          dct:publisher [ a foaf:Organization ; foaf:name "Préfecture" ] ;
+          dct:license "Licence Ouverte Version 2.0" ; dct:accessRights "public" ; dct:language "fr" ;
+          dct:modified "2024-03-01" , "not a date" ; dcat:landingPage "https://example.fr/effectifs" ;
+          dcat:theme "Economy and finance" , "Pas un thème" ;
+          dcat:contactPoint [ vcard:fn "Service" ; vcard:hasEmail "contact@example.fr" ] , [ vcard:fn "Muet" ] ;
+          dcat:distribution [ dct:format "CSV" ; dcat:mediaType "text/csv" ; dcat:accessURL <http://feed.example/d.csv> ] .
+        """,
+        concepts=_concepts(),
+    )
+    d = records["Effectifs"]
+    assert values(d, DCT.title) == {Literal("Effectifs", language="fr"), Literal("Headcount", language="en")}
+    assert values(d, DCT.description) == {Literal("Effectifs", language="fr")}
+    assert values(d, DCT.license) == {NamedNode("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")}
+    assert values(d, DCT.accessRights) == {ACCESS.PUBLIC}
+    assert values(d, DCT.language) == {NamedNode("http://publications.europa.eu/resource/authority/language/FRA")}
+    assert values(d, DCAT.theme) == {NamedNode(EU_THEME + "ECON")}
+    assert values(d, DCAT.landingPage) == {NamedNode("https://example.fr/effectifs")}
+    [contact] = values(d, DCAT.contactPoint)
+    assert values(d, VCARD.hasEmail, contact) == {NamedNode("mailto:contact@example.fr")}
+    [dist] = values(d, DCAT.distribution)
+    assert values(d, DCT.format, dist) == {NamedNode("http://publications.europa.eu/resource/authority/file-type/CSV")}
+    assert values(d, DCAT.mediaType, dist) == {NamedNode("https://www.iana.org/assignments/media-types/text/csv")}
+    assert set(d.notes) == {
+        "no description: the title stands for it",
+        "modified: a value is not a date and was left out",
+        "theme 'Pas un thème' is not one we know: left out",
+        "contact point Muet gives no email or page: left out",
+    }
+    assert "Préfecture" in records
+
+
+def test_publisher_falls_back_to_the_distributor_then_the_catalogue() -> None:
+    records, _ = mapped((FEEDS / "udata" / "udata.xml").read_bytes())
+    vanves = records["Ville de Vanves"]
+    assert vanves.iri == NamedNode(BASE + "organisation/ville-de-vanves")
+    assert "datagouv:54884a24c751df7226a3fc16" in vanves.keys
+    api = next(r for r in records.values() if DCAT.DataService in values(r, RDF.type))
+    assert api.iri == NamedNode(BASE + "resource/vanves-seineouest-api-explore-v2-1")
+    assert values(api, DCT.type) == {KIND.api} and values(api, DCT.publisher) == {vanves.iri}
+    served = values(api, DCAT.servesDataset)
+    assert served and all(s.value.startswith(BASE + "resource/") for s in served)
+    bureaux = records["Bureaux de vote - Vanves"]
+    assert "datagouv:61892c9d076a4d62434a1318" in bureaux.keys
+
+
+def test_a_dataset_without_identifier_or_iri_is_rejected() -> None:
+    _, mapper = mapped(
+        """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        [] a dcat:Dataset ; dct:title "Sans nom" ."""
+    )
+    assert mapper.rejected == [("Sans nom", "no dct:identifier and no IRI")]
+
+
+def test_our_own_iris_are_kept() -> None:
+    records, _ = mapped(
+        f"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+        @prefix foaf: <http://xmlns.com/foaf/0.1/> .
+        <{BASE}resource/api-x> a dcat:DataService ; dct:identifier "api-x" ; dct:title "API X"@fr ;
+          dct:publisher <{BASE}organisation/dinum> .
+        <{BASE}organisation/dinum> a foaf:Organization ; foaf:name "DINUM"@fr .
+        <{BASE}resource/code-x> a dcat:Resource , <http://schema.org/SoftwareSourceCode> ;
+          dct:type <{BASE}def/kind/source-code> ; dct:identifier "code-x" ; dct:title "Code X"@fr ;
+          <http://schema.org/codeRepository> <https://github.com/example/x> ."""
+    )
+    assert records["API X"].iri == NamedNode(BASE + "resource/api-x")
+    assert records["DINUM"].iri == NamedNode(BASE + "organisation/dinum")
+    # another Ressourcerie's kinds are kept, with their classes
+    code = records["Code X"]
+    assert values(code, DCT.type) == {KIND["source-code"]}
+    assert values(code, NamedNode("http://schema.org/codeRepository")) == {NamedNode("https://github.com/example/x")}
+    assert values(code, DCT.publisher) == set()
+
+
+def _concepts() -> Concepts:
+    from pyoxigraph import Quad
+
+    from graph.seed import ontology_triples
+
+    store = EmbeddedStore()
+    graph = NamedNode(BASE + "graph/ontology")
+    store.add(Quad(t.subject, t.predicate, t.object, graph) for t in ontology_triples())
+    return Concepts.from_store(store, graph, NamedNode(BASE + "def/theme"))
