@@ -321,9 +321,23 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("directory")
     s.set_defaults(func=cmd_backup)
 
-    s = sub.add_parser("harvest", help="harvest a DCAT catalogue (URL or file) into its own named graph")
+    s = sub.add_parser(
+        "harvest", help="harvest a DCAT catalogue or a source adapter's payloads into its own named graph"
+    )
     s.add_argument(
-        "source", nargs="?", metavar="SOURCE", help="catalogue URL or file (Turtle, RDF/XML, JSON-LD, N-Triples)"
+        "source",
+        nargs="*",
+        metavar="SOURCE",
+        help="catalogue URL or file (Turtle, RDF/XML, JSON-LD, N-Triples); with --adapter, the adapter's files or URLs",
+    )
+    s.add_argument(
+        "--adapter",
+        choices=["datagouv", "apigouv", "codegouv", "sill", "publiccode"],
+        help="read SOURCE with a source adapter: data.gouv.fr JSON, an api.gouv.fr checkout, code.gouv.fr "
+        "repositories, the SILL, publiccode.yml files",
+    )
+    s.add_argument(
+        "--accounts", metavar="FILE", help="code.gouv.fr accounts file (comptes-organismes-publics.yml): publishers"
     )
     s.add_argument("--all", action="store_true", help="harvest every source of the setting harvest_sources")
     s.add_argument("--name", help="name of the source (its graph is graph/harvest/NAME); default: from the URL")

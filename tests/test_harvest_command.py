@@ -119,3 +119,36 @@ def test_progress_bar_when_asked(
     monkeypatch.setenv("RESSOURCERIE_PROGRESS", "never")
     assert main(["--store", store, "harvest", paged, "--name", "paged", "--report", str(tmp_path / "r.json")]) == 0
     assert "harvest paged: " not in capsys.readouterr().err
+
+
+SOURCES = Path(__file__).parent / "fixtures" / "sources"
+
+
+def test_harvest_with_an_adapter_reads_its_files_and_urls(
+    store: str, feeds: FeedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted((SOURCES / "publiccode").glob("*.yml"))
+    report = tmp_path / "pc.json"
+    args = ["--store", store, "harvest", "--adapter", "publiccode", *map(str, files), "--report", str(report)]
+    assert main(args) == 0
+    data = json.loads(report.read_text())
+    assert data["graph"].endswith("/graph/harvest/publiccode")
+    assert data["counts"]["seen"] >= len(files) and data["counts"]["written"] >= 1
+    # the same payload served over HTTP: the adapter reads URLs with the harvest fetcher
+    dataservices = SOURCES / "datagouv" / "udata_fixture_dataservices.json"
+    url = feeds.add("/dataservices.json", dataservices.read_bytes(), content_type="application/json")
+    report2 = tmp_path / "dg.json"
+    assert main(["--store", store, "harvest", "--adapter", "datagouv", url, "--report", str(report2)]) == 0
+    dg = json.loads(report2.read_text())
+    assert dg["graph"].endswith("/graph/harvest/datagouv") and dg["counts"]["written"] >= 3
+    capsys.readouterr()
+
+
+def test_harvest_with_an_adapter_says_what_is_wrong(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--store", store, "harvest", "--adapter", "sill"]) == 2
+    assert "--adapter sill needs at least one LOCATION" in capsys.readouterr().err
+    assert main(["--store", store, "harvest", "--adapter", "apigouv", "/nonexistent"]) == 2
+    assert "reads a folder" in capsys.readouterr().err
+    bad = SOURCES / "SOURCES.md"
+    assert main(["--store", store, "harvest", "--adapter", "datagouv", str(bad)]) != 0
+    assert "SOURCES.md: invalid JSON, line 1, column 1" in capsys.readouterr().err

@@ -47,7 +47,7 @@ def entries(app: App, args: argparse.Namespace) -> list[tuple[str, str]]:
         if args.name:
             raise BadRequest("--name names one source; with --all, write NAME=URL in harvest_sources")
     elif args.source:
-        listed = [args.source]
+        listed = [args.source[0]]
     else:
         raise BadRequest("give a SOURCE (a catalogue URL or file) or --all for the sources of harvest_sources")
     out = []
@@ -67,6 +67,10 @@ def harvest(app: App, args: argparse.Namespace) -> int:
             "harvesting is switched off on this instance (feature_harvest = false); "
             "set feature_harvest = true (or RESSOURCERIE_FEATURE_HARVEST=true) to allow it"
         )
+    if args.adapter:
+        return harvest_adapter(app, args)
+    if args.source and len(args.source) > 1:
+        raise BadRequest("harvest reads one catalogue at a time (or --all); several LOCATIONs go with --adapter")
     todo = entries(app, args)
     if app.iris.ontology_graph not in app.store.graph_names():
         print("the store has no ontology graph: loading it first", file=sys.stderr)
@@ -102,3 +106,30 @@ def harvest(app: App, args: argparse.Namespace) -> int:
         print(f"  report: {path}")
         failed += not report.succeeded
     return FAILED if failed else 0
+
+
+def harvest_adapter(app: App, args: argparse.Namespace) -> int:
+    """One source adapter over its payloads (files or URLs), through the same pipeline."""
+    from loaders.harvest.adapters import build
+
+    if args.all:
+        raise BadRequest("--adapter harvests the LOCATIONs given, not the sources of harvest_sources (--all)")
+    settings = app.settings
+    if app.iris.ontology_graph not in app.store.graph_names():
+        app.ingestor.replace_graphs({app.iris.ontology_graph: ontology_triples()})
+    fetcher = Fetcher(
+        timeout=settings.harvest_timeout, retries=settings.harvest_retries, max_bytes=settings.harvest_max_bytes
+    )
+    try:
+        source = build(args.adapter, args.source or [], app.iris, fetcher, args.accounts)
+        if args.name:
+            source.name = slugify(args.name)
+        report = Harvester(app.ingestor).run(source, " ".join(args.source))
+    finally:
+        fetcher.close()
+    stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
+    path = Path(args.report) if args.report else REPORT_DIR / f"{source.name}-{stamp}.json"
+    report.write(path)
+    print(report.summary())
+    print(f"  report: {path}")
+    return 0 if report.succeeded else FAILED

@@ -34,7 +34,7 @@ _NTRIPLES_LINE = re.compile(rb"^\s*(<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\.\s*$")
 class Document:
     url: str  # where it was read (after redirects), the base IRI of its relative IRIs
     data: bytes
-    format: RdfFormat
+    format: RdfFormat | None  # None for a payload read as plain bytes (the source adapters)
 
 
 def is_url(location: str) -> bool:
@@ -59,13 +59,21 @@ class Fetcher:
         )
 
     def get(self, location: str) -> Document:
+        """A page of RDF: its format is told from Content-Type, extension or first bytes (or the read fails)."""
+        return self._get(location, rdf=True)
+
+    def get_bytes(self, location: str) -> bytes:
+        """Any payload (JSON, CSV, YAML for the source adapters), with the same retries and size cap."""
+        return self._get(location, rdf=False).data
+
+    def _get(self, location: str, rdf: bool) -> Document:
         if not is_url(location):
-            return self._file(location)
+            return self._file(location, rdf)
         wait = self.backoff
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
-                return self._http(location)
+                return self._http(location, rdf)
             except _Transient as e:
                 if last:
                     tries = f"{self.retries + 1} attempt{'s' if self.retries else ''}"
@@ -77,7 +85,7 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def _http(self, url: str) -> Document:
+    def _http(self, url: str, rdf: bool = True) -> Document:
         self.attempts += 1
         try:
             with self._client.stream("GET", url) as response:
@@ -101,9 +109,9 @@ class Fetcher:
         except httpx.TransportError as e:  # connection refused, reset, DNS...
             raise _Transient(f"cannot connect: {e}") from None
         data = b"".join(chunks)
-        return Document(final, data, detect(final, content_type, data))
+        return Document(final, data, detect(final, content_type, data) if rdf else None)
 
-    def _file(self, location: str) -> Document:
+    def _file(self, location: str, rdf: bool = True) -> Document:
         path = Path(unquote(urlparse(location).path) if location.startswith("file:") else location)
         try:
             size = path.stat().st_size
@@ -113,7 +121,7 @@ class Fetcher:
         except OSError as e:
             raise HarvestError(f"{path}: cannot read the file: {e.strerror}") from None
         url = path.resolve().as_uri()
-        return Document(url, data, detect(url, "", data))
+        return Document(url, data, detect(url, "", data) if rdf else None)
 
     def _too_large(self, where: str) -> HarvestError:
         return HarvestError(
