@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import assets, descriptions, errors, gsp, home, linked, sparql
+from graph.web import assets, catalog, descriptions, errors, gsp, home, linked, sparql
 from graph.web.context import Context
 
 ROUTES = [
@@ -32,6 +32,16 @@ ROUTES = [
     ("/doc/{path:path}", ["GET", "HEAD"], linked.record_doc, "303 mode: the description of a record"),
     ("/store", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: ?graph=IRI or ?default"),
     ("/store/{path:path}", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: graph by URL"),
+    ("/catalog", ["GET", "HEAD"], catalog.catalog, "DCAT-AP 3 catalogue of every resource, paged (Hydra)"),
+    ("/catalog.{ext}", ["GET", "HEAD"], catalog.catalog_ext, "DCAT-AP 3 catalogue, in the format of the extension"),
+    ("/catalog/context.jsonld", ["GET", "HEAD"], catalog.jsonld_context, "JSON-LD context of the DCAT-AP feed"),
+    ("/catalog/software", ["GET", "HEAD"], catalog.software, "ADMS-AP catalogue of software and AI models, paged"),
+    (
+        "/catalog/software.{ext}",
+        ["GET", "HEAD"],
+        catalog.software_ext,
+        "ADMS-AP catalogue of software, in the format of the extension",
+    ),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]
