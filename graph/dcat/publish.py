@@ -33,34 +33,19 @@ FEEDS = {"catalog": "catalog", "software": "catalog/software"}
 SOFTWARE_KINDS = (KIND["source-code"], KIND.ai)
 
 INDEX = """
-SELECT ?r ?kind ?modified ?loaded ?meta WHERE {
+SELECT ?r ?kind ?modified WHERE {
   ?r a dcat:Resource ; dct:type ?kind .
   OPTIONAL { ?r dct:modified ?modified }
-  OPTIONAL { GRAPH ?g { ?r dct:type ?kind } GRAPH ?meta { ?g dct:modified ?loaded } }
 }
 """
-# a page: the records whose IRI is in [?from, ?to], their '#' nodes, distributions and publishers
-PAGE = """
-SELECT ?s ?p ?o ?from ?to WHERE {
-  ?r a dcat:Resource .
-  FILTER(STR(?r) >= ?from && STR(?r) <= ?to)
-  {
-    ?r ?p ?o . BIND(?r AS ?s)
-  } UNION {
-    ?r ?link ?s . FILTER(isIRI(?s) && STRSTARTS(STR(?s), CONCAT(STR(?r), "#"))) ?s ?p ?o
-  } UNION {
-    ?r dcat:distribution ?s . ?s ?p ?o
-  } UNION {
-    ?r dct:publisher ?s . ?s ?p ?o . FILTER(?p IN (rdf:type, foaf:name, org:classification))
-  }
-}
-"""
+LOADS = "SELECT ?g ?loaded ?meta WHERE { GRAPH ?meta { ?g dct:modified ?loaded } }"
 CONCEPTS = """
 SELECT ?c ?p ?o WHERE { ?c a skos:Concept ; ?p ?o . FILTER(?p IN (skos:prefLabel, skos:inScheme, skos:closeMatch)) }
 """
 SCHEMES = "SELECT ?s ?title WHERE { ?s a skos:ConceptScheme ; skos:prefLabel ?title }"
 LAST_LOAD = "SELECT (MAX(?when) AS ?last) ?meta WHERE { GRAPH ?meta { ?g dct:modified ?when } } GROUP BY ?meta"
-AGENTS = "SELECT ?agent ?p ?o WHERE { ?agent a foaf:Agent ; ?p ?o . FILTER(?p IN (rdf:type, foaf:name, org:classification)) }"
+ORGANISATIONS = "SELECT ?agent ?name WHERE { ?agent a foaf:Organization ; foaf:name ?name }"
+AGENT_FACTS = (RDF.type, FOAF.name, ORG.classification)
 
 
 class PageNotFound(RessourcerieError):
@@ -198,19 +183,24 @@ class Feed:
     def _index(self, feed: str) -> list[Entry]:
         kinds: dict[NamedNode, NamedNode] = {}
         dates: dict[NamedNode, list[Literal]] = {}
-        loads: dict[NamedNode, list[Literal]] = {}
-        for r, kind, modified, loaded, _meta in self.store.select(INDEX, {"meta": self.iris.meta_graph}).rows:
+        for r, kind, modified in self.store.select(INDEX).rows:
             assert isinstance(r, NamedNode) and isinstance(kind, NamedNode)
+            if feed == "software" and kind not in SOFTWARE_KINDS:
+                continue
             kinds.setdefault(r, kind)
             if isinstance(modified, Literal):
                 dates.setdefault(r, []).append(modified)
+        loads: dict[object, list[Literal]] = {}
+        for g, loaded, _meta in self.store.select(LOADS, {"meta": self.iris.meta_graph}).rows:
             if isinstance(loaded, Literal):
-                loads.setdefault(r, []).append(loaded)
-        entries = [
-            Entry(r, kind, _latest(dates.get(r, [])) or _latest(loads.get(r, [])))
-            for r, kind in kinds.items()
-            if feed != "software" or kind in SOFTWARE_KINDS
-        ]
+                loads.setdefault(g, []).append(loaded)
+        entries = []
+        for r, kind in kinds.items():
+            modified = _latest(dates.get(r, []))
+            if modified is None:  # undated: when the graphs that hold it were loaded
+                graphs = {q.graph_name for q in self.store.quads(r, DCT.type, None, None)}
+                modified = _latest([when for g in graphs for when in loads.get(g, [])])
+            entries.append(Entry(r, kind, modified))
         return sorted(entries, key=lambda e: e.iri.value)
 
     def concepts(self) -> tuple[dict[NamedNode, Concept], dict[NamedNode, list[Literal]]]:
@@ -233,6 +223,14 @@ class Feed:
                 titles.setdefault(s, []).append(title)
         return concepts, titles
 
+    def agent(self, iri: NamedNode) -> Agent:
+        """What the feed says of a publisher: its types, names and classification."""
+        node: Objects = {}
+        for q in self.store.quads(iri, None, None, None):
+            if q.predicate in AGENT_FACTS:
+                _put({iri: node}, q.subject, q.predicate, q.object)
+        return _agent(node)
+
     def catalogue_facts(self) -> tuple[Literal | None, NamedNode | None, Agent | None]:
         """When the store was last written (from the meta graph), and the operator's record if the store has
         one (an agent named like ``site_operator``, articles and case aside)."""
@@ -241,14 +239,10 @@ class Feed:
     def _facts(self) -> tuple[Literal | None, NamedNode | None, Agent | None]:
         rows = self.store.select(LAST_LOAD, {"meta": self.iris.meta_graph}).rows
         last = rows[0][0] if rows and isinstance(rows[0][0], Literal) else None
-        agents: dict[NamedNode, Objects] = {}
-        for a, p, o in self.store.select(AGENTS).rows:
-            if isinstance(a, NamedNode) and isinstance(p, NamedNode) and isinstance(o, NamedNode | Literal):
-                agents.setdefault(a, {}).setdefault(p, []).append(o)
         wanted = _name_key(self.settings.site_operator)
-        for iri in sorted(agents, key=lambda a: a.value):
-            if any(_name_key(n.value) == wanted for n in agents[iri].get(FOAF.name, [])):
-                return last, iri, _agent(agents[iri])
+        for iri, name in sorted(self.store.select(ORGANISATIONS).rows, key=lambda row: str(row[0])):
+            if isinstance(iri, NamedNode) and isinstance(name, Literal) and _name_key(name.value) == wanted:
+                return last, iri, self.agent(iri)
         return last, None, None
 
     # --- a page ---------------------------------------------------------------------------------------------
@@ -283,21 +277,22 @@ class Feed:
         return Page(feed, paging, total, last, header.all() + out.all(), counts)
 
     def _sources(self, chosen: list[Entry]) -> list[Source]:
-        if not chosen:
-            return []
-        bounds = {"from": Literal(chosen[0].iri.value), "to": Literal(chosen[-1].iri.value)}
-        by_subject: dict[NamedNode, Objects] = {}
-        for s, p, o, _from, _to in self.store.select(PAGE, bounds).rows:
-            if isinstance(s, NamedNode) and isinstance(p, NamedNode) and isinstance(o, NamedNode | Literal):
-                by_subject.setdefault(s, {}).setdefault(p, []).append(o)
+        """Each record's statements and its '#' nodes' (the store's ``describe``), and its distributions'."""
         agents: dict[NamedNode, Agent] = {}
         sources = []
         for entry in chosen:
-            own = by_subject.get(entry.iri, {})
+            nodes: dict[NamedNode, Objects] = {}
+            for q in self.store.describe(entry.iri):
+                _put(nodes, q.subject, q.predicate, q.object)
+            own = nodes.get(entry.iri, {})
             for publisher in own.get(DCT.publisher, []):
                 if isinstance(publisher, NamedNode) and publisher not in agents:
-                    agents[publisher] = _agent(by_subject.get(publisher, {}))
-            sources.append(Source(entry.iri, entry.kind, entry.modified, own, by_subject, agents))
+                    agents[publisher] = self.agent(publisher)
+            for dist in own.get(DISTRIBUTION, []):
+                if isinstance(dist, NamedNode) and dist not in nodes:
+                    for q in self.store.quads(dist, None, None, None):
+                        _put(nodes, q.subject, q.predicate, q.object)
+            sources.append(Source(entry.iri, entry.kind, entry.modified, own, nodes, agents))
         return sources
 
     def _header(
@@ -358,6 +353,14 @@ class Feed:
             target = self.page_iri(feed, paging, number, extension)
             out.add(view, HYDRA[name], target)
             out.add(view, HYDRA[f"{name}Page"], target)
+
+
+DISTRIBUTION = DCAT.distribution
+
+
+def _put(nodes: dict[NamedNode, Objects], s: object, p: NamedNode, o: object) -> None:
+    if isinstance(s, NamedNode) and isinstance(o, NamedNode | Literal):
+        nodes.setdefault(s, {}).setdefault(p, []).append(o)
 
 
 def _name_key(name: str) -> str:
