@@ -257,7 +257,8 @@ class DcatAp:
                 out.typed(d, _FOAF_Document)
         if cls in (_DCAT_Dataset, _ADMS_Asset):
             for dist in _iris(own.get(_DCAT_distribution, [])):
-                self.distribution(out, r, dist, src.nodes.get(dist, {}), _DCAT_Distribution)
+                licence = next(iter(_iris(own.get(_DCT_license, []))), None)
+                self.distribution(out, r, dist, src.nodes.get(dist, {}), cls, licence)
         if _SCHEMA_codeRepository in own:
             for repo in _iris(own[_SCHEMA_codeRepository]):
                 out.add(r, _SCHEMA_codeRepository, repo)
@@ -353,7 +354,10 @@ class DcatAp:
         for agency in _literals(node.get(_ADMS_schemaAgency, [])):
             out.add(iri, _ADMS_schemaAgency, agency)
 
-    def distribution(self, out: Out, r: NamedNode, iri: NamedNode, node: Objects, cls: NamedNode) -> None:
+    def distribution(
+        self, out: Out, r: NamedNode, iri: NamedNode, node: Objects, cls: NamedNode, licence: NamedNode | None = None
+    ) -> None:
+        """A distribution; without a licence of its own, it has its record's (``licence``)."""
         access = _iris(node.get(_DCAT_accessURL, [])) or _iris(node.get(_DCAT_downloadURL, []))
         if not access:
             return
@@ -374,15 +378,16 @@ class DcatAp:
             out.add(iri, _DCT_format, fmt)
             out.typed(fmt, _DCT_MediaTypeOrExtent, _SKOS_Concept)
             self.in_scheme(out, fmt, vocab.FILE_TYPE_SCHEME)
+            out.add(fmt, _SKOS_prefLabel, Literal(fmt.value.rsplit("/", 1)[1].replace("_", " ")))
         media = next(filter(None, (vocab.media_type(v.value) for v in node.get(_DCAT_mediaType, []))), None)
         if media is None and fmt is not None:
             media = vocab.media_type_of_file_type(fmt)
         if media is not None:
             out.add(iri, _DCAT_mediaType, media)
             out.typed(media, _DCT_MediaType)
-        for licence in _iris(node.get(_DCT_license, []))[:1]:
-            out.add(iri, _DCT_license, licence)
-            self.licence(out, licence)
+        for own_licence in (_iris(node.get(_DCT_license, [])) or ([licence] if licence else []))[:1]:
+            out.add(iri, _DCT_license, own_licence)
+            self.licence(out, own_licence)
         for lang in node.get(_DCT_language, []):
             self.language(out, iri, lang)
 
