@@ -27,74 +27,6 @@ from pyoxigraph import Literal, NamedNode, Triple
 from graph.dcat import vocab
 from graph.namespaces import ADMS, DCAT, DCT, FOAF, KIND, RDF, SCHEMA, SKOS, VCARD, XSD
 
-# the terms used, built once (a Namespace attribute builds a new NamedNode each time)
-_ADMS_Asset = ADMS.Asset
-_ADMS_AssetDistribution = ADMS.AssetDistribution
-_ADMS_Identifier = ADMS.Identifier
-_ADMS_identifier = ADMS.identifier
-_ADMS_schemaAgency = ADMS.schemaAgency
-_DCAT_Catalog = DCAT.Catalog
-_DCAT_DataService = DCAT.DataService
-_DCAT_Dataset = DCAT.Dataset
-_DCAT_Distribution = DCAT.Distribution
-_DCAT_Resource = DCAT.Resource
-_DCAT_accessURL = DCAT.accessURL
-_DCAT_byteSize = DCAT.byteSize
-_DCAT_catalog = DCAT.catalog
-_DCAT_contactPoint = DCAT.contactPoint
-_DCAT_dataset = DCAT.dataset
-_DCAT_distribution = DCAT.distribution
-_DCAT_downloadURL = DCAT.downloadURL
-_DCAT_endpointDescription = DCAT.endpointDescription
-_DCAT_endpointURL = DCAT.endpointURL
-_DCAT_keyword = DCAT.keyword
-_DCAT_landingPage = DCAT.landingPage
-_DCAT_mediaType = DCAT.mediaType
-_DCAT_resource = DCAT.resource
-_DCAT_servesDataset = DCAT.servesDataset
-_DCAT_service = DCAT.service
-_DCAT_theme = DCAT.theme
-_DCT_LicenseDocument = DCT.LicenseDocument
-_DCT_LinguisticSystem = DCT.LinguisticSystem
-_DCT_MediaType = DCT.MediaType
-_DCT_MediaTypeOrExtent = DCT.MediaTypeOrExtent
-_DCT_RightsStatement = DCT.RightsStatement
-_DCT_Standard = DCT.Standard
-_DCT_accessRights = DCT.accessRights
-_DCT_conformsTo = DCT.conformsTo
-_DCT_description = DCT.description
-_DCT_format = DCT.format
-_DCT_identifier = DCT.identifier
-_DCT_issued = DCT.issued
-_DCT_language = DCT.language
-_DCT_license = DCT.license
-_DCT_modified = DCT.modified
-_DCT_publisher = DCT.publisher
-_DCT_title = DCT.title
-_DCT_type = DCT.type
-_FOAF_Agent = FOAF.Agent
-_FOAF_Document = FOAF.Document
-_FOAF_Organization = FOAF.Organization
-_FOAF_Person = FOAF.Person
-_FOAF_homepage = FOAF.homepage
-_FOAF_name = FOAF.name
-_FOAF_page = FOAF.page
-_KIND_api = KIND.api
-_KIND_catalogue = KIND.catalogue
-_KIND_dataset = KIND.dataset
-_RDF_type = RDF.type
-_SCHEMA_codeRepository = SCHEMA.codeRepository
-_SKOS_Concept = SKOS.Concept
-_SKOS_ConceptScheme = SKOS.ConceptScheme
-_SKOS_inScheme = SKOS.inScheme
-_SKOS_notation = SKOS.notation
-_SKOS_prefLabel = SKOS.prefLabel
-_VCARD_Kind = VCARD.Kind
-_VCARD_fn = VCARD.fn
-_VCARD_hasEmail = VCARD.hasEmail
-_VCARD_hasURL = VCARD.hasURL
-_XSD_nonNegativeInteger = XSD.nonNegativeInteger
-
 Objects = dict[NamedNode, list[NamedNode | Literal]]
 Term = NamedNode | Literal
 
@@ -139,7 +71,7 @@ class Out:
 
     def typed(self, iri: NamedNode, *classes: NamedNode) -> None:
         for c in classes:
-            self.add(iri, _RDF_type, c)
+            self.add(iri, RDF.type, c)
 
     def all(self) -> list[Triple]:
         return list(self.triples)
@@ -157,8 +89,8 @@ class DcatAp:
     """DCAT-AP 3.0.0."""
 
     # literal-valued properties copied as they are
-    LITERALS = (_DCT_title, _DCT_description, _DCT_identifier, _DCAT_keyword, _DCT_issued)
-    DOCUMENTS = (_DCAT_landingPage, _FOAF_page)
+    LITERALS = (DCT.title, DCT.description, DCT.identifier, DCAT.keyword, DCT.issued)
+    DOCUMENTS = (DCAT.landingPage, FOAF.page)
 
     def __init__(self, concepts: Mapping[NamedNode, Concept], scheme_titles: Mapping[NamedNode, list[Literal]]):
         self.concepts = concepts
@@ -167,23 +99,23 @@ class DcatAp:
     # --- the class and the collection property of a record ---------------------------------------------------
 
     def record_class(self, src: Source) -> NamedNode:
-        if src.kind == _KIND_dataset:
-            return _DCAT_Dataset
-        if src.kind == _KIND_catalogue:
-            return _DCAT_Catalog
-        if src.kind == _KIND_api and _iris(src.own.get(_DCAT_endpointURL, [])):
-            return _DCAT_DataService
-        return _DCAT_Resource
+        if src.kind == KIND.dataset:
+            return DCAT.Dataset
+        if src.kind == KIND.catalogue:
+            return DCAT.Catalog
+        if src.kind == KIND.api and _iris(src.own.get(DCAT.endpointURL, [])):
+            return DCAT.DataService
+        return DCAT.Resource
 
     @staticmethod
     def membership(cls: NamedNode) -> NamedNode:
         """The catalogue property that lists a record of this class."""
         return {
-            _DCAT_Dataset: _DCAT_dataset,
-            _DCAT_DataService: _DCAT_service,
-            _DCAT_Catalog: _DCAT_catalog,
-            _ADMS_Asset: _DCAT_dataset,
-        }.get(cls, _DCAT_resource)
+            DCAT.Dataset: DCAT.dataset,
+            DCAT.DataService: DCAT.service,
+            DCAT.Catalog: DCAT.catalog,
+            ADMS.Asset: DCAT.dataset,
+        }.get(cls, DCAT.resource)
 
     def classes(self, cls: NamedNode) -> tuple[NamedNode, ...]:
         return (cls,)
@@ -199,43 +131,43 @@ class DcatAp:
             for v in _literals(own.get(p, [])):
                 out.add(r, p, v)
         if src.modified is not None:
-            out.add(r, _DCT_modified, src.modified)
-        if cls != _DCAT_Dataset:  # the class says it; DCAT-AP wants the EU dataset-type table there
-            out.add(r, _DCT_type, src.kind)
+            out.add(r, DCT.modified, src.modified)
+        if cls != DCAT.Dataset:  # the class says it; DCAT-AP wants the EU dataset-type table there
+            out.add(r, DCT.type, src.kind)
             self.concept(out, src.kind)
-        for theme in _iris(own.get(_DCAT_theme, [])):
-            out.add(r, _DCAT_theme, theme)
+        for theme in _iris(own.get(DCAT.theme, [])):
+            out.add(r, DCAT.theme, theme)
             self.concept(out, theme)
             for match in self.concepts.get(theme, Concept()).matches:
                 if match.value.startswith(str(vocab.DATA_THEME_SCHEME.value)):
-                    out.add(r, _DCAT_theme, match)
+                    out.add(r, DCAT.theme, match)
                     self.concept(out, match)
         for p in self.DOCUMENTS:
             for page in _iris(own.get(p, [])):
                 out.add(r, p, page)
-                out.typed(page, _FOAF_Document)
-        if cls == _DCAT_Catalog:
-            for page in _iris(own.get(_FOAF_homepage, []))[:1]:
-                out.add(r, _FOAF_homepage, page)
-                out.typed(page, _FOAF_Document)
-        for publisher in _iris(own.get(_DCT_publisher, []))[:1]:
-            out.add(r, _DCT_publisher, publisher)
+                out.typed(page, FOAF.Document)
+        if cls == DCAT.Catalog:
+            for page in _iris(own.get(FOAF.homepage, []))[:1]:
+                out.add(r, FOAF.homepage, page)
+                out.typed(page, FOAF.Document)
+        for publisher in _iris(own.get(DCT.publisher, []))[:1]:
+            out.add(r, DCT.publisher, publisher)
             self.agent(out, publisher, src.agents.get(publisher))
-        for rights in _iris(own.get(_DCT_accessRights, []))[:1]:
-            out.add(r, _DCT_accessRights, rights)
-            out.typed(rights, _DCT_RightsStatement)
+        for rights in _iris(own.get(DCT.accessRights, []))[:1]:
+            out.add(r, DCT.accessRights, rights)
+            out.typed(rights, DCT.RightsStatement)
             self.concept(out, rights)
-        for licence in _iris(own.get(_DCT_license, []))[:1]:
-            out.add(r, _DCT_license, licence)
+        for licence in _iris(own.get(DCT.license, []))[:1]:
+            out.add(r, DCT.license, licence)
             self.licence(out, licence)
-        for lang in own.get(_DCT_language, []):
+        for lang in own.get(DCT.language, []):
             self.language(out, r, lang)
-        for standard in _iris(own.get(_DCT_conformsTo, [])):
-            out.add(r, _DCT_conformsTo, standard)
-            out.typed(standard, _DCT_Standard)
-        for contact in _iris(own.get(_DCAT_contactPoint, [])):
+        for standard in _iris(own.get(DCT.conformsTo, [])):
+            out.add(r, DCT.conformsTo, standard)
+            out.typed(standard, DCT.Standard)
+        for contact in _iris(own.get(DCAT.contactPoint, [])):
             self.contact(out, r, contact, src.nodes.get(contact, {}))
-        for ident in _iris(own.get(_ADMS_identifier, [])):
+        for ident in _iris(own.get(ADMS.identifier, [])):
             self.identifier(out, r, ident, src.nodes.get(ident, {}))
         self.specific(out, src, cls)
         return cls
@@ -243,77 +175,77 @@ class DcatAp:
     def specific(self, out: Out, src: Source, cls: NamedNode) -> None:
         """What depends on the class: endpoints of data services, distributions of datasets."""
         r, own = src.iri, src.own
-        descriptions = _iris(own.get(_DCAT_endpointDescription, []))
-        if cls == _DCAT_DataService:
-            for url in _iris(own.get(_DCAT_endpointURL, [])):
-                out.add(r, _DCAT_endpointURL, url)
+        descriptions = _iris(own.get(DCAT.endpointDescription, []))
+        if cls == DCAT.DataService:
+            for url in _iris(own.get(DCAT.endpointURL, [])):
+                out.add(r, DCAT.endpointURL, url)
             for d in descriptions:
-                out.add(r, _DCAT_endpointDescription, d)
-            for dataset in _iris(own.get(_DCAT_servesDataset, [])):
-                out.add(r, _DCAT_servesDataset, dataset)
+                out.add(r, DCAT.endpointDescription, d)
+            for dataset in _iris(own.get(DCAT.servesDataset, [])):
+                out.add(r, DCAT.servesDataset, dataset)
         else:
             for d in descriptions:
-                out.add(r, _FOAF_page, d)
-                out.typed(d, _FOAF_Document)
-        if cls in (_DCAT_Dataset, _ADMS_Asset):
-            for dist in _iris(own.get(_DCAT_distribution, [])):
-                licence = next(iter(_iris(own.get(_DCT_license, []))), None)
+                out.add(r, FOAF.page, d)
+                out.typed(d, FOAF.Document)
+        if cls in (DCAT.Dataset, ADMS.Asset):
+            for dist in _iris(own.get(DCAT.distribution, [])):
+                licence = next(iter(_iris(own.get(DCT.license, []))), None)
                 self.distribution(out, r, dist, src.nodes.get(dist, {}), cls, licence)
-        if _SCHEMA_codeRepository in own:
-            for repo in _iris(own[_SCHEMA_codeRepository]):
-                out.add(r, _SCHEMA_codeRepository, repo)
+        if SCHEMA.codeRepository in own:
+            for repo in _iris(own[SCHEMA.codeRepository]):
+                out.add(r, SCHEMA.codeRepository, repo)
 
     # --- the nodes a record points to --------------------------------------------------------------------------
 
     def concept(self, out: Out, iri: NamedNode) -> None:
         found = self.concepts.get(iri)
-        out.typed(iri, _SKOS_Concept)
+        out.typed(iri, SKOS.Concept)
         if found is None:
             return
         for label in found.labels:
-            out.add(iri, _SKOS_prefLabel, label)
+            out.add(iri, SKOS.prefLabel, label)
         if found.scheme is not None:
             self.in_scheme(out, iri, found.scheme)
 
     def in_scheme(self, out: Out, iri: NamedNode, scheme: NamedNode) -> None:
-        out.add(iri, _SKOS_inScheme, scheme)
+        out.add(iri, SKOS.inScheme, scheme)
         self.scheme(out, scheme)
 
     def scheme(self, out: Out, iri: NamedNode) -> None:
-        out.typed(iri, _SKOS_ConceptScheme)
+        out.typed(iri, SKOS.ConceptScheme)
         known = vocab.SCHEME_TITLES.get(iri.value)
         titles = self.scheme_titles.get(iri) or ([Literal(known, language="en")] if known else [Literal(iri.value)])
         for title in titles:
-            out.add(iri, _DCT_title, title)
+            out.add(iri, DCT.title, title)
 
     def agent(self, out: Out, iri: NamedNode, agent: Agent | None) -> None:
-        out.typed(iri, _FOAF_Agent)
+        out.typed(iri, FOAF.Agent)
         if agent is None:
             return
         for t in agent.types:
-            if t in (_FOAF_Organization, _FOAF_Person):
+            if t in (FOAF.Organization, FOAF.Person):
                 out.typed(iri, t)
         for name in agent.names:
-            out.add(iri, _FOAF_name, name)
+            out.add(iri, FOAF.name, name)
         if agent.classification is not None:
             kind = vocab.publisher_type(agent.classification.value)
             if kind is not None:
-                out.add(iri, _DCT_type, kind)
-                out.typed(kind, _SKOS_Concept)
+                out.add(iri, DCT.type, kind)
+                out.typed(kind, SKOS.Concept)
                 out.add(
                     kind,
-                    _SKOS_prefLabel,
+                    SKOS.prefLabel,
                     Literal(vocab.PUBLISHER_TYPE_LABELS[kind.value.rsplit("/", 1)[1]], language="en"),
                 )
                 self.in_scheme(out, kind, vocab.PUBLISHER_TYPE_SCHEME)
 
     def licence(self, out: Out, iri: NamedNode) -> None:
-        out.typed(iri, _DCT_LicenseDocument)
+        out.typed(iri, DCT.LicenseDocument)
         for kind in vocab.licence_types(iri.value):
-            out.add(iri, _DCT_type, kind)
-            out.typed(kind, _SKOS_Concept)
+            out.add(iri, DCT.type, kind)
+            out.typed(kind, SKOS.Concept)
             out.add(
-                kind, _SKOS_prefLabel, Literal(vocab.LICENCE_TYPE_LABELS[kind.value.rsplit("/", 1)[1]], language="en")
+                kind, SKOS.prefLabel, Literal(vocab.LICENCE_TYPE_LABELS[kind.value.rsplit("/", 1)[1]], language="en")
             )
             self.in_scheme(out, kind, vocab.LICENCE_TYPE_SCHEME)
 
@@ -325,74 +257,74 @@ class DcatAp:
             if found is None:
                 return
             iri, label = found
-        out.add(subject, _DCT_language, iri)
-        out.typed(iri, _DCT_LinguisticSystem, _SKOS_Concept)
+        out.add(subject, DCT.language, iri)
+        out.typed(iri, DCT.LinguisticSystem, SKOS.Concept)
         self.in_scheme(out, iri, vocab.LANGUAGE_SCHEME)
         if label:
-            out.add(iri, _SKOS_prefLabel, Literal(label, language="en"))
+            out.add(iri, SKOS.prefLabel, Literal(label, language="en"))
 
     def contact(self, out: Out, r: NamedNode, iri: NamedNode, node: Objects) -> None:
-        names = _literals(node.get(_VCARD_fn, []))
-        emails = [e for e in _iris(node.get(_VCARD_hasEmail, [])) if e.value.startswith("mailto:")]
-        urls = _iris(node.get(_VCARD_hasURL, []))
+        names = _literals(node.get(VCARD.fn, []))
+        emails = [e for e in _iris(node.get(VCARD.hasEmail, [])) if e.value.startswith("mailto:")]
+        urls = _iris(node.get(VCARD.hasURL, []))
         if not (names or emails or urls):
             return
-        out.add(r, _DCAT_contactPoint, iri)
-        out.typed(iri, _VCARD_Kind)
-        for p, values in ((_VCARD_fn, names), (_VCARD_hasEmail, emails), (_VCARD_hasURL, urls)):
+        out.add(r, DCAT.contactPoint, iri)
+        out.typed(iri, VCARD.Kind)
+        for p, values in ((VCARD.fn, names), (VCARD.hasEmail, emails), (VCARD.hasURL, urls)):
             for v in values:
                 out.add(iri, p, v)
 
     def identifier(self, out: Out, r: NamedNode, iri: NamedNode, node: Objects) -> None:
-        notations = _literals(node.get(_SKOS_notation, []))
+        notations = _literals(node.get(SKOS.notation, []))
         if not notations:
             return
-        out.add(r, _ADMS_identifier, iri)
-        out.typed(iri, _ADMS_Identifier)
+        out.add(r, ADMS.identifier, iri)
+        out.typed(iri, ADMS.Identifier)
         for v in notations[:1]:
-            out.add(iri, _SKOS_notation, Literal(v.value))
-        for agency in _literals(node.get(_ADMS_schemaAgency, [])):
-            out.add(iri, _ADMS_schemaAgency, agency)
+            out.add(iri, SKOS.notation, Literal(v.value))
+        for agency in _literals(node.get(ADMS.schemaAgency, [])):
+            out.add(iri, ADMS.schemaAgency, agency)
 
     def distribution(
         self, out: Out, r: NamedNode, iri: NamedNode, node: Objects, cls: NamedNode, licence: NamedNode | None = None
     ) -> None:
         """A distribution; without a licence of its own, it has its record's (``licence``)."""
-        access = _iris(node.get(_DCAT_accessURL, [])) or _iris(node.get(_DCAT_downloadURL, []))
+        access = _iris(node.get(DCAT.accessURL, [])) or _iris(node.get(DCAT.downloadURL, []))
         if not access:
             return
-        out.add(r, _DCAT_distribution, iri)
+        out.add(r, DCAT.distribution, iri)
         out.typed(iri, *self.distribution_classes(cls))
         for url in access:
-            out.add(iri, _DCAT_accessURL, url)
-        for url in _iris(node.get(_DCAT_downloadURL, [])):
-            out.add(iri, _DCAT_downloadURL, url)
-        for p in (_DCT_title, _DCT_description, _DCT_issued, _DCT_modified):
+            out.add(iri, DCAT.accessURL, url)
+        for url in _iris(node.get(DCAT.downloadURL, [])):
+            out.add(iri, DCAT.downloadURL, url)
+        for p in (DCT.title, DCT.description, DCT.issued, DCT.modified):
             for v in _literals(node.get(p, [])):
                 out.add(iri, p, v)
-        for v in _literals(node.get(_DCAT_byteSize, [])):
+        for v in _literals(node.get(DCAT.byteSize, [])):
             if v.value.isdigit():
-                out.add(iri, _DCAT_byteSize, Literal(v.value, datatype=_XSD_nonNegativeInteger))
-        fmt = next(filter(None, (vocab.file_type(v.value) for v in node.get(_DCT_format, []))), None)
+                out.add(iri, DCAT.byteSize, Literal(v.value, datatype=XSD.nonNegativeInteger))
+        fmt = next(filter(None, (vocab.file_type(v.value) for v in node.get(DCT.format, []))), None)
         if fmt is not None:
-            out.add(iri, _DCT_format, fmt)
-            out.typed(fmt, _DCT_MediaTypeOrExtent, _SKOS_Concept)
+            out.add(iri, DCT.format, fmt)
+            out.typed(fmt, DCT.MediaTypeOrExtent, SKOS.Concept)
             self.in_scheme(out, fmt, vocab.FILE_TYPE_SCHEME)
-            out.add(fmt, _SKOS_prefLabel, Literal(fmt.value.rsplit("/", 1)[1].replace("_", " ")))
-        media = next(filter(None, (vocab.media_type(v.value) for v in node.get(_DCAT_mediaType, []))), None)
+            out.add(fmt, SKOS.prefLabel, Literal(fmt.value.rsplit("/", 1)[1].replace("_", " ")))
+        media = next(filter(None, (vocab.media_type(v.value) for v in node.get(DCAT.mediaType, []))), None)
         if media is None and fmt is not None:
             media = vocab.media_type_of_file_type(fmt)
         if media is not None:
-            out.add(iri, _DCAT_mediaType, media)
-            out.typed(media, _DCT_MediaType)
-        for own_licence in (_iris(node.get(_DCT_license, [])) or ([licence] if licence else []))[:1]:
-            out.add(iri, _DCT_license, own_licence)
+            out.add(iri, DCAT.mediaType, media)
+            out.typed(media, DCT.MediaType)
+        for own_licence in (_iris(node.get(DCT.license, [])) or ([licence] if licence else []))[:1]:
+            out.add(iri, DCT.license, own_licence)
             self.licence(out, own_licence)
-        for lang in node.get(_DCT_language, []):
+        for lang in node.get(DCT.language, []):
             self.language(out, iri, lang)
 
     def distribution_classes(self, cls: NamedNode) -> tuple[NamedNode, ...]:
-        return (_DCAT_Distribution,)
+        return (DCAT.Distribution,)
 
 
 class AdmsAp(DcatAp):
@@ -400,28 +332,28 @@ class AdmsAp(DcatAp):
     an ``adms:AssetDistribution`` whose access URL is the repository."""
 
     def record_class(self, src: Source) -> NamedNode:
-        return _ADMS_Asset
+        return ADMS.Asset
 
     def classes(self, cls: NamedNode) -> tuple[NamedNode, ...]:
-        return (_ADMS_Asset, _DCAT_Dataset)
+        return (ADMS.Asset, DCAT.Dataset)
 
     def distribution_classes(self, cls: NamedNode) -> tuple[NamedNode, ...]:
-        return (_ADMS_AssetDistribution, _DCAT_Distribution)
+        return (ADMS.AssetDistribution, DCAT.Distribution)
 
     def record(self, out: Out, src: Source) -> NamedNode:
         cls = super().record(out, src)
         # the kind stays: it says source code or AI model, which the class does not
-        out.add(src.iri, _DCT_type, src.kind)
+        out.add(src.iri, DCT.type, src.kind)
         self.concept(out, src.kind)
         return cls
 
     def specific(self, out: Out, src: Source, cls: NamedNode) -> None:
         super().specific(out, src, cls)
-        licence = next(iter(_iris(src.own.get(_DCT_license, []))), None)
-        for repo in _iris(src.own.get(_SCHEMA_codeRepository, [])):
+        licence = next(iter(_iris(src.own.get(DCT.license, []))), None)
+        for repo in _iris(src.own.get(SCHEMA.codeRepository, [])):
             dist = NamedNode(f"{src.iri.value}#code-repository")
-            node: Objects = {_DCAT_accessURL: [repo], _DCT_title: [Literal("Dépôt de code source", language="fr")]}
+            node: Objects = {DCAT.accessURL: [repo], DCT.title: [Literal("Dépôt de code source", language="fr")]}
             if licence is not None:
-                node[_DCT_license] = [licence]
+                node[DCT.license] = [licence]
             self.distribution(out, src.iri, dist, node, cls)
             break
