@@ -380,3 +380,18 @@ def test_a_write_through_the_service_shows_in_the_next_page(make_client) -> None
     after = graph_of(c.get("/catalog?page_size=1000"))
     assert int(one(after, CATALOG, HYDRA.totalItems).value) == before + 1
     assert NamedNode(BASE + "resource/nouvelle") in objects(after, CATALOG, DCAT.dataset)
+
+
+# --- HTML -----------------------------------------------------------------------------------------------------------
+
+
+def test_browsers_get_a_french_page_with_the_records_and_the_paging(client, whole: set[Triple]) -> None:
+    response = client.get("/catalog?page_size=30&page=2", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    html = response.text
+    assert "Page précédente" in html and "Page suivante" in html
+    turtle = graph_of(client.get("/catalog?page_size=30&page=2"))
+    for r in members(turtle):
+        assert f'href="{path_of(r)}"' in html
+    assert client.get("/catalog.html").headers["content-type"].startswith("text/html")
+    assert 'type="text/html"' in client.get("/catalog").headers["link"]
