@@ -37,11 +37,9 @@ def feed_of(ctx: Context) -> Feed:
 
 
 def _page(ctx: Context, feed: str, request: Request, extension: str | None) -> Page:
-    paging = parse_paging(request.query_params)
-    compute = lambda: feed_of(ctx).page(feed, paging, extension)  # noqa: E731
-    if paging.since is not None:  # not cached: the keys would be as many as the dates asked for
-        return compute()
-    return ctx.cached(f"dcat:page:{feed}:{paging.page}:{paging.size}:{extension}", compute)
+    """A page, built on each request from what ``Feed`` keeps until the next write (the record index, the
+    concepts): pages themselves are not kept, their keys (page, size, filter, format) would be unbounded."""
+    return feed_of(ctx).page(feed, parse_paging(request.query_params), extension)
 
 
 def _answer(request: Request, feed: str, extension: str | None) -> Response:
