@@ -395,3 +395,19 @@ def test_browsers_get_a_french_page_with_the_records_and_the_paging(client, whol
         assert f'href="{path_of(r)}"' in html
     assert client.get("/catalog.html").headers["content-type"].startswith("text/html")
     assert 'type="text/html"' in client.get("/catalog").headers["link"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2024-05-01", "2024-05-01"),
+        ("2024-05-01T12:00:00Z", "2024-05-01T12:00:00+00:00"),
+        ("2024-05-01T12:00:00", "2024-05-01T12:00:00+00:00"),
+        ("2024-05-01T12:00:00+02:00", "2024-05-01T12:00:00+02:00"),
+        ("2024-05-01T12:00:00 02:00", "2024-05-01T12:00:00+02:00"),  # '+' decoded as a space from a query string
+    ],
+)
+def test_modified_since_reads_dates_and_date_times(raw: str, expected: str) -> None:
+    from graph.dcat.publish import parse_since
+
+    assert parse_since(raw).isoformat() == expected
