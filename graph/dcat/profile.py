@@ -65,6 +65,14 @@ class Out:
 
     def __init__(self) -> None:
         self.triples: dict[Triple, None] = {}
+        self.described: set[tuple[str, NamedNode]] = set()
+
+    def first(self, role: str, iri: NamedNode) -> bool:
+        """True the first time a node is described in this role on the page (a concept, an agent...)."""
+        if (role, iri) in self.described:
+            return False
+        self.described.add((role, iri))
+        return True
 
     def add(self, s: NamedNode, p: NamedNode, o: Term) -> None:
         self.triples[Triple(s, p, o)] = None
@@ -198,6 +206,8 @@ class DcatAp:
     # --- the nodes a record points to --------------------------------------------------------------------------
 
     def concept(self, out: Out, iri: NamedNode) -> None:
+        if not out.first("concept", iri):
+            return
         found = self.concepts.get(iri)
         out.typed(iri, SKOS.Concept)
         if found is None:
@@ -212,6 +222,8 @@ class DcatAp:
         self.scheme(out, scheme)
 
     def scheme(self, out: Out, iri: NamedNode) -> None:
+        if not out.first("scheme", iri):
+            return
         out.typed(iri, SKOS.ConceptScheme)
         known = vocab.SCHEME_TITLES.get(iri.value)
         titles = self.scheme_titles.get(iri) or ([Literal(known, language="en")] if known else [Literal(iri.value)])
@@ -219,6 +231,8 @@ class DcatAp:
             out.add(iri, DCT.title, title)
 
     def agent(self, out: Out, iri: NamedNode, agent: Agent | None) -> None:
+        if not out.first("agent", iri):
+            return
         out.typed(iri, FOAF.Agent)
         if agent is None:
             return
@@ -240,6 +254,8 @@ class DcatAp:
                 self.in_scheme(out, kind, vocab.PUBLISHER_TYPE_SCHEME)
 
     def licence(self, out: Out, iri: NamedNode) -> None:
+        if not out.first("licence", iri):
+            return
         out.typed(iri, DCT.LicenseDocument)
         for kind in vocab.licence_types(iri.value):
             out.add(iri, DCT.type, kind)
