@@ -44,7 +44,6 @@ class Concept:
 class Agent:
     types: list[NamedNode] = field(default_factory=list)
     names: list[Literal] = field(default_factory=list)
-    homepage: NamedNode | None = None
     classification: NamedNode | None = None
 
 

@@ -2,8 +2,10 @@
 (``/catalog/software``), in pages a harvester walks with Hydra links.
 
 Records are ordered by IRI, so walking the pages from the first to the last meets every record once. The
-list of records (IRI, kind, modification date) and the concept tables are read once per write (``cached``);
-a page is one CONSTRUCT over the store interface for its records, written by a profile (``graph.dcat.profile``).
+list of records (IRI, kind, modification date, by one SPARQL SELECT), the concept tables and the catalogue's
+facts are read once per write (``cached``). A page then reads its records through the store interface's
+``describe`` (each record's quads and its ``#`` nodes': on the embedded store, index lookups, 4-5 times faster
+than one SELECT over the page's IRI range) and a profile (``graph.dcat.profile``) writes them.
 """
 
 from __future__ import annotations
