@@ -32,6 +32,12 @@ from graph.store.base import SelectResult
 from graph.summary import record_counts
 from graph.validation import Validator
 
+CATALOG_FORMATS = {
+    "ttl": RdfFormat.TURTLE,
+    "nt": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdf": RdfFormat.RDF_XML,
+}
 EXPORT_FORMATS = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES}
 
 
@@ -147,6 +153,8 @@ def cmd_load(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_validate(app: App, args: argparse.Namespace) -> int:
+    if args.dcat_ap:
+        return _validate_feed(app, args)
     validator = app.ingestor.validator
     if args.all:
         start = time.perf_counter()
@@ -161,6 +169,46 @@ def cmd_validate(app: App, args: argparse.Namespace) -> int:
     print(report.text(args.lang, limit=args.limit) if report.results else "no results")
     print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
     return 0 if report.conforms else 1
+
+
+def _validate_feed(app: App, args: argparse.Namespace) -> int:
+    from graph.dcat.conformance import check
+    from graph.dcat.publish import Feed
+
+    feed = Feed(app.store, app.settings)
+    failed = False
+    for name in ("catalog", "software"):
+        result = check(feed, name, vocabularies=True)
+        if result.report.violations:
+            print(result.report.text(args.lang, limit=args.limit))
+        failed = failed or not result.report.conforms
+        print(result.summary())
+    return 1 if failed else 0
+
+
+def cmd_catalog(app: App, args: argparse.Namespace) -> int:
+    from graph.dcat.formats import CONTEXT_PATH, serialize
+    from graph.dcat.publish import Feed, Paging, parse_paging, whole_feed
+
+    feed = Feed(app.store, app.settings)
+    name = "software" if args.software else "catalog"
+    fmt = CATALOG_FORMATS[args.format]
+    if args.all:
+        if args.modified_since or args.page:
+            raise _BadInput("--all writes every page; it takes neither --page nor --modified-since")
+        triples = [t for page in whole_feed(feed, name) for t in page.triples]
+    else:
+        params = {"page": str(args.page or 1), "page_size": str(args.page_size)}
+        if args.modified_since:
+            params["modified_since"] = args.modified_since
+        paging: Paging = parse_paging(params)
+        triples = feed.page(name, paging).triples
+    body = serialize(triples, fmt, app.iris.base + CONTEXT_PATH)
+    if args.output:
+        Path(args.output).write_bytes(body)
+    else:
+        sys.stdout.buffer.write(body)
+    return 0
 
 
 def cmd_query(app: App, args: argparse.Namespace) -> int:
@@ -296,7 +344,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--format", help="RDF format of the files")
     s.add_argument("--lang", default="en", choices=["en", "fr"], help="language of the messages")
     s.add_argument("--limit", type=int, default=50, help="results shown at most (default 50)")
+    s.add_argument(
+        "--dcat-ap", action="store_true", help="validate the whole DCAT-AP feed against the official DCAT-AP 3 shapes"
+    )
     s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("catalog", help="write the DCAT-AP catalogue (one page, or every page with --all)")
+    s.add_argument("--software", action="store_true", help="the ADMS-AP catalogue of software instead")
+    s.add_argument("--page", type=int, help="page number (from 1)")
+    s.add_argument("--page-size", type=int, default=100, help="records per page (default 100, at most 1000)")
+    s.add_argument("--modified-since", help="only records modified since this date or date-time")
+    s.add_argument("--all", action="store_true", help="every page, as one graph")
+    s.add_argument("--format", "-f", choices=sorted(CATALOG_FORMATS), default="ttl")
+    s.add_argument("--output", "-o", help="file to write (default: standard output)")
+    s.set_defaults(func=cmd_catalog)
 
     s = sub.add_parser("query", help="run a named query (queries/*.rq); without a name, list them")
     s.add_argument("name", nargs="?", help="query name, e.g. usage-network")

@@ -8,18 +8,22 @@ from pyoxigraph import NamedNode
 class Namespace:
     """An IRI prefix; ``NS.term`` and ``NS["term"]`` give the NamedNode of a term."""
 
-    __slots__ = ("_iri",)
+    __slots__ = ("_iri", "_terms")
 
     def __init__(self, iri: str) -> None:
         self._iri = iri
+        self._terms: dict[str, NamedNode] = {}  # each term built once: hot loops name terms often
 
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return NamedNode(self._iri + name)
+        return self[name]
 
     def __getitem__(self, name: str) -> NamedNode:
-        return NamedNode(self._iri + name)
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = NamedNode(self._iri + name)
+        return term
 
     def __str__(self) -> str:
         return self._iri

@@ -204,3 +204,19 @@ def _show(term: rdflib.term.Node) -> str:
     if isinstance(term, rdflib.Literal):
         return str(term) + (f"@{term.language}" if term.language else "")
     return str(term)
+
+
+DCAT_AP_SHAPES = "shapes/dcat-ap/3.0.0"
+
+
+def dcat_ap_validator(*, recommended: bool = True, vocabularies: bool = False) -> Validator:
+    """A validator with the official DCAT-AP 3.0.0 shapes (``shapes/dcat-ap/``): the mandatory ones and the
+    range checks (violations), the recommended properties (warnings) and, when asked, the EU controlled
+    vocabularies (meaningful only with those vocabularies in the data)."""
+    names = ["shapes.ttl", "range.ttl"]
+    if recommended:
+        names.append("shapes_recommended.ttl")
+    if vocabularies:
+        names.append("mdr-vocabularies.shape.ttl")
+    folder = bundled(DCAT_AP_SHAPES)
+    return Validator([folder / name for name in names])

@@ -132,3 +132,38 @@ def test_help_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_configuration_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--base-iri", "not an iri/", "stats"]) == 2
     assert "base_iri" in capsys.readouterr().err
+
+
+def resource_count(store: str, capsys: pytest.CaptureFixture[str]) -> int:
+    capsys.readouterr()
+    assert run(store, "stats", "--json") == 0
+    return int(json.loads(capsys.readouterr().out)["resources"])
+
+
+def test_catalog_writes_a_page_or_the_whole_feed(
+    store: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    total = resource_count(store, capsys)
+    out = tmp_path / "page.ttl"
+    assert run(store, "catalog", "--page", "2", "--page-size", "10", "-o", str(out)) == 0
+    page = {q.triple for q in parse(out.read_bytes(), format=RdfFormat.TURTLE)}
+    assert sum(1 for t in page if t.predicate.value.endswith("/ns/dcat#resource")) == 10
+    assert run(store, "catalog", "--all", "-f", "nt", "-o", str(tmp_path / "all.nt")) == 0
+    whole = {q.triple for q in parse((tmp_path / "all.nt").read_bytes(), format=RdfFormat.N_TRIPLES)}
+    assert page - whole, "the page's own Hydra links differ"
+    members = [t for t in whole if t.subject.value.endswith("/catalog") and "/ns/dcat#" in t.predicate.value]
+    assert (
+        len([t for t in members if t.predicate.value.rsplit("#")[1] in ("dataset", "service", "resource", "catalog")])
+        == total
+    )
+    assert run(store, "catalog", "--page-size", "5000") == 2
+    assert "page_size must be at most 1000" in capsys.readouterr().err
+
+
+def test_validate_dcat_ap_prints_the_counts(store: str, capsys: pytest.CaptureFixture[str]) -> None:
+    total = resource_count(store, capsys)
+    assert run(store, "validate", "--dcat-ap") == 0
+    out = capsys.readouterr().out
+    assert f"feed /catalog: 1 page(s), {total} records" in out
+    assert "DCAT-AP 3.0.0 (shapes, range, recommended): 0 violations" in out
+    assert "feed /catalog/software:" in out

@@ -147,3 +147,35 @@ def test_named_queries_and_the_usage_map(rclient: TestClient, client: TestClient
         client.get("/queries/text-search.csv", params=params).text.splitlines()
     )
     assert rclient.get("/network.json").json()["counts"] == client.get("/network.json").json()["counts"]
+
+
+def test_the_dcat_feed_walks_every_resource_once_and_conforms(rclient: TestClient, remote: Settings) -> None:
+    from pyoxigraph import RdfFormat, parse
+
+    from graph.dcat.conformance import check
+    from graph.dcat.publish import Feed
+
+    query = "SELECT ?r WHERE { ?r a <http://www.w3.org/ns/dcat#Resource> }"
+    r = rclient.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    expected = {b["r"]["value"] for b in r.json()["results"]["bindings"]}
+    seen: list[str] = []
+    url = "/catalog.nt?page_size=100"
+    while url:
+        page = rclient.get(url)
+        assert page.status_code == 200, page.text
+        triples = [q.triple for q in parse(page.content, format=RdfFormat.N_TRIPLES)]
+        seen += [
+            t.object.value
+            for t in triples
+            if t.subject.value == BASE + "catalog"
+            and "/ns/dcat#" in t.predicate.value
+            and t.predicate.value.rsplit("#")[1] in ("dataset", "service", "catalog", "resource")
+        ]
+        following = [t.object.value for t in triples if t.predicate.value == "http://www.w3.org/ns/hydra/core#next"]
+        url = following[0][len(BASE) - 1 :] if following else ""
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+    store = open_store(remote)
+    try:
+        assert check(Feed(store, remote)).report.violations == []
+    finally:
+        store.close()

@@ -16,6 +16,7 @@ from graph.config import Settings
 from graph.errors import RessourcerieError
 from graph.web import (
     assets,
+    catalog,
     contribute,
     descriptions,
     errors,
@@ -85,6 +86,16 @@ ROUTES = [
         ["GET", "HEAD"],
         namedqueries.query_page,
         "A named query: form and results (HTML); /queries/{name}.csv or .json for the results",
+    ),
+    ("/catalog", ["GET", "HEAD"], catalog.catalog, "DCAT-AP 3 catalogue of every resource, paged (Hydra)"),
+    ("/catalog.{ext}", ["GET", "HEAD"], catalog.catalog_ext, "DCAT-AP 3 catalogue, in the format of the extension"),
+    ("/catalog/context.jsonld", ["GET", "HEAD"], catalog.jsonld_context, "JSON-LD context of the DCAT-AP feed"),
+    ("/catalog/software", ["GET", "HEAD"], catalog.software, "ADMS-AP catalogue of software and AI models, paged"),
+    (
+        "/catalog/software.{ext}",
+        ["GET", "HEAD"],
+        catalog.software_ext,
+        "ADMS-AP catalogue of software, in the format of the extension",
     ),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),

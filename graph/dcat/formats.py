@@ -1,0 +1,88 @@
+"""Writing feed pages: Turtle, N-Triples, RDF/XML, TriG, N-Quads through pyoxigraph, and JSON-LD compacted
+against our own context (served at ``/catalog/context.jsonld``: prefixes only, so any JSON-LD processor expands
+it the same way), never a remote one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pyoxigraph
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
+
+from graph.namespaces import PREFIXES, XSD
+
+CONTEXT_PATH = "catalog/context.jsonld"
+FEED_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    "hydra": "http://www.w3.org/ns/hydra/core#",
+    "dcatap": "http://data.europa.eu/r5r/",
+    "lang": "http://publications.europa.eu/resource/authority/language/",
+    "filetype": "http://publications.europa.eu/resource/authority/file-type/",
+    "datatheme": "http://publications.europa.eu/resource/authority/data-theme/",
+    "access": "http://publications.europa.eu/resource/authority/access-right/",
+    "country": "http://publications.europa.eu/resource/authority/country/",
+    "licencetype": "http://purl.org/adms/licencetype/",
+    "publishertype": "http://purl.org/adms/publishertype/",
+}
+
+
+def context() -> dict[str, object]:
+    return {"@context": dict(FEED_PREFIXES)}
+
+
+def grouped(triples: Sequence[Triple]) -> list[Triple]:
+    """Triples grouped by subject, subjects in order of first appearance (catalogue, page, records...)."""
+    groups: dict[object, list[Triple]] = {}
+    for t in dict.fromkeys(triples):
+        groups.setdefault(t.subject, []).append(t)
+    return [t for group in groups.values() for t in group]
+
+
+def serialize(triples: Sequence[Triple], fmt: RdfFormat, context_url: str) -> bytes:
+    data = grouped(triples)
+    if fmt == RdfFormat.JSON_LD:
+        return jsonld(data, context_url)
+    if fmt in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
+        return pyoxigraph.serialize(data, format=fmt)  # type: ignore[no-any-return]
+    used = {t.predicate.value for t in data} | {t.object.value for t in data if isinstance(t.object, NamedNode)}
+    used |= {t.subject.value for t in data}  # type: ignore[union-attr]
+    prefixes = {k: ns for k, ns in FEED_PREFIXES.items() if any(i.startswith(ns) for i in used)}
+    return pyoxigraph.serialize(data, format=fmt, prefixes=prefixes)  # type: ignore[no-any-return]
+
+
+def _compact(iri: str) -> str:
+    best = max(
+        ((k, ns) for k, ns in FEED_PREFIXES.items() if iri.startswith(ns)), key=lambda kn: len(kn[1]), default=None
+    )
+    if best is None:
+        return iri
+    local = iri[len(best[1]) :]
+    if not local or any(c in local for c in "/#?:"):
+        return iri
+    return f"{best[0]}:{local}"
+
+
+def _value(term: object) -> object:
+    if isinstance(term, NamedNode):
+        return {"@id": term.value}
+    assert isinstance(term, Literal)
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype == XSD.string:
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": term.datatype.value}
+
+
+def jsonld(triples: Sequence[Triple], context_url: str) -> bytes:
+    """Flattened JSON-LD: one node object per subject, keys compacted with the context's prefixes."""
+    nodes: dict[str, dict[str, object]] = {}
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    for t in triples:
+        node = nodes.setdefault(t.subject.value, {"@id": t.subject.value})  # type: ignore[union-attr]
+        if t.predicate.value == rdf_type and isinstance(t.object, NamedNode):
+            node.setdefault("@type", []).append(_compact(t.object.value))  # type: ignore[union-attr]
+            continue
+        node.setdefault(_compact(t.predicate.value), []).append(_value(t.object))  # type: ignore[union-attr]
+    document = {"@context": context_url, "@graph": list(nodes.values())}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()

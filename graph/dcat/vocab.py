@@ -1,0 +1,183 @@
+"""Our terms mapped to the EU vocabularies DCAT-AP expects: languages, file types, media types, licence types,
+publisher types, and the EU schemes' IRIs. Small tables, written out; a value not in them is left as it is."""
+
+from __future__ import annotations
+
+import re
+
+from pyoxigraph import NamedNode
+
+from graph.namespaces import Namespace
+
+LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+LICENCE_TYPE = Namespace("http://purl.org/adms/licencetype/")
+PUBLISHER_TYPE = Namespace("http://purl.org/adms/publishertype/")
+IANA = "https://www.iana.org/assignments/media-types/"
+
+LANGUAGE_SCHEME = NamedNode("http://publications.europa.eu/resource/authority/language")
+FILE_TYPE_SCHEME = NamedNode("http://publications.europa.eu/resource/authority/file-type")
+DATA_THEME_SCHEME = NamedNode("http://publications.europa.eu/resource/authority/data-theme")
+ACCESS_RIGHT_SCHEME = NamedNode("http://publications.europa.eu/resource/authority/access-right")
+LICENCE_TYPE_SCHEME = NamedNode("http://purl.org/adms/licencetype/1.0")
+PUBLISHER_TYPE_SCHEME = NamedNode("http://purl.org/adms/publishertype/1.0")
+
+SCHEME_TITLES: dict[str, str] = {
+    LANGUAGE_SCHEME.value: "Languages (EU authority table)",
+    FILE_TYPE_SCHEME.value: "File types (EU authority table)",
+    DATA_THEME_SCHEME.value: "Data themes (EU authority table)",
+    ACCESS_RIGHT_SCHEME.value: "Access rights (EU authority table)",
+    LICENCE_TYPE_SCHEME.value: "ADMS licence types",
+    PUBLISHER_TYPE_SCHEME.value: "ADMS publisher types",
+}
+
+# ISO 639-1 language tags -> the EU language authority table (ISO 639-3 based codes) and its English label
+LANGUAGES: dict[str, tuple[str, str]] = {
+    "fr": ("FRA", "French"),
+    "en": ("ENG", "English"),
+    "de": ("DEU", "German"),
+    "es": ("SPA", "Spanish"),
+    "it": ("ITA", "Italian"),
+    "nl": ("NLD", "Dutch"),
+    "pt": ("POR", "Portuguese"),
+    "br": ("BRE", "Breton"),
+    "oc": ("OCI", "Occitan"),
+    "co": ("COS", "Corsican"),
+    "eu": ("EUS", "Basque"),
+    "ca": ("CAT", "Catalan"),
+}
+
+# format names as sources write them -> the EU file-type table
+FILE_TYPES: dict[str, str] = {
+    "csv": "CSV",
+    "json": "JSON",
+    "geojson": "GEOJSON",
+    "jsonld": "JSON_LD",
+    "json-ld": "JSON_LD",
+    "xml": "XML",
+    "rdf": "RDF_XML",
+    "rdf/xml": "RDF_XML",
+    "turtle": "RDF_TURTLE",
+    "ttl": "RDF_TURTLE",
+    "n-triples": "RDF_N_TRIPLES",
+    "nt": "RDF_N_TRIPLES",
+    "xls": "XLS",
+    "xlsx": "XLSX",
+    "ods": "ODS",
+    "pdf": "PDF",
+    "zip": "ZIP",
+    "html": "HTML",
+    "txt": "TXT",
+    "shp": "SHP",
+    "kml": "KML",
+    "gpkg": "GPKG",
+    "parquet": "PARQUET",
+    "yaml": "YAML",
+    "sql": "SQL",
+}
+# IANA media types of the file types above, both ways
+MEDIA_TYPES: dict[str, str] = {
+    "CSV": "text/csv",
+    "JSON": "application/json",
+    "GEOJSON": "application/geo+json",
+    "JSON_LD": "application/ld+json",
+    "XML": "application/xml",
+    "RDF_XML": "application/rdf+xml",
+    "RDF_TURTLE": "text/turtle",
+    "RDF_N_TRIPLES": "application/n-triples",
+    "XLS": "application/vnd.ms-excel",
+    "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ODS": "application/vnd.oasis.opendocument.spreadsheet",
+    "PDF": "application/pdf",
+    "ZIP": "application/zip",
+    "HTML": "text/html",
+    "TXT": "text/plain",
+    "YAML": "application/yaml",
+    "SQL": "application/sql",
+}
+
+# licences we know -> ADMS licence types (what the licence permits or requires)
+LICENCE_TYPES: dict[str, tuple[str, ...]] = {
+    "https://www.etalab.gouv.fr/licence-ouverte-open-licence/": ("Attribution",),
+    "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf": ("Attribution",),
+    "https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf": ("Attribution",),
+    "https://creativecommons.org/licenses/by/4.0/": ("Attribution",),
+    "https://creativecommons.org/licenses/by-sa/4.0/": ("Attribution", "ShareAlike"),
+    "https://creativecommons.org/publicdomain/zero/1.0/": ("PublicDomain",),
+    "https://opendatacommons.org/licenses/odbl/1-0/": ("Attribution", "ShareAlike"),
+    "https://opendatacommons.org/licenses/by/1-0/": ("Attribution",),
+    "https://opensource.org/licenses/MIT": ("Attribution",),
+    "https://spdx.org/licenses/MIT.html": ("Attribution",),
+    "https://www.apache.org/licenses/LICENSE-2.0": ("Attribution",),
+    "https://spdx.org/licenses/Apache-2.0.html": ("Attribution",),
+    "https://www.gnu.org/licenses/agpl-3.0.html": ("Attribution", "ShareAlike"),
+    "https://spdx.org/licenses/AGPL-3.0-or-later.html": ("Attribution", "ShareAlike"),
+    "https://www.gnu.org/licenses/gpl-3.0.html": ("Attribution", "ShareAlike"),
+    "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12": ("Attribution", "ShareAlike"),
+}
+LICENCE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share alike", "PublicDomain": "Public domain"}
+
+# our organisation types -> ADMS publisher types; 'autre' has none
+PUBLISHER_TYPES: dict[str, str] = {
+    "ministere": "NationalAuthority",
+    "administration-centrale": "NationalAuthority",
+    "service-deconcentre": "NationalAuthority",
+    "etablissement-public": "NationalAuthority",
+    "gip": "NationalAuthority",
+    "institution-independante": "NationalAuthority",
+    "juridiction": "NationalAuthority",
+    "collectivite": "LocalAuthority",
+    "entreprise-service-public": "Company",
+    "association-service-public": "NonProfitOrganisation",
+}
+PUBLISHER_TYPE_LABELS = {
+    "NationalAuthority": "National authority",
+    "LocalAuthority": "Local authority",
+    "Company": "Company",
+    "NonProfitOrganisation": "Non-profit organisation",
+}
+
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
+
+
+def language(tag: str) -> tuple[NamedNode, str] | None:
+    """'fr' (or 'fr-FR') -> (the EU language IRI, its English label)."""
+    found = LANGUAGES.get(tag.split("-", 1)[0].lower())
+    return (LANGUAGE[found[0]], found[1]) if found else None
+
+
+def file_type(name: str) -> NamedNode | None:
+    """'CSV', 'csv', '.csv', or an EU file-type IRI -> the EU file-type IRI."""
+    if name.startswith(str(FILE_TYPE)):
+        return NamedNode(name)
+    code = FILE_TYPES.get(name.strip().lower().lstrip("."))
+    if code is None and name.strip().upper() in MEDIA_TYPES:
+        code = name.strip().upper()
+    if code is None:
+        by_media = {v: k for k, v in MEDIA_TYPES.items()}.get(name.strip().lower())
+        code = by_media
+    return FILE_TYPE[code] if code else None
+
+
+def media_type(value: str) -> NamedNode | None:
+    """'text/csv' or its IANA IRI -> the IANA IRI; anything that is not a media type -> None."""
+    if value.startswith(IANA):
+        return NamedNode(value)
+    value = value.split(";", 1)[0].strip().lower()
+    return NamedNode(IANA + value) if _MEDIA_TYPE.match(value) else None
+
+
+def media_type_of_file_type(iri: NamedNode) -> NamedNode | None:
+    code = iri.value.rsplit("/", 1)[-1]
+    found = MEDIA_TYPES.get(code)
+    return NamedNode(IANA + found) if found else None
+
+
+def licence_types(iri: str) -> list[NamedNode]:
+    return [LICENCE_TYPE[t] for t in LICENCE_TYPES.get(iri, ())]
+
+
+def publisher_type(organisation_type: str) -> NamedNode | None:
+    found = PUBLISHER_TYPES.get(organisation_type.rstrip("/").rsplit("/", 1)[-1])
+    return PUBLISHER_TYPE[found] if found else None

@@ -1,0 +1,149 @@
+"""The DCAT-AP feed on the web: ``/catalog`` (every resource) and ``/catalog/software`` (ADMS-AP), paged with
+Hydra, in every RDF format by extension, ``?format=`` or Accept (Turtle by default), and the JSON-LD context
+they use, ``/catalog/context.jsonld``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+from pyoxigraph import Literal, NamedNode, RdfFormat
+
+from graph.dcat.formats import CONTEXT_PATH, context, serialize
+from graph.dcat.publish import FEEDS, Feed, Page, parse_paging
+from graph.namespaces import ADMS, DCAT, DCT, FOAF, RDF
+from graph.web._templates import templates
+from graph.web.conneg import RDF_FORMATS
+from graph.web.context import Context
+from graph.web.context import context as context_of
+from graph.web.linked import HTML, best, choose, page_href, path_of
+
+CLASS_LABELS = {
+    DCAT.Dataset: "Jeu de données",
+    DCAT.DataService: "Service de données (API)",
+    DCAT.Catalog: "Catalogue",
+    DCAT.Resource: "Ressource",
+    ADMS.Asset: "Actif réutilisable (ADMS)",
+}
+
+EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
+
+
+def feed_of(ctx: Context) -> Feed:
+    return Feed(ctx.store, ctx.settings, cached=ctx.cached)
+
+
+def _page(ctx: Context, feed: str, request: Request, extension: str | None) -> Page:
+    """A page, built on each request from what ``Feed`` keeps until the next write (the record index, the
+    concepts): pages themselves are not kept, their keys (page, size, filter, format) would be unbounded."""
+    return feed_of(ctx).page(feed, parse_paging(request.query_params), extension)
+
+
+def _answer(request: Request, feed: str, extension: str | None) -> Response:
+    ctx = context_of(request)
+    fmt = choose(request, extension)
+    path = f"{request.scope.get('root_path', '')}/{FEEDS[feed]}"
+    if fmt == HTML:
+        page = _page(ctx, feed, request, None)
+        html = templates().get_template("catalog.html").render(page=_html_page(request, ctx, page, path))
+        return HTMLResponse(html, headers={"Vary": "Accept"})
+    assert isinstance(fmt, RdfFormat)
+    page = _page(ctx, feed, request, None if extension == "html" else extension)
+    body = serialize(page.triples, fmt, ctx.iris.base + CONTEXT_PATH)
+    links = [f'<{path}.{f.file_extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS]
+    links.append(f'<{path}.html>; rel="alternate"; type="{HTML}"')
+    if page.paging.page < page.last:
+        links.append(f'<{request.url.include_query_params(page=page.paging.page + 1)}>; rel="next"')
+    headers = {
+        "Vary": "Accept",
+        "Link": ", ".join(links),
+        "Ressourcerie-Total-Items": str(page.total),
+    }
+    media = "application/ld+json" if fmt == RdfFormat.JSON_LD else fmt.media_type
+    return Response(body, media_type=media, headers=headers)
+
+
+def catalog(request: Request) -> Response:
+    """GET /catalog: the catalogue of every resource, one page."""
+    return _answer(request, "catalog", None)
+
+
+def catalog_ext(request: Request, ext: str) -> Response:
+    """GET /catalog.{ext}: the same, in the format of the extension."""
+    return _answer(request, "catalog", ext)
+
+
+def software(request: Request) -> Response:
+    """GET /catalog/software: source code and AI models as ADMS-AP assets, one page."""
+    return _answer(request, "software", None)
+
+
+def software_ext(request: Request, ext: str) -> Response:
+    return _answer(request, "software", ext)
+
+
+def jsonld_context(request: Request) -> Response:
+    """GET /catalog/context.jsonld: the JSON-LD context of the feed."""
+    body = json.dumps(context(), indent=1).encode()
+    return Response(body, media_type="application/ld+json", headers={"Cache-Control": "max-age=86400"})
+
+
+@dataclass
+class Row:
+    title: str
+    href: str | None
+    cls: str
+    publisher: str
+    modified: str
+
+
+def _html_page(request: Request, ctx: Context, page: Page, path: str) -> dict[str, object]:
+    """What the HTML rendering of a page shows: its records, in the feed's order, and the paging links."""
+    by_subject: dict[NamedNode, dict[NamedNode, list[NamedNode | Literal]]] = {}
+    for t in page.triples:
+        if isinstance(t.subject, NamedNode) and isinstance(t.object, NamedNode | Literal):
+            by_subject.setdefault(t.subject, {}).setdefault(t.predicate, []).append(t.object)
+    catalogue = by_subject[NamedNode(ctx.iris.base + FEEDS[page.feed])]
+
+    def text(node: NamedNode, prop: NamedNode) -> str:
+        found = [v for v in by_subject.get(node, {}).get(prop, []) if isinstance(v, Literal)]
+        return best(found).value if found else ""
+
+    rows = []
+    for prop in (DCAT.dataset, DCAT.service, DCAT.catalog, DCAT.resource):
+        for r in catalogue.get(prop, []):
+            assert isinstance(r, NamedNode)
+            own = by_subject.get(r, {})
+            cls = next((CLASS_LABELS[c] for c in own.get(RDF.type, []) if c in CLASS_LABELS), "Ressource")
+            publisher = next(iter(own.get(DCT.publisher, [])), None)
+            local = path_of(ctx, r.value)
+            rows.append(
+                Row(
+                    text(r, DCT.title) or r.value,
+                    page_href(request, ctx, local) if local else r.value,
+                    cls,
+                    text(publisher, FOAF.name) if isinstance(publisher, NamedNode) else "",
+                    text(r, DCT.modified)[:10],
+                )
+            )
+    rows.sort(key=lambda row: row.href or "")
+
+    def link(number: int) -> str:
+        return f"{path}?{urlencode(page.paging.query(number))}"
+
+    return {
+        "home": f"{request.scope.get('root_path', '')}/",
+        "title": text(NamedNode(ctx.iris.base + FEEDS[page.feed]), DCT.title),
+        "description": text(NamedNode(ctx.iris.base + FEEDS[page.feed]), DCT.description),
+        "software": page.feed == "software",
+        "total": page.total,
+        "number": page.paging.page,
+        "last": page.last,
+        "rows": rows,
+        "previous": link(page.paging.page - 1) if page.paging.page > 1 else None,
+        "next": link(page.paging.page + 1) if page.paging.page < page.last else None,
+        "alternates": [(f.name, f"{path}.{f.file_extension}", f.media_type) for f in RDF_FORMATS],
+    }
