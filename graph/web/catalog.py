@@ -9,17 +9,17 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode, RdfFormat
 
 from graph.dcat.formats import CONTEXT_PATH, context, serialize
 from graph.dcat.publish import FEEDS, Feed, Page, parse_paging
 from graph.namespaces import ADMS, DCAT, DCT, FOAF, RDF
-from graph.web._templates import templates
 from graph.web.conneg import RDF_FORMATS
 from graph.web.context import Context
 from graph.web.context import context as context_of
 from graph.web.linked import HTML, best, choose, page_href, path_of
+from graph.web.pages import render
 
 CLASS_LABELS = {
     DCAT.Dataset: "Jeu de données",
@@ -48,8 +48,7 @@ def _answer(request: Request, feed: str, extension: str | None) -> Response:
     path = f"{request.scope.get('root_path', '')}/{FEEDS[feed]}"
     if fmt == HTML:
         page = _page(ctx, feed, request, None)
-        html = templates().get_template("catalog.html").render(page=_html_page(request, ctx, page, path))
-        return HTMLResponse(html, headers={"Vary": "Accept"})
+        return render(request, "catalog.html", page=_html_page(request, ctx, page, path))
     assert isinstance(fmt, RdfFormat)
     page = _page(ctx, feed, request, None if extension == "html" else extension)
     body = serialize(page.triples, fmt, ctx.iris.base + CONTEXT_PATH)

@@ -9,6 +9,7 @@ dropped and noted in the record's ``notes``; the shapes judge the rest.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -279,7 +280,9 @@ class DcatMapper:
             b.add(dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger))
 
     def _identifier(self, b: _Builder, node: NamedNode, value: str, scheme: NamedNode, agency: str, tag: str) -> None:
-        ident = NamedNode(f"{node.value}#{tag}-{self.source}")
+        # one node per value: a record may carry several identifiers of one scheme (two data.gouv.fr datasets)
+        suffix = "" if value == _slug(value) and len(value) < 40 else f"-{hashlib.sha1(value.encode()).hexdigest()[:8]}"
+        ident = NamedNode(f"{node.value}#{tag}-{self.source}-{_slug(value)[:40]}{suffix}")
         b.add(node, ADMS.identifier, ident)
         b.add(ident, RDF.type, ADMS.Identifier)
         b.add(ident, SKOS.notation, Literal(value))
@@ -496,3 +499,7 @@ def _date(v: Term) -> Literal | None:
     except ValueError:
         return None
     return Literal(text, datatype=XSD.dateTime)
+
+
+def _slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"

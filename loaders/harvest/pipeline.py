@@ -110,7 +110,9 @@ class Harvester:
             for key in index.ambiguous(family, rec.keys):
                 rec.notes.append(f"{key} names several known records: not used to match")
             among = "store"
-            if hit is None:
+            if hit is None and family == "agent":
+                # within one source, two resource records are two things even when they share a landing page
+                # or cite the same dataset; agents, though, are repeated on every record that names them
                 hit, among = run.lookup(family, rec.keys), "run"
             if hit is not None:
                 target = hit[1]
