@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import assets, descriptions, errors, gsp, home, linked, sparql
+from graph.web import assets, descriptions, errors, gsp, home, linked, search, sparql
 from graph.web.context import Context
 
 ROUTES = [
@@ -32,6 +32,8 @@ ROUTES = [
     ("/doc/{path:path}", ["GET", "HEAD"], linked.record_doc, "303 mode: the description of a record"),
     ("/store", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: ?graph=IRI or ?default"),
     ("/store/{path:path}", ["GET", "HEAD", "PUT", "POST", "DELETE"], gsp.graph_store, "Graph Store: graph by URL"),
+    ("/search", ["GET", "HEAD"], search.search_page, "Full-text search of the records, with facets (HTML, JSON, CSV)"),
+    ("/search.{ext}", ["GET", "HEAD"], search.search_page, "Full-text search, in the format of the extension"),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]
