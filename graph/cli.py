@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -22,7 +22,7 @@ from tqdm import tqdm
 from graph import __version__, seed
 from graph.config import Settings
 from graph.errors import RessourcerieError, StoreError, ValidationFailed
-from graph.ingest import Ingestor
+from graph.ingest import Ingestor, WriteResult
 from graph.iris import Iris
 from graph.queries import QueryLibrary
 from graph.rdf import format_for, parse_bytes
@@ -69,19 +69,23 @@ class App:
     def search_index(self) -> SearchIndex:
         return SearchIndex.open(self.settings.search_index_file, self.settings.base_iri)
 
-    def reindex(self, records: set[NamedNode] | None = None) -> None:
-        """After a write: bring the search index up to date (the records written, or all if it is stale).
-        An in-memory store's index lives and dies with the command: nothing to keep."""
+    def write(self, action: Callable[[], WriteResult]) -> WriteResult:
+        """Run a validated write, then bring the search index up to date: the records written when the index
+        was up to date before, else the whole index. An in-memory store's index dies with the command."""
         if self.settings.search_index_file == ":memory:":
-            return
+            return action()
         index = self.search_index()
         try:
-            if records is not None and index.stored_fingerprint() is not None:
-                index.update(self.store, records)
+            fresh = index.stored_fingerprint() == index.fingerprint(self.store)
+            result = action()
+            if fresh:
+                index.update(self.store, result.records)
+                index.checkpoint(self.store)
             else:
                 index.sync(self.store)
         finally:
             index.close()
+        return result
 
     def close(self) -> None:
         if self._store is not None:
@@ -122,7 +126,12 @@ def cmd_seed(app: App, args: argparse.Namespace) -> int:
     for problem in build.problems:
         print(f"unresolved: {problem}")
     print(f"seed store built at {app.settings.store_label} in {seconds:.2f} s")
-    app.reindex()
+    if app.settings.search_index_file != ":memory:":
+        index = app.search_index()
+        try:
+            index.sync(app.store)
+        finally:
+            index.close()
     return 0
 
 
@@ -156,11 +165,11 @@ def cmd_load(app: App, args: argparse.Namespace) -> int:
     contents = _read(app, args.files, args.format, target)
     start = time.perf_counter()
     if args.replace:
-        result = app.ingestor.replace_graphs(contents, sources={g: ", ".join(args.files) for g in contents})
+        sources = {g: ", ".join(args.files) for g in contents}
+        result = app.write(lambda: app.ingestor.replace_graphs(contents, sources=sources))
     else:
-        result = app.ingestor.add(contents)
+        result = app.write(lambda: app.ingestor.add(contents))
     added = result.added
-    app.reindex(result.records)
     print(f"loaded {added} triples into {', '.join(g.value for g in contents)} in {time.perf_counter() - start:.2f} s")
     return 0
 
@@ -262,8 +271,8 @@ def cmd_backup(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(app: App, args: argparse.Namespace) -> int:
-    result = app.ingestor.remove_record(NamedNode(args.iri), app.graph(args.graph) if args.graph else None)
-    app.reindex(result.records)
+    graph = app.graph(args.graph) if args.graph else None
+    result = app.write(lambda: app.ingestor.remove_record(NamedNode(args.iri), graph))
     print(f"removed {result.removed} triples")
     return 0
 

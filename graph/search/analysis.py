@@ -28,6 +28,19 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# each base letter with its accented forms, for patterns that find folded words in the original text
+_ACCENTED: dict[str, str] = {}
+for _cp in range(0xC0, 0x250):
+    _base = unicodedata.normalize("NFKD", chr(_cp))[0].lower()
+    if _base.isascii() and _base.isalpha():
+        _ACCENTED[_base] = _ACCENTED.get(_base, _base) + chr(_cp)
+
+
+def accent_pattern(folded: str) -> str:
+    """A regular expression matching ``folded`` written with or without accents (use it case-insensitively)."""
+    return "".join(f"[{re.escape(_ACCENTED[c])}]" if c in _ACCENTED else re.escape(c) for c in folded)
+
+
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """The stem of one folded word. Snowball keeps the plural 's' after some endings ('emplois'): drop it."""
@@ -37,6 +50,12 @@ def stem(word: str) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=200_000)
+def term(word: str) -> str:
+    """What the index holds for one word as written: its folded stem."""
+    return stem(fold(word))
+
+
 def words(text: str) -> Iterator[tuple[str, int, int]]:
     """Each word of ``text`` with its start and end offsets."""
     for m in WORD.finditer(text):
@@ -44,7 +63,7 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
 
 
 def stems(text: str) -> list[str]:
-    return [stem(fold(w)) for w, _, _ in words(text)]
+    return [term(w) for w, _, _ in words(text)]
 
 
 def analyse(text: str) -> str:

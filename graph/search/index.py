@@ -107,6 +107,7 @@ class SearchIndex:
         self._lock = threading.RLock()
         self.base = base_iri
         self.path = path
+        self._dirty = False  # records updated since the fingerprint was taken
 
     @classmethod
     def open(cls, path: str, base_iri: str) -> SearchIndex:
@@ -164,18 +165,29 @@ class SearchIndex:
                 self._db.execute(f"DELETE FROM {table}")
             self._insert(records)
             self._set_info(fingerprint)
+            self._dirty = False
         return len(records)
 
     def update(self, store: Store, iris: Iterable[NamedNode]) -> int:
         """Index again the records among ``iris`` (and those whose facets name them): changed ones are
-        replaced, removed ones dropped. Returns the number of records (re)indexed."""
+        replaced, removed ones dropped. Returns the number of records (re)indexed.
+
+        The stored fingerprint stays the old one until ``checkpoint``: should the process end without it,
+        the next start finds the index stale and builds it again."""
         looked, records = RecordReader(store, self.base).some(iris)
-        fingerprint = self.fingerprint(store)
         with self._lock, self._transaction():
             self._delete(looked)
             self._insert(records)
-            self._set_info(fingerprint)
+            self._dirty = True
         return len(records)
+
+    def checkpoint(self, store: Store) -> None:
+        """Record the store's fingerprint after updates (at shut-down: it counts the whole store's triples)."""
+        if self._dirty:
+            fingerprint = self.fingerprint(store)
+            with self._lock, self._transaction():
+                self._set_info(fingerprint)
+                self._dirty = False
 
     def count(self) -> int:
         with self._lock:
@@ -352,8 +364,8 @@ class SearchIndex:
             return {"value": key, "label": label, "iri": value_iri}
 
         shown = description or tagline or body
-        if text and body and not any(text.matches(w) for w in (description + " " + tagline).split()):
-            shown = body if highlight(body, text, EXCERPT_CHARS).count("<mark>") else shown
+        if text and body and text.first_match(shown) is None and text.first_match(body) is not None:
+            shown = body  # the words are only in the body: show where
         return Hit(
             iri=iri,
             href="/" + iri[len(self.base) :] if iri.startswith(self.base) else iri,

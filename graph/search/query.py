@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph.errors import BadRequest
-from graph.search.analysis import STOP_WORDS, fold, stem, stems, words
+from graph.search.analysis import STOP_WORDS, accent_pattern, stems, term, words
 
 MAX_QUERY_CHARS = 200
 _PART = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
@@ -23,13 +23,24 @@ class TextQuery:
     match: str = ""  # the FTS5 expression; empty: no text condition (browse everything)
     exact: set[str] = field(default_factory=set)  # stems to highlight
     prefixes: set[str] = field(default_factory=set)
+    _pattern: re.Pattern[str] | None = field(default=None, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.match)
 
     def matches(self, word: str) -> bool:
-        s = stem(fold(word))
+        s = term(word)
         return s in self.exact or any(s.startswith(p) for p in self.prefixes)
+
+    def first_match(self, text: str) -> int | None:
+        """About where the first matched word of ``text`` is, if any: a word starting with one of the stems."""
+        if not self:
+            return None
+        if self._pattern is None:
+            stems = sorted(self.exact | self.prefixes, key=len, reverse=True)
+            self._pattern = re.compile(r"\b(?:" + "|".join(accent_pattern(s) for s in stems) + ")", re.IGNORECASE)
+        m = self._pattern.search(text)
+        return m.start() if m else None
 
 
 def _quote(s: str) -> str:
@@ -75,21 +86,21 @@ def parse(text: str) -> TextQuery:
 def highlight(text: str, query: TextQuery, limit: int = 0) -> str:
     """``text`` as safe HTML, matched words in ``<mark>``; cut to about ``limit`` characters around the first
     match when ``limit`` is given."""
-    spans = [(a, b) for w, a, b in words(text) if query and query.matches(w)]
     start, end = 0, len(text)
     if limit and len(text) > limit:
-        first = spans[0][0] if spans else 0
+        first = query.first_match(text) or 0
         start = max(0, first - limit // 4)
         if start:
             start = text.find(" ", start) + 1 or start
         end = min(len(text), start + limit)
-        if end < len(text):
-            end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
-    out, pos = [], start
-    for a, b in spans:
-        if a < start or b > end:
-            continue
-        out.append(html.escape(text[pos:a]) + "<mark>" + html.escape(text[a:b]) + "</mark>")
-        pos = b
-    out.append(html.escape(text[pos:end]))
+        if end < len(text) and text.rfind(" ", start, end) > start:
+            end = text.rfind(" ", start, end)
+    window = text[start:end]
+    out, pos = [], 0
+    if query:
+        for w, a, b in words(window):
+            if query.matches(w):
+                out.append(html.escape(window[pos:a]) + "<mark>" + html.escape(w) + "</mark>")
+                pos = b
+    out.append(html.escape(window[pos:]))
     return ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")

@@ -49,6 +49,7 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
             yield
         finally:
             await context.pool.close()
+            context.search.checkpoint(context.store)
 
     app = FastAPI(
         title="Ressourcerie",
