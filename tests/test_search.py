@@ -101,6 +101,8 @@ def test_a_phrase_needs_its_words_in_order_and_a_dash_excludes(index: SearchInde
     excluded = everything(index, "insertion -emploi")
     assert excluded and all("emploi" not in fold(h.title + h.excerpt) for h in excluded)
     assert len(excluded) < len(everything(index, "insertion"))
+    without = index.search(Search("-emploi")).total
+    assert without == index.search(Search("")).total - index.search(Search("emploi ")).total
 
 
 def test_highlight_escapes_the_text_and_marks_the_words() -> None:
@@ -353,3 +355,26 @@ def test_cli_search_and_reindex(tmp_path: Path, seeded_dir: Path, capsys: pytest
     assert "(0 results" in capsys.readouterr().out
     assert main(["--store", str(store_path), "reindex", "--if-stale"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_an_update_without_its_checkpoint_means_a_rebuild_at_next_start(tmp_path: Path, small: Ingestor) -> None:
+    path = str(tmp_path / "index.sqlite")
+    index = SearchIndex.open(path, BASE)
+    assert index.sync(small.store) is True and index.sync(small.store) is False
+    before = index.count()
+    triples = [
+        q.triple
+        for q in parse_bytes(
+            NEW_TTL.replace("organisation/dares", "organisation/acme").encode(), _turtle(), source="new.ttl"
+        )
+    ]
+    result = small.add({NamedNode(f"{BASE}graph/test"): triples})
+    assert index.update(small.store, result.records) >= 1
+    assert index.count() == before + 1 and [h.iri for h in index.search(Search("zythologie")).hits] == [NEW]
+    index.close()  # ended without checkpoint: the next start cannot trust the index
+    again = SearchIndex.open(path, BASE)
+    assert again.sync(small.store) is True and again.count() == before + 1
+    assert again.update(small.store, [NamedNode(NEW)]) == 1
+    again.checkpoint(small.store)
+    again.close()
+    assert SearchIndex.open(path, BASE).sync(small.store) is False

@@ -300,6 +300,9 @@ class SearchIndex:
         if text:
             clauses.append("texts MATCH ?")
             params.append(text.match)
+        elif text.exclude:
+            clauses.append("r.id NOT IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
+            params.append(text.exclude)
         for facet, values in filters.items():
             if facet == skip:
                 continue
@@ -327,7 +330,7 @@ class SearchIndex:
 
     def _facet(self, text: TextQuery, filters: Mapping[str, list[str]], facet: str) -> list[FacetCount]:
         where, params = self._where(text, filters, skip=facet)
-        if not text and where == "1":
+        if where == "1":
             sql = "SELECT value, count(*) FROM facets WHERE facet = ? GROUP BY value"
             rows = self._db.execute(sql, (facet,)).fetchall()
         else:

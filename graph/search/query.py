@@ -21,6 +21,7 @@ _PART = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 class TextQuery:
     text: str
     match: str = ""  # the FTS5 expression; empty: no text condition (browse everything)
+    exclude: str = ""  # with no word required, the words excluded (an FTS5 expression: any of them)
     exact: set[str] = field(default_factory=set)  # stems to highlight
     prefixes: set[str] = field(default_factory=set)
     _pattern: re.Pattern[str] | None = field(default=None, repr=False)
@@ -80,6 +81,8 @@ def parse(text: str) -> TextQuery:
                 query.exact.add(s)
     if positives:
         query.match = " AND ".join(positives) + "".join(f" NOT {n}" for n in negatives)
+    elif negatives:
+        query.exclude = " OR ".join(negatives)
     return query
 
 

@@ -93,11 +93,10 @@ async def search_page(request: Request) -> Response:
     if media_type == "application/json":
         return JSONResponse(as_json(results, search), headers={"Vary": "Accept"})
     if media_type == "text/csv":
-        return Response(
-            as_csv(results),
-            media_type="text/csv; charset=utf-8",
-            headers={"Vary": "Accept", "Content-Disposition": 'inline; filename="recherche.csv"'},
-        )
+        headers = {"Vary": "Accept", "Content-Disposition": 'inline; filename="recherche.csv"'}
+        if results.total > CSV_ROWS:
+            headers["Ressourcerie-Truncated"] = f"{CSV_ROWS} of {results.total} rows"
+        return Response(as_csv(results), media_type="text/csv; charset=utf-8", headers=headers)
     plain = query_string(search, page=None, per_page=None)
     alternates = [
         Alternate(url("/search.json", query_string(search)), "application/json", "JSON"),
