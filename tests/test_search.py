@@ -378,3 +378,25 @@ def test_an_update_without_its_checkpoint_means_a_rebuild_at_next_start(tmp_path
     again.checkpoint(small.store)
     again.close()
     assert SearchIndex.open(path, BASE).sync(small.store) is False
+
+
+def test_search_on_a_remote_store(tmp_path: Path) -> None:
+    from graph.paths import bundled
+    from graph.seed import load as load_seed
+    from graph.store import open_store
+    from tests.conftest import start_server
+
+    server = start_server("oxigraph", tmp_path / "oxigraph")
+    try:
+        index_file = tmp_path / "remote-search.sqlite"
+        settings = Settings(**server.settings(), search_index_path=str(index_file), query_workers=1)
+        store = open_store(settings)
+        load_seed(Ingestor(store, Validator(), Iris(BASE)), bundled("data/seed"))
+        store.close()
+        with TestClient(create_app(settings)) as c:
+            r = c.get("/search.json", params={"q": "sirene", "access": "open"}).json()
+            assert r["results"][0]["title"] == "API Sirene" and r["total"] > 1
+            assert all(h["access"]["value"] == "open" for h in r["results"])
+        assert index_file.exists()
+    finally:
+        server.stop()
