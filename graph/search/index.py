@@ -31,6 +31,7 @@ FACETS = ("kind", "theme", "producer", "access")
 COLUMNS = ("title", "keywords", "tagline", "description", "body", "context")
 WEIGHTS = (10.0, 5.0, 3.0, 2.0, 0.5, 1.0)
 EXCERPT_CHARS = 240
+FACET_VALUES = 50  # values listed per facet at most, the most frequent first
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -254,7 +255,9 @@ class SearchIndex:
             filters = self._check_filters(search.filters)
             total, rows = self._hits(text, filters, search)
             facets = {f: self._facet(text, filters, f) for f in FACETS}
-            labels = self._labels()
+            labels = {(f, c.value): (c.label, c.iri) for f, counts in facets.items() for c in counts}
+            keys = {(f, k) for row in rows for f, k in _facet_keys(row)} - set(labels)
+            labels.update(self._labels(keys))
         hits = [self._hit(row, text, labels) for row in rows]
         return Results(
             search.q,
@@ -329,33 +332,36 @@ class SearchIndex:
         return total, rows
 
     def _facet(self, text: TextQuery, filters: Mapping[str, list[str]], facet: str) -> list[FacetCount]:
+        """The values of ``facet`` most often found in the matching set (and the ticked ones), with counts."""
         where, params = self._where(text, filters, skip=facet)
-        if where == "1":
-            sql = "SELECT value, count(*) FROM facets WHERE facet = ? GROUP BY value"
-            rows = self._db.execute(sql, (facet,)).fetchall()
-        else:
-            sql = (
-                f"SELECT f.value, count(*) FROM facets f WHERE f.facet = ? AND f.id IN "
-                f"(SELECT r.id FROM {self._from(text)} WHERE {where}) GROUP BY f.value"
-            )
-            rows = self._db.execute(sql, [facet, *params]).fetchall()
-        labels = {
-            v: (label, iri)
-            for v, label, iri in self._db.execute(
-                "SELECT value, label, iri FROM facet_values WHERE facet = ?", (facet,)
-            )
-        }
+        within = "" if where == "1" else f"AND f.id IN (SELECT r.id FROM {self._from(text)} WHERE {where})"
+        sql = (
+            "SELECT f.value, count(*) AS n, v.label, v.iri FROM facets f"
+            " JOIN facet_values v ON v.facet = f.facet AND v.value = f.value"
+            f" WHERE f.facet = ? {within} GROUP BY f.value ORDER BY n DESC, v.label LIMIT ?"
+        )
+        rows = self._db.execute(sql, [facet, *params, FACET_VALUES]).fetchall()
         selected = set(filters.get(facet, ()))
-        counts = [FacetCount(v, labels.get(v, (v, v))[0], labels.get(v, (v, v))[1], n, v in selected) for v, n in rows]
-        for v in selected - {c.value for c in counts}:
-            counts.append(FacetCount(v, labels.get(v, (v, v))[0], labels.get(v, (v, v))[1], 0, True))
+        counts = [FacetCount(v, label, iri, n, v in selected) for v, n, label, iri in rows]
+        for v in selected - {c.value for c in counts}:  # ticked, but no longer among the most frequent
+            label, iri = self._db.execute(
+                "SELECT label, iri FROM facet_values WHERE facet = ? AND value = ?", (facet, v)
+            ).fetchone()
+            n = self._db.execute(
+                f"SELECT count(*) FROM facets f WHERE f.facet = ? AND f.value = ? {within}", [facet, v, *params]
+            ).fetchone()[0]
+            counts.append(FacetCount(v, label, iri, n, True))
         return sorted(counts, key=lambda c: (-c.count, fold(c.label)))
 
-    def _labels(self) -> dict[tuple[str, str], tuple[str, str]]:
-        return {
-            (f, v): (label, iri)
-            for f, v, label, iri in self._db.execute("SELECT facet, value, label, iri FROM facet_values")
-        }
+    def _labels(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        found = {}
+        for facet, value in keys:
+            row = self._db.execute(
+                "SELECT label, iri FROM facet_values WHERE facet = ? AND value = ?", (facet, value)
+            ).fetchone()
+            if row is not None:
+                found[(facet, value)] = (row[0], row[1])
+        return found
 
     def _hit(self, row: sqlite3.Row | tuple, text: TextQuery, labels: dict) -> Hit:  # type: ignore[type-arg]
         (_, iri, kind, title, _, tagline, description, body, keywords, producer, access, themes, score) = row
@@ -382,6 +388,13 @@ class SearchIndex:
             title_html=highlight(title, text),
             score=None if score is None else round(-score, 4),
         )
+
+
+def _facet_keys(row: sqlite3.Row | tuple) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    """(facet, value) pairs of a records row."""
+    kind, producer, access, themes = row[2], row[9], row[10], row[11]
+    keys = [("kind", kind), ("producer", producer), ("access", access)] + [("theme", t) for t in json.loads(themes)]
+    return [(f, v) for f, v in keys if v is not None]
 
 
 class _Transaction:
