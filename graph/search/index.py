@@ -9,12 +9,15 @@ made while the service was down are picked up. Writes through the service update
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,9 +32,11 @@ from graph.store.base import Store
 T = TypeVar("T")
 VERSION = "2"  # of the schema and the analysis: another version means a rebuild
 FACETS = ("kind", "theme", "producer", "access")
+_ORDER = ("kind", "producer", "access", "theme")  # of the values kept in memory per record
 # bm25 weights of the columns, in their order: title >> keywords > tagline > description > body, context
 COLUMNS = ("title", "keywords", "tagline", "description", "body", "context")
 WEIGHTS = (10.0, 5.0, 3.0, 2.0, 0.5, 1.0)
+BM25 = f"bm25(texts, {', '.join(map(str, WEIGHTS))})"
 EXCERPT_CHARS = 240
 FACET_VALUES = 50  # values listed per facet at most, the most frequent first
 
@@ -112,7 +117,8 @@ class SearchIndex:
         self.path = path
         self._dirty = False  # records updated since the fingerprint was taken
         self._cache: dict[str, Any] = {}
-        connection.execute("CREATE TEMP TABLE IF NOT EXISTS matched (id INTEGER PRIMARY KEY)")
+        self._facet_map: dict[int, tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]] | None = None
+        self._codes: list[tuple[int, str]] = []
 
     @classmethod
     def open(cls, path: str, base_iri: str) -> SearchIndex:
@@ -127,7 +133,6 @@ class SearchIndex:
                 if row is None or row[0] != VERSION:
                     _drop(db)
             db.executescript(SCHEMA)
-            db.execute(f"INSERT INTO texts (texts, rank) VALUES ('rank', 'bm25({', '.join(map(str, WEIGHTS))})')")
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the search index at {path}: {e}") from None
         return cls(db, base_iri, path)
@@ -173,6 +178,7 @@ class SearchIndex:
             self._set_info(fingerprint)
             self._dirty = False
             self._cache.clear()
+            self._facet_map = None
         return len(records)
 
     def update(self, store: Store, iris: Iterable[NamedNode]) -> int:
@@ -187,6 +193,7 @@ class SearchIndex:
             self._insert(records)
             self._dirty = True
             self._cache.clear()
+            self._facet_map = None
         return len(records)
 
     def checkpoint(self, store: Store) -> None:
@@ -255,7 +262,8 @@ class SearchIndex:
         """Ranked hits of one page, the total, and per facet the counts of its values among the records that
         match the text and the other facets' filters (so that a ticked value's alternatives keep their count).
 
-        The matching set is computed once into a temporary table; facet counts walk it by record id."""
+        FTS5 gives the matching ids (and the ranking); filters and counts are tallied in one pass over them
+        with the facet values of every record, kept in memory (rebuilt after each write)."""
         start = time.perf_counter()
         text = parse(search.q.strip())
         if search.page < 1 or search.per_page < 1:
@@ -263,22 +271,19 @@ class SearchIndex:
         with self._lock:
             filters = self._check_filters(search.filters)
             try:
-                total, rows = self._hits(text, filters, search)
-                facets = {}
-                for facet in FACETS:
-                    if facet in filters:
-                        facets[facet] = self._facet(facet, filters, self._counts(text, filters, skip=facet)[facet])
-                if len(facets) < len(FACETS):
-                    counts = self._counts(text, filters)
-                    for facet in FACETS:
-                        facets.setdefault(facet, self._facet(facet, filters, counts[facet]))
+                ids = self._matching(text)
+                if ids is None and not filters:
+                    total, counts = self._cached("browse", lambda: self._tally(None, {}))
+                else:
+                    total, counts = self._tally(ids, filters)
+                rows = self._page(text, filters, search)
             except sqlite3.OperationalError as e:  # an expression FTS5 cannot read: say so, in the caller's terms
                 raise BadRequest(f"the search text cannot be understood: {e}") from None
-            labels = {(f, c.value): (c.label, c.iri) for f, counts in facets.items() for c in counts}
+            facets = {f: self._facet(f, filters, counts[f]) for f in FACETS}
+            labels = {(f, c.value): (c.label, c.iri) for f, values in facets.items() for c in values}
             keys = {(f, k) for row in rows for f, k in _facet_keys(row)} - set(labels)
             labels.update(self._labels(keys))
         hits = [self._hit(row, text, labels) for row in rows]
-        facets = {f: facets[f] for f in FACETS}
         millis = round((time.perf_counter() - start) * 1000, 2)
         return Results(search.q, filters, total, search.page, search.per_page, hits, facets, millis)
 
@@ -308,87 +313,109 @@ class SearchIndex:
                     checked[facet].append(row[0])
         return {f: v for f, v in checked.items() if v}
 
+    def _matching(self, text: TextQuery) -> list[int] | None:
+        """The ids of the records the text matches; None when it asks for no word (every record)."""
+        if text:
+            return [r[0] for r in self._db.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (text.match,))]
+        if text.exclude:
+            excluded = {r[0] for r in self._db.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (text.exclude,))}
+            return [i for i in self._values() if i not in excluded]
+        return None
+
+    def _values(self) -> dict[int, tuple[tuple[tuple[str, ...], ...], tuple[int, ...]]]:
+        """Every record's facet values, by record id: per facet (in the order of _ORDER), and as a flat tuple of
+        codes of (facet position, value) pairs (``self._codes``) for counting."""
+        if self._facet_map is None:
+            self._facet_map, self._codes = {}, []
+            codes: dict[tuple[int, str], int] = {}
+            rows = self._db.execute("SELECT id, kind, producer, access, themes FROM records")
+            for rid, kind, producer, access, themes in rows:
+                per = ((kind,) if kind else (), (producer,) if producer else (), (access,) if access else ())
+                per += (tuple(json.loads(themes)),)
+                flat = []
+                for i, vs in enumerate(per):
+                    for v in vs:
+                        if (i, v) not in codes:
+                            codes[(i, v)] = len(self._codes)
+                            self._codes.append((i, v))
+                        flat.append(codes[(i, v)])
+                self._facet_map[rid] = (per, tuple(flat))
+        return self._facet_map
+
+    def _tally(
+        self, ids: Iterable[int] | None, filters: Mapping[str, list[str]]
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """The number of records passing every filter, and per facet the counts of its values among the
+        records passing the other facets' filters."""
+        values = self._values()
+        records = values.values() if ids is None else [r for r in map(values.get, ids) if r is not None]
+        wanted = [(_ORDER.index(f), set(v)) for f, v in filters.items()]
+        if not wanted:
+            total, counted = len(records), Counter(chain.from_iterable(flat for _, flat in records))
+        else:
+            total, passing, near = 0, [], []
+            for per, flat in records:
+                failed = [i for i, allowed in wanted if allowed.isdisjoint(per[i])]
+                if not failed:
+                    total += 1
+                    passing.append(flat)
+                elif len(failed) == 1:  # counts for the one facet it fails: its alternatives
+                    near.extend(c for c in flat if self._codes[c][0] == failed[0])
+            counted = Counter(chain.from_iterable(passing))
+            counted.update(near)
+        out: dict[str, dict[str, int]] = {f: {} for f in FACETS}
+        codes = self._codes
+        for code, n in counted.items():
+            i, value = codes[code]
+            out[_ORDER[i]][value] = n
+        return total, out
+
+    def _page(self, text: TextQuery, filters: Mapping[str, list[str]], search: Search) -> list:  # type: ignore[type-arg]
+        """The records of the page: by rank with text, else by title; the filters checked as rows stream by."""
+        limit, offset = search.per_page, (search.page - 1) * search.per_page
+        if text:
+            ranked = self._db.execute(f"SELECT rowid, {BM25} FROM texts WHERE texts MATCH ? ORDER BY 2", (text.match,))
+        else:
+            where, params = self._where(text, filters)
+            ranked = self._db.execute(f"SELECT id, NULL FROM records WHERE {where} ORDER BY sort_key", params)
+        values = self._values()
+        wanted = [(_ORDER.index(f), set(v)) for f, v in filters.items()]
+        page: list[tuple[int, float | None]] = []
+        seen = 0
+        for rid, rank in ranked:
+            record = values.get(rid)
+            if record is None or any(allowed.isdisjoint(record[0][i]) for i, allowed in wanted):
+                continue
+            seen += 1
+            if seen > offset:
+                page.append((rid, rank))
+                if len(page) == limit:
+                    break
+        rows = []
+        for rid, rank in page:
+            row = self._db.execute("SELECT * FROM records WHERE id = ?", (rid,)).fetchone()
+            rows.append((*row, rank))
+        return rows
+
     @staticmethod
-    def _where(
-        text: TextQuery, filters: Mapping[str, list[str]], skip: str | None = None, column: str = "id"
-    ) -> tuple[str, list]:  # type: ignore[type-arg]
-        """The condition selecting the matching set, on a table whose record id is ``column``; without text."""
+    def _where(text: TextQuery, filters: Mapping[str, list[str]]) -> tuple[str, list]:  # type: ignore[type-arg]
+        """Without words: the condition on ``records`` of the exclusions and filters."""
         clauses, params = [], []
         if text.exclude:
-            clauses.append(f"{column} NOT IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
+            clauses.append("id NOT IN (SELECT rowid FROM texts WHERE texts MATCH ?)")
             params.append(text.exclude)
         for facet, values in filters.items():
-            if facet == skip:
-                continue
             marks = ", ".join("?" * len(values))
-            clauses.append(f"{column} IN (SELECT id FROM facets WHERE facet = ? AND value IN ({marks}))")
+            clauses.append(f"id IN (SELECT id FROM facets WHERE facet = ? AND value IN ({marks}))")
             params += [facet, *values]
         return (" AND ".join(clauses) or "1"), params
 
-    def _fill(self, text: TextQuery, filters: Mapping[str, list[str]], skip: str | None = None) -> int | None:
-        """Put the ids of the matching set in ``temp.matched``; its size. None: it is every record."""
-        where, params = self._where(text, filters, skip, column="rowid" if text else "id")
-        if not text and where == "1":
-            return None
-        self._db.execute("DELETE FROM temp.matched")
-        if text:
-            sql = f"INSERT INTO temp.matched SELECT rowid FROM texts WHERE texts MATCH ? AND {where}"
-            params = [text.match, *params]
-        else:
-            sql = f"INSERT INTO temp.matched SELECT id FROM records WHERE {where}"
-        return int(self._db.execute(sql, params).rowcount)
-
-    def _hits(self, text: TextQuery, filters: Mapping[str, list[str]], search: Search) -> tuple[int, list]:  # type: ignore[type-arg]
-        limit, offset = search.per_page, (search.page - 1) * search.per_page
-        total = self._fill(text, filters)
-        if text:  # ranked by FTS5 itself (the rank configured as weighted bm25), then the page's records read
-            where = "" if not filters and not text.exclude else "AND rowid IN temp.matched"
-            ranked = self._db.execute(
-                f"SELECT rowid, rank FROM texts WHERE texts MATCH ? {where} ORDER BY rank LIMIT ? OFFSET ?",
-                (text.match, limit, offset),
-            ).fetchall()
-            rows = []
-            for rid, rank in ranked:
-                row = self._db.execute("SELECT * FROM records WHERE id = ?", (rid,)).fetchone()
-                rows.append((*row, rank))
-        elif total is None:
-            total = self._cached("total", lambda: self._db.execute("SELECT count(*) FROM records").fetchone()[0])
-            sql = "SELECT *, NULL FROM records ORDER BY sort_key LIMIT ? OFFSET ?"
-            rows = self._db.execute(sql, (limit, offset)).fetchall()
-        else:
-            sql = "SELECT *, NULL FROM records WHERE id IN temp.matched ORDER BY sort_key LIMIT ? OFFSET ?"
-            rows = self._db.execute(sql, (limit, offset)).fetchall()
-        return int(total or 0), rows
-
-    def _counts(
-        self, text: TextQuery, filters: Mapping[str, list[str]], skip: str | None = None
-    ) -> dict[str, list[tuple[str, int]]]:
-        """Per facet, (value, count) over the matching set, most frequent first."""
-
-        def count(sql: str) -> dict[str, list[tuple[str, int]]]:
-            out: dict[str, list[tuple[str, int]]] = {f: [] for f in FACETS}
-            for facet, value, n in self._db.execute(sql):
-                out[facet].append((value, n))
-            for values in out.values():
-                values.sort(key=lambda v: -v[1])
-            return out
-
-        if self._fill(text, filters, skip) is None:
-            return self._cached(
-                "counts", lambda: count("SELECT facet, value, count(*) FROM facets GROUP BY facet, value")
-            )
-        return count(
-            "SELECT f.facet, f.value, count(*) FROM temp.matched m CROSS JOIN facets f ON f.id = m.id"
-            " GROUP BY f.facet, f.value"
-        )
-
-    def _facet(self, facet: str, filters: Mapping[str, list[str]], counts: list[tuple[str, int]]) -> list[FacetCount]:
+    def _facet(self, facet: str, filters: Mapping[str, list[str]], counts: dict[str, int]) -> list[FacetCount]:
         """The facet's most frequent values (and the ticked ones), labelled."""
         selected = set(filters.get(facet, ()))
-        shown = counts[:FACET_VALUES]
+        shown = heapq.nlargest(FACET_VALUES, counts.items(), key=lambda vn: (vn[1], vn[0]))
         found = {v for v, _ in shown}
-        shown += [(v, n) for v, n in counts[FACET_VALUES:] if v in selected]
-        shown += [(v, 0) for v in selected - found - {v for v, _ in counts}]
+        shown += [(v, counts.get(v, 0)) for v in sorted(selected - found)]
         labels = self._labels((facet, v) for v, _ in shown)
         return sorted(
             (FacetCount(v, *labels.get((facet, v), (v, v)), n, v in selected) for v, n in shown),
