@@ -19,15 +19,15 @@ from pathlib import Path
 from bench import report
 from bench._common import Context, Row
 from bench.generate import parse_size
-from bench.scenarios import http, ingest, validation
+from bench.scenarios import http, ingest, search, validation
 
 SCENARIOS: dict[str, Callable[[Context], list[Row]]] = {
     "ingest": ingest.run,
     "validation": validation.run,
     "http": http.run,
+    "search": search.run,
 }
 NOT_DONE = [
-    "ranked text search (needs the text index)",
     "DCAT feed and harvest",
     "entity pages (HTML and Turtle) under load",
     "bare ASGI floor of the web stack",

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -23,10 +23,11 @@ from tqdm import tqdm
 from graph import __version__, seed
 from graph.config import Settings
 from graph.errors import RessourcerieError, StoreError, ValidationFailed
-from graph.ingest import Ingestor
+from graph.ingest import Ingestor, WriteResult
 from graph.iris import Iris
 from graph.queries import QueryLibrary
 from graph.rdf import format_for, parse_bytes
+from graph.search import FACETS, Search, SearchIndex
 from graph.store import Store, open_store
 from graph.store.base import SelectResult
 from graph.summary import record_counts
@@ -72,6 +73,27 @@ class App:
         show = mode == "always" or (mode == "auto" and sys.stderr.isatty())
         return tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr) if show else None
 
+    def search_index(self) -> SearchIndex:
+        return SearchIndex.open(self.settings.search_index_file, self.settings.base_iri)
+
+    def write(self, action: Callable[[], WriteResult]) -> WriteResult:
+        """Run a validated write, then bring the search index up to date: the records written when the index
+        was up to date before, else the whole index. An in-memory store's index dies with the command."""
+        if self.settings.search_index_file == ":memory:":
+            return action()
+        index = self.search_index()
+        try:
+            fresh = index.stored_fingerprint() == index.fingerprint(self.store)
+            result = action()
+            if fresh:
+                index.update(self.store, result.records)
+                index.checkpoint(self.store)
+            else:
+                index.sync(self.store)
+        finally:
+            index.close()
+        return result
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -111,6 +133,12 @@ def cmd_seed(app: App, args: argparse.Namespace) -> int:
     for problem in build.problems:
         print(f"unresolved: {problem}")
     print(f"seed store built at {app.settings.store_label} in {seconds:.2f} s")
+    if app.settings.search_index_file != ":memory:":
+        index = app.search_index()
+        try:
+            index.sync(app.store)
+        finally:
+            index.close()
     return 0
 
 
@@ -144,10 +172,11 @@ def cmd_load(app: App, args: argparse.Namespace) -> int:
     contents = _read(app, args.files, args.format, target)
     start = time.perf_counter()
     if args.replace:
-        result = app.ingestor.replace_graphs(contents, sources={g: ", ".join(args.files) for g in contents})
-        added = result.added
+        sources = {g: ", ".join(args.files) for g in contents}
+        result = app.write(lambda: app.ingestor.replace_graphs(contents, sources=sources))
     else:
-        added = app.ingestor.add(contents).added
+        result = app.write(lambda: app.ingestor.add(contents))
+    added = result.added
     print(f"loaded {added} triples into {', '.join(g.value for g in contents)} in {time.perf_counter() - start:.2f} s")
     return 0
 
@@ -297,8 +326,57 @@ def cmd_harvest(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(app: App, args: argparse.Namespace) -> int:
-    result = app.ingestor.remove_record(NamedNode(args.iri), app.graph(args.graph) if args.graph else None)
+    graph = app.graph(args.graph) if args.graph else None
+    result = app.write(lambda: app.ingestor.remove_record(NamedNode(args.iri), graph))
     print(f"removed {result.removed} triples")
+    return 0
+
+
+def cmd_reindex(app: App, args: argparse.Namespace) -> int:
+    index = app.search_index()
+    try:
+        start = time.perf_counter()
+        if args.if_stale and not index.sync(app.store):
+            print(f"search index at {app.settings.search_index_file} is up to date ({index.count()} records)")
+            return 0
+        if not args.if_stale:
+            index.rebuild(app.store)
+        print(
+            f"search index at {app.settings.search_index_file}: {index.count()} records in {time.perf_counter() - start:.2f} s"
+        )
+    finally:
+        index.close()
+    return 0
+
+
+def cmd_search(app: App, args: argparse.Namespace) -> int:
+    index = app.search_index()
+    try:
+        if app.settings.search_index_file == ":memory:" or index.stored_fingerprint() is None:
+            index.sync(app.store)
+        filters = {f: getattr(args, f) for f in FACETS if getattr(args, f)}
+        results = index.search(Search(args.query, filters, args.page, args.limit))
+    finally:
+        index.close()
+    if args.format == "json":
+        from graph.web.search import as_json
+
+        json.dump(
+            as_json(results, Search(args.query, filters, args.page, args.limit)),
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+        return 0
+    first = (results.page - 1) * results.per_page
+    for rank, hit in enumerate(results.hits, first + 1):
+        kind = hit.kind["label"] if hit.kind else ""
+        producer = f" · {hit.producer['label']}" if hit.producer else ""
+        score = f"{hit.score:7.2f}  " if hit.score is not None else ""
+        print(f"{rank:4}. {score}{hit.title}  [{kind}{producer}]\n        {hit.iri}")
+    shown = f"{first + 1}-{first + len(results.hits)}" if results.hits else "none"
+    print(f"({results.total} results, {shown} shown, {results.millis:.1f} ms)")
     return 0
 
 
@@ -404,6 +482,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--name", help="name of the source (its graph is graph/harvest/NAME); default: from the URL")
     s.add_argument("--report", metavar="PATH", help="JSON report to write (default: var/harvest/NAME-TIMESTAMP.json)")
     s.set_defaults(func=cmd_harvest)
+    s = sub.add_parser("search", help="full-text search of the records, ranked (the index is built if missing)")
+    s.add_argument("query", help='words (all required), "a phrase", -excluded; empty: everything by title')
+    s.add_argument("--kind", action="append", help="only this kind (api, dataset, guide, organisation...), repeatable")
+    s.add_argument("--theme", action="append", help="only this theme (emploi, formation...), repeatable")
+    s.add_argument("--producer", action="append", help="only this producer (organisation/dares...), repeatable")
+    s.add_argument("--access", action="append", help="only this access: open, on-request, restricted")
+    s.add_argument("--limit", "-n", type=int, default=20, help="results per page (default 20)")
+    s.add_argument("--page", type=int, default=1, help="page of results (default 1)")
+    s.add_argument("--format", "-f", choices=["table", "json"], default="table")
+    s.set_defaults(func=cmd_search)
+
+    s = sub.add_parser("reindex", help="build the full-text search index again from the store")
+    s.add_argument("--if-stale", action="store_true", help="only if the store changed since the index was built")
+    s.set_defaults(func=cmd_reindex)
 
     s = sub.add_parser("remove", help="remove a record (its IRI and its # nodes), if what remains stays valid")
     s.add_argument("iri")

@@ -32,6 +32,7 @@ class WriteResult:
     added: int = 0
     removed: int = 0
     graphs: dict[str, int] = field(default_factory=dict)
+    records: set[NamedNode] = field(default_factory=set)  # the records the write touched (checked again)
 
 
 class _View:
@@ -116,6 +117,7 @@ class Ingestor:
             len(focus),
             added=sum(map(len, prepared.values())),
             graphs={g.value if isinstance(g, NamedNode) else "": len(t) for g, t in prepared.items()},
+            records=focus,
         )
 
     def replace_graph_records(
@@ -166,7 +168,7 @@ class Ingestor:
             if not report.conforms:
                 raise ValidationFailed(report)
             self.store.add(fresh)
-        return WriteResult(report, len(focus), added=len(fresh))
+        return WriteResult(report, len(focus), added=len(fresh), records=focus)
 
     def _plan_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> tuple[Report, set[NamedNode], list[Quad]]:
         fresh: list[Quad] = []
@@ -197,7 +199,7 @@ class Ingestor:
             if not report.conforms:
                 raise ValidationFailed(report)
             self.store.remove(quads)
-        return WriteResult(report, len(focus), removed=len(quads))
+        return WriteResult(report, len(focus), removed=len(quads), records=focus | {iri})
 
     # --- internals ------------------------------------------------------------------------------------------
 

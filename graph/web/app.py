@@ -27,6 +27,7 @@ from graph.web import (
     moderation,
     namedqueries,
     network,
+    search,
     sparql,
     themes,
 )
@@ -97,6 +98,8 @@ ROUTES = [
         catalog.software_ext,
         "ADMS-AP catalogue of software, in the format of the extension",
     ),
+    ("/search", ["GET", "HEAD"], search.search_page, "Full-text search of the records, with facets (HTML, JSON, CSV)"),
+    ("/search.{ext}", ["GET", "HEAD"], search.search_page, "Full-text search, in the format of the extension"),
     # the catch-all record route stays last
     ("/{kind}/{rest:path}", ["GET", "HEAD"], linked.record, "A record or a vocabulary term (RDF or HTML)"),
 ]
@@ -113,6 +116,7 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
         finally:
             await context.pool.close()
             app.state.desk.close()
+            context.search.checkpoint(context.store)
 
     app = FastAPI(
         title="Ressourcerie",

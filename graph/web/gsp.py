@@ -143,8 +143,8 @@ async def _put(request: Request, ctx: Context) -> Response:
     def write() -> bool:
         with WRITE_LOCK:
             created = not exists(ctx, graph)
-            ctx.ingestor.replace_graphs({graph: triples}, sources=_source(graph, "PUT"))
-            ctx.after_write()
+            result = ctx.ingestor.replace_graphs({graph: triples}, sources=_source(graph, "PUT"))
+            ctx.after_write(result.records)
         return created
 
     created = await asyncio.to_thread(write)
@@ -163,12 +163,12 @@ async def _post(request: Request, ctx: Context) -> Response:
     def write() -> bool:
         with WRITE_LOCK:
             if exists(ctx, graph):
-                ctx.ingestor.add({graph: triples})
+                result = ctx.ingestor.add({graph: triples})
                 created = False
             else:
-                ctx.ingestor.replace_graphs({graph: triples}, sources=_source(graph, "POST"))
+                result = ctx.ingestor.replace_graphs({graph: triples}, sources=_source(graph, "POST"))
                 created = exists(ctx, graph)
-            ctx.after_write()
+            ctx.after_write(result.records)
         return created
 
     created = await asyncio.to_thread(write)
@@ -185,8 +185,8 @@ async def _delete(request: Request, ctx: Context) -> Response:
         with WRITE_LOCK:
             if not exists(ctx, graph):
                 raise NotFound(f"no graph {graph} in the store")
-            ctx.ingestor.replace_graphs({graph: []}, sources=_source(graph, "DELETE"))
-            ctx.after_write()
+            result = ctx.ingestor.replace_graphs({graph: []}, sources=_source(graph, "DELETE"))
+            ctx.after_write(result.records)
 
     await asyncio.to_thread(write)
     return Response(status_code=204)

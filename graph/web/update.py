@@ -106,8 +106,8 @@ def apply(ctx: Context, text: str, base_iri: str) -> bool:
         if not contents:
             return False
         sources = {g: "SPARQL Update" for g in contents if isinstance(g, NamedNode)}
-        ctx.ingestor.replace_graphs(contents, sources=sources)
-        ctx.after_write()
+        result = ctx.ingestor.replace_graphs(contents, sources=sources)
+        ctx.after_write(result.records)
     return True
 
 

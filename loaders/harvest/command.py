@@ -105,6 +105,7 @@ def harvest(app: App, args: argparse.Namespace) -> int:
         print(report.summary())
         print(f"  report: {path}")
         failed += not report.succeeded
+    follow_search_index(app)
     return FAILED if failed else 0
 
 
@@ -132,4 +133,16 @@ def harvest_adapter(app: App, args: argparse.Namespace) -> int:
     report.write(path)
     print(report.summary())
     print(f"  report: {path}")
+    follow_search_index(app)
     return 0 if report.succeeded else FAILED
+
+
+def follow_search_index(app: App) -> None:
+    """The search index follows the harvest graphs: built again if the store no longer matches it."""
+    if app.settings.search_index_file == ":memory:":
+        return
+    index = app.search_index()
+    try:
+        index.sync(app.store)
+    finally:
+        index.close()

@@ -1,0 +1,116 @@
+"""Beside the search results: what data.gouv.fr holds for the same words (datasets and APIs), each with a link
+that opens the proposal form already filled in, so a resource we lack is proposed in one click.
+
+data.gouv.fr is asked through the client of the source adapters (loaders/datagouv_search.py), with a short
+timeout; its answer is kept a few minutes per query. When it does not answer, the panel says so and the search
+page is served all the same."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from starlette.concurrency import run_in_threadpool
+
+from graph.config import Settings
+from graph.errors import RessourcerieError
+from graph.proposals import OTHER
+from loaders.datagouv_search import DatagouvClient, Hit
+
+PER_KIND = 4  # hits shown per kind (datasets, APIs)
+TIMEOUT = 4.0  # seconds: a slow data.gouv.fr must not hold the page
+KEEP = 300.0  # seconds an answer is kept
+KIND_LABELS = {"dataset": "Jeu de données", "dataservice": "API"}
+OUR_KIND = {"dataset": "dataset", "dataservice": "api"}
+
+
+@dataclass
+class Suggestion:
+    kind: str
+    title: str
+    excerpt: str
+    url: str
+    organisation: str | None
+    propose: str | None  # the filled-in proposal form, when contributions are on
+
+
+@dataclass
+class Panel:
+    query: str
+    suggestions: list[Suggestion] = field(default_factory=list)
+    error: str | None = None
+    search_url: str = ""
+
+
+_cache: dict[tuple[str, str], tuple[float, Panel]] = {}
+_lock = threading.Lock()
+
+
+def proposal_link(hit: Hit) -> str:
+    """The proposal form filled in from a data.gouv.fr hit (fields of /contribute/resource)."""
+    payload = hit.payload
+    description = _plain(str(payload.get("description") or hit.excerpt or ""))[:450]
+    values = {
+        "title": hit.title[:200],
+        "kind": OUR_KIND[hit.kind],
+        "description": description,
+        "landing_page": hit.url,
+        # a new organisation by name: on approval, a known organisation of that name is reused
+        "producer": OTHER if hit.organisation else "",
+        "producer_name": hit.organisation or "",
+        "endpoint": str(payload.get("base_api_url") or "") if hit.kind == "dataservice" else "",
+        "documentation": str(
+            payload.get("machine_documentation_url") or payload.get("technical_documentation_url") or ""
+        ),
+    }
+    return "/contribute/resource?" + urlencode({k: v for k, v in values.items() if v})
+
+
+def _plain(text: str) -> str:
+    """data.gouv.fr descriptions are Markdown: keep the words."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[#*_`>]+", "", text).strip()
+
+
+def _ask(settings: Settings, q: str) -> Panel:
+    panel = Panel(q, search_url="https://www.data.gouv.fr/fr/datasets/?" + urlencode({"q": q}))
+    try:
+        with DatagouvClient.from_settings(settings, timeout=TIMEOUT) as client:
+            for kind in ("dataservice", "dataset"):
+                for hit in client.search(kind, q, page_size=PER_KIND).hits:
+                    panel.suggestions.append(
+                        Suggestion(
+                            KIND_LABELS[kind],
+                            hit.title,
+                            _plain(hit.excerpt)[:240],
+                            hit.url,
+                            hit.organisation,
+                            proposal_link(hit) if settings.feature_contributions else None,
+                        )
+                    )
+    except RessourcerieError as e:
+        panel.error = f"data.gouv.fr n'a pas pu être interrogé : {e.message}"
+    return panel
+
+
+async def panel_for(settings: Settings, q: str) -> Panel | None:
+    """The data.gouv.fr panel for a query, or None when the feature is off or there is nothing to ask."""
+    q = q.strip()
+    if not settings.feature_datagouv_search or not q:
+        return None
+    key = (settings.datagouv_api_url, q.lower())
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+        if hit and now - hit[0] < KEEP:
+            return hit[1]
+    panel = await run_in_threadpool(_ask, settings, q)
+    if panel.error is None:
+        with _lock:
+            if len(_cache) > 500:
+                _cache.clear()
+            _cache[key] = (now, panel)
+    return panel

@@ -1,0 +1,408 @@
+"""Full-text search: French analysis, ranking, facets (checked against SPARQL counts), filters, paging, the
+index following writes (through the service, and made while it was down), /search in HTML, JSON and CSV, the
+CLI, and the 400s."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pyoxigraph import NamedNode
+
+from graph.cli import main
+from graph.config import Settings
+from graph.ingest import Ingestor
+from graph.iris import Iris
+from graph.rdf import parse_bytes
+from graph.search import Search, SearchIndex
+from graph.search.analysis import fold
+from graph.search.index import FACET_VALUES
+from graph.search.query import highlight, parse
+from graph.store import EmbeddedStore
+from graph.validation import Validator
+from graph.web.app import create_app
+from tests.conftest import BASE
+
+TOKEN = "search-writer-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+NEW = f"{BASE}resource/zythologie-ouverte"
+PREFIXES = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+NEW_TRIPLES = f"""<{NEW}> a dcat:Resource, dcat:DataService ;
+  dct:type <https://ressourcerie.fabrique.social.gouv.fr/def/kind/api> ;
+  dct:identifier "zythologie-ouverte" ;
+  dct:title "API Zythologie <b>ouverte</b>"@fr ;
+  dct:description "Les brasseries artisanales recensées, pour les études de zythologie."@fr ;
+  dct:publisher <{BASE}organisation/dares> ;
+  dcat:theme <https://ressourcerie.fabrique.social.gouv.fr/def/theme/emploi> ;
+  dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+  dct:modified "2025-01-01"^^xsd:date ;
+  dcat:landingPage <https://example.gouv.fr/zythologie> ;
+  dcat:endpointURL <https://api.example.gouv.fr/zythologie> .
+"""
+NEW_TTL = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items()) + NEW_TRIPLES
+NEW_SPARQL = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+@pytest.fixture(scope="module")
+def index(seeded: EmbeddedStore) -> SearchIndex:
+    idx = SearchIndex.open(":memory:", BASE)
+    idx.sync(seeded)
+    return idx
+
+
+def everything(index: SearchIndex, q: str = "", **filters: list[str]) -> list:  # type: ignore[type-arg]
+    return index.search(Search(q, filters, per_page=1000)).hits
+
+
+def titles(index: SearchIndex, q: str, **filters: list[str]) -> list[str]:
+    return [h.title for h in everything(index, q, **filters)]
+
+
+def sparql_count(store: EmbeddedStore, iris: list[str], path: str) -> dict[str, int]:
+    """Per value of ``path``, how many of these records have it: counted by SPARQL."""
+    values = " ".join(f"<{NamedNode(i).value}>" for i in iris)
+    rows = store.select(
+        f"SELECT ?v (COUNT(DISTINCT ?r) AS ?n) WHERE {{ VALUES ?r {{ {values} }} ?r {path} ?v }} GROUP BY ?v"
+    )
+    return {r[0].value: int(r[1].value) for r in rows.rows}  # type: ignore[union-attr]
+
+
+# --- French analysis -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "word"),
+    [("emplois", "emploi"), ("donnees", "données"), ("entreprises", "entreprise"), ("Entrepr", "entrepr")],
+)
+def test_plural_accents_and_prefix_are_matched(index: SearchIndex, query: str, word: str) -> None:
+    found = titles(index, query)
+    assert found
+    assert any(word in fold(t) or fold(word) in fold(t) for t in found)
+    assert index.search(Search(query)).total == index.search(Search(query.upper())).total
+
+
+def test_the_stemmed_forms_match_each_other(index: SearchIndex) -> None:
+    assert set(titles(index, "emplois ")) == set(titles(index, "emploi "))
+    assert set(titles(index, "données ")) == set(titles(index, "donnees "))
+
+
+def test_a_phrase_needs_its_words_in_order_and_a_dash_excludes(index: SearchIndex) -> None:
+    words = everything(index, "offre emploi ")
+    phrase = everything(index, '"offres d\'emploi"')
+    assert 0 < len(phrase) < len(words)
+    excluded = everything(index, "insertion -emploi")
+    assert excluded and all("emploi" not in fold(h.title + h.excerpt) for h in excluded)
+    assert len(excluded) < len(everything(index, "insertion"))
+    without = index.search(Search("-emploi")).total
+    assert without == index.search(Search("")).total - index.search(Search("emploi ")).total
+
+
+def test_highlight_escapes_the_text_and_marks_the_words() -> None:
+    out = highlight("<script>alert('x')</script> Les données d'emploi", parse("emplois donnees "))
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert out.count("<mark>") == 2 and "<mark>données</mark>" in out
+
+
+# --- ranking, facets, filters, paging -----------------------------------------------------------------------------
+
+
+def test_title_matches_come_before_description_only_matches(index: SearchIndex) -> None:
+    hits = everything(index, "sirene ")
+    in_title = [i for i, h in enumerate(hits) if "sirene" in fold(h.title)]
+    elsewhere = [
+        i
+        for i, h in enumerate(hits)
+        if "sirene" not in fold(h.title + " ".join(h.keywords)) and h.kind["value"] != "guide"
+    ]
+    assert in_title and elsewhere
+    assert max(in_title) < min(elsewhere)
+    assert hits[0].title == "API Sirene"
+
+
+def same_counts(listed: list, counted: dict[str, int]) -> None:  # type: ignore[type-arg]
+    """The facet lists the most frequent values (FACET_VALUES at most), each with the SPARQL count."""
+    shown = {c.iri: c.count for c in listed}
+    assert len(shown) == min(FACET_VALUES, len(counted))
+    assert all(counted[iri] == n for iri, n in shown.items())
+    assert min(shown.values(), default=0) >= max((n for i, n in counted.items() if i not in shown), default=0)
+
+
+def test_facet_counts_equal_sparql_counts_of_the_same_set(index: SearchIndex, seeded: EmbeddedStore) -> None:
+    for q in ("", "emploi", "api donnees"):
+        results = index.search(Search(q, per_page=1000))
+        iris = [h.iri for h in results.hits]
+        assert results.total == len(iris)
+        same_counts(results.facets["theme"], sparql_count(seeded, iris, "dcat:theme"))
+        same_counts(results.facets["access"], sparql_count(seeded, iris, "dct:accessRights"))
+        same_counts(results.facets["producer"], sparql_count(seeded, iris, "dct:publisher"))
+        kinds = {k: n for k, n in sparql_count(seeded, iris, "dct:type").items() if "/def/kind/" in k}
+        same_counts([c for c in results.facets["kind"] if c.iri.startswith("http")], kinds)
+    assert len(index.search(Search("")).facets["producer"]) == FACET_VALUES  # the seed has more producers
+
+
+def test_browse_counts_every_resource(index: SearchIndex, seeded: EmbeddedStore) -> None:
+    n = int(seeded.select("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a dcat:Resource }").rows[0][0].value)  # type: ignore[union-attr]
+    kinds = index.search(Search("")).facets["kind"]
+    resource_kinds = {"api", "dataset", "source-code", "ai", "documentation", "catalogue"}
+    assert sum(c.count for c in kinds if c.value in resource_kinds) == n
+    assert {"organisation", "guide"} <= {c.value for c in kinds}
+    browse = everything(index, "")
+    assert [fold(h.title) for h in browse] == sorted(fold(h.title) for h in browse)
+
+
+def test_filters_and_across_facets_or_within_one(index: SearchIndex, seeded: EmbeddedStore) -> None:
+    apis = index.search(Search("", {"kind": ["api"]})).total
+    datasets = index.search(Search("", {"kind": ["dataset"]})).total
+    assert index.search(Search("", {"kind": ["api", "dataset"]})).total == apis + datasets
+    both = index.search(Search("", {"kind": ["api"], "access": ["open"]}, per_page=1000))
+    expected = seeded.select(
+        "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a dcat:Resource ; dct:type kind:api ;"
+        " dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> }"
+    ).rows[0][0]
+    assert both.total == int(expected.value) > 0  # type: ignore[union-attr]
+    assert all(h.kind["value"] == "api" and h.access["value"] == "open" for h in both.hits)
+    # a ticked facet keeps its alternatives' counts; the others are narrowed
+    kinds = {c.value: c.count for c in both.facets["kind"]}
+    assert kinds["dataset"] == index.search(Search("", {"access": ["open"], "kind": ["dataset"]})).total
+    assert {c.value: c.count for c in both.facets["access"]}["open"] == both.total
+    # values may be given as IRIs too
+    by_iri = index.search(Search("", {"kind": ["https://ressourcerie.fabrique.social.gouv.fr/def/kind/api"]}))
+    assert by_iri.total == apis
+
+
+def test_pages_follow_each_other(index: SearchIndex) -> None:
+    whole = [h.iri for h in index.search(Search("emploi", per_page=20)).hits]
+    first = [h.iri for h in index.search(Search("emploi", per_page=10, page=1)).hits]
+    second = [h.iri for h in index.search(Search("emploi", per_page=10, page=2)).hits]
+    assert first + second == whole and len(set(whole)) == 20
+    assert index.search(Search("emploi", page=999)).hits == []
+
+
+def test_organisations_and_people_are_found(index: SearchIndex) -> None:
+    hits = everything(index, "dares")
+    assert hits[0].href == "/organisation/dares" and hits[0].kind["value"] == "organisation"
+
+
+def test_unknown_filters_and_long_queries_are_refused(index: SearchIndex) -> None:
+    from graph.errors import BadRequest
+
+    for search in (Search("", {"kind": ["nope"]}), Search("", {"colour": ["red"]}), Search("x" * 201)):
+        with pytest.raises(BadRequest):
+            index.search(search)
+
+
+# --- the index follows the store ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def writer(make_client) -> TestClient:
+    return make_client(updates=True, update_token_sha256=hashlib.sha256(TOKEN.encode()).hexdigest())
+
+
+def found(client: TestClient, q: str) -> list[str]:
+    r = client.get("/search.json", params={"q": q})
+    assert r.status_code == 200, r.text
+    return [h["iri"] for h in r.json()["results"]]
+
+
+def test_a_resource_written_through_the_graph_store_is_found_then_gone(writer: TestClient) -> None:
+    graph = f"{BASE}graph/contributions"
+    assert found(writer, "zythologie") == []
+    r = writer.put(f"/store?graph={graph}", content=NEW_TTL, headers={**AUTH, "Content-Type": "text/turtle"})
+    assert r.status_code in (201, 204), r.text
+    assert found(writer, "zythologie") == [NEW]
+    assert NEW in found(writer, "brasserie")  # the description, stemmed
+    assert writer.delete(f"/store?graph={graph}", headers=AUTH).status_code == 204
+    assert found(writer, "zythologie") == []
+
+
+def test_a_resource_written_by_sparql_update_is_found_then_gone(writer: TestClient) -> None:
+    graph = f"{BASE}graph/contributions"
+    headers = {**AUTH, "Content-Type": "application/sparql-update"}
+    r = writer.post(
+        "/sparql", content=f"{NEW_SPARQL}INSERT DATA {{ GRAPH <{graph}> {{ {NEW_TRIPLES} }} }}", headers=headers
+    )
+    assert r.status_code == 204, r.text
+    assert found(writer, "zythologie") == [NEW]
+    r = writer.post("/sparql", content=f"DELETE WHERE {{ GRAPH <{graph}> {{ <{NEW}> ?p ?o }} }}", headers=headers)
+    assert r.status_code == 204, r.text
+    assert found(writer, "zythologie") == []
+
+
+def test_a_renamed_producer_is_found_under_its_new_name(writer: TestClient) -> None:
+    graph = f"{BASE}graph/contributions"
+    writer.put(f"/store?graph={graph}", content=NEW_TTL, headers={**AUTH, "Content-Type": "text/turtle"})
+    assert NEW not in found(writer, "brasseurs")
+    update = f'INSERT DATA {{ GRAPH <{graph}> {{ <{BASE}organisation/dares> <http://www.w3.org/2004/02/skos/core#altLabel> "Observatoire des brasseurs"@fr }} }}'
+    r = writer.post("/sparql", content=update, headers={**AUTH, "Content-Type": "application/sparql-update"})
+    assert r.status_code == 204, r.text
+    assert f"{BASE}organisation/dares" in found(writer, "brasseurs")
+
+
+def test_an_index_gone_stale_while_the_service_was_down_is_rebuilt_at_start(tmp_path: Path, seeded_dir: Path) -> None:
+    store_path = tmp_path / "store"
+    shutil.copytree(seeded_dir, store_path)
+    settings = Settings(store_path=str(store_path), query_workers=1)
+    app = create_app(settings)
+    with TestClient(app) as c:
+        assert found(c, "zythologie") == []
+    app.state.context.store.close()
+    assert Path(settings.search_index_file).exists()
+    store = EmbeddedStore(store_path)  # a write while the service is down, as `ressourcerie load` would
+    triples = [q.triple for q in parse_bytes(NEW_TTL.encode(), _turtle(), source="new.ttl")]
+    Ingestor(store, Validator(), Iris(BASE)).add({NamedNode(f"{BASE}graph/contributions"): triples})
+    store.close()
+    with TestClient(create_app(settings)) as c:
+        assert found(c, "zythologie") == [NEW]
+
+
+def _turtle():  # type: ignore[no-untyped-def]
+    from pyoxigraph import RdfFormat
+
+    return RdfFormat.TURTLE
+
+
+# --- /search -----------------------------------------------------------------------------------------------------
+
+
+def test_the_page_lists_results_facets_and_its_twins(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "emplois", "kind": "api"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200
+    assert '</search.json?q=emplois&kind=api>; rel="alternate"; type="application/json"' in r.headers["link"]
+    assert 'type="text/csv"' in r.headers["link"]
+    html = r.text
+    assert html.count("<h1") == 1 and "Résultats pour « emplois »" in html
+    assert '<input type="checkbox" id="f-kind-1" name="kind" value="api" checked>' in html
+    assert "<mark>" in html and 'class="fr-pagination"' in html
+    assert re.search(r"<strong>\d+</strong> résultats", html)
+    assert 'href="/resource/' in html
+
+
+def test_the_page_escapes_what_it_shows(writer: TestClient) -> None:
+    graph = f"{BASE}graph/contributions"
+    writer.put(f"/store?graph={graph}", content=NEW_TTL, headers={**AUTH, "Content-Type": "text/turtle"})
+    html = writer.get("/search", params={"q": "zythologie"}, headers={"Accept": "text/html"}).text
+    assert "API <mark>Zythologie</mark> &lt;b&gt;ouverte&lt;/b&gt;" in html
+    assert "<b>ouverte</b>" not in html
+
+
+def test_no_results_says_what_to_try(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "qwxzrtp", "kind": "api"}, headers={"Accept": "text/html"}).text
+    assert "Aucun résultat pour « qwxzrtp »" in html and "Retirez les filtres" in html
+
+
+def test_json_three_ways_and_csv(client: TestClient) -> None:
+    a = client.get("/search", params={"q": "sirene"}, headers={"Accept": "application/json"}).json()
+    b = client.get("/search.json", params={"q": "sirene"}).json()
+    c = client.get("/search", params={"q": "sirene", "format": "json"}).json()
+    assert a["results"] == b["results"] == c["results"]
+    assert a["total"] == len(client.get("/search.json", params={"q": "sirene", "per_page": 100}).json()["results"])
+    assert a["results"][0]["url"] == "/resource/api-sirene" and "<mark>" in a["results"][0]["excerpt_html"]
+    assert a["links"]["next"] == "/search.json?q=sirene&page=2"
+    r = client.get("/search.csv", params={"q": "sirene"})
+    assert r.headers["content-type"].startswith("text/csv")
+    lines = r.text.strip().splitlines()
+    assert lines[0].startswith("rank,iri,title") and len(lines) == a["total"] + 1
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"page": "abc"}, "page must be a whole number"),
+        ({"page": "0"}, "page must be a whole number"),
+        ({"per_page": "5000"}, "per_page must be a whole number"),
+        ({"kind": "nope"}, "unknown kind 'nope'"),
+        ({"q": "x" * 201}, "too long"),
+        ({"format": "xml"}, "format must be html, json or csv"),
+    ],
+)
+def test_bad_parameters_are_400_in_the_one_error_shape(client: TestClient, params: dict, message: str) -> None:  # type: ignore[type-arg]
+    r = client.get("/search", params=params, headers={"Accept": "application/json"})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["ok"] is False and body["status"] == 400 and message in body["detail"]
+
+
+def test_unknown_extension_is_404(client: TestClient) -> None:
+    assert client.get("/search.xml").status_code == 404
+
+
+# --- the command line ------------------------------------------------------------------------------------------------
+
+
+def test_cli_search_and_reindex(tmp_path: Path, seeded_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store_path = tmp_path / "store"
+    shutil.copytree(seeded_dir, store_path)
+    assert main(["--store", str(store_path), "reindex"]) == 0
+    assert re.search(r"search index at .*-search\.sqlite: \d+ records", capsys.readouterr().out)
+    assert main(["--store", str(store_path), "search", "emplois", "--kind", "api", "-n", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(f"{BASE}resource/") == 3 and "results, 1-3 shown" in out
+    assert main(["--store", str(store_path), "search", "sirene", "-f", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["title"] == "API Sirene"
+    assert main(["--store", str(store_path), "search", "x", "--kind", "nope"]) == 2
+    new = tmp_path / "new.ttl"
+    new.write_text(NEW_TTL)
+    assert main(["--store", str(store_path), "load", str(new)]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(store_path), "search", "zythologie"]) == 0
+    assert NEW in capsys.readouterr().out
+    assert main(["--store", str(store_path), "remove", NEW]) == 0
+    assert main(["--store", str(store_path), "search", "zythologie"]) == 0
+    assert "(0 results" in capsys.readouterr().out
+    assert main(["--store", str(store_path), "reindex", "--if-stale"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_an_update_without_its_checkpoint_means_a_rebuild_at_next_start(tmp_path: Path, small: Ingestor) -> None:
+    path = str(tmp_path / "index.sqlite")
+    index = SearchIndex.open(path, BASE)
+    assert index.sync(small.store) is True and index.sync(small.store) is False
+    before = index.count()
+    triples = [
+        q.triple
+        for q in parse_bytes(
+            NEW_TTL.replace("organisation/dares", "organisation/acme").encode(), _turtle(), source="new.ttl"
+        )
+    ]
+    result = small.add({NamedNode(f"{BASE}graph/test"): triples})
+    assert index.update(small.store, result.records) >= 1
+    assert index.count() == before + 1 and [h.iri for h in index.search(Search("zythologie")).hits] == [NEW]
+    index.close()  # ended without checkpoint: the next start cannot trust the index
+    again = SearchIndex.open(path, BASE)
+    assert again.sync(small.store) is True and again.count() == before + 1
+    assert again.update(small.store, [NamedNode(NEW)]) == 1
+    again.checkpoint(small.store)
+    again.close()
+    assert SearchIndex.open(path, BASE).sync(small.store) is False
+
+
+def test_search_on_a_remote_store(tmp_path: Path) -> None:
+    from graph.paths import bundled
+    from graph.seed import load as load_seed
+    from graph.store import open_store
+    from tests.conftest import start_server
+
+    server = start_server("oxigraph", tmp_path / "oxigraph")
+    try:
+        index_file = tmp_path / "remote-search.sqlite"
+        settings = Settings(**server.settings(), search_index_path=str(index_file), query_workers=1)
+        store = open_store(settings)
+        load_seed(Ingestor(store, Validator(), Iris(BASE)), bundled("data/seed"))
+        store.close()
+        with TestClient(create_app(settings)) as c:
+            r = c.get("/search.json", params={"q": "sirene", "access": "open"}).json()
+            assert r["results"][0]["title"] == "API Sirene" and r["total"] > 1
+            assert all(h["access"]["value"] == "open" for h in r["results"])
+        assert index_file.exists()
+    finally:
+        server.stop()
