@@ -80,6 +80,8 @@ def make_client(tmp_path: Path, seeded_dir: Path):
         source = EmbeddedStore(seeded_dir)
         source.backup(copy)
         source.close()
+        # no outgoing requests from the tests: data.gouv.fr is asked only where a test points it at a local fake
+        overrides.setdefault("feature_datagouv_search", False)
         settings = Settings(store_path=str(copy), query_workers=1, **overrides)  # type: ignore[arg-type]
         client = TestClient(create_app(settings), raise_server_exceptions=False)
         client.__enter__()
@@ -103,7 +105,8 @@ def client(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
     source = EmbeddedStore(seeded_dir)
     source.backup(copy)
     source.close()
-    with TestClient(create_app(Settings(store_path=str(copy), query_workers=1)), raise_server_exceptions=False) as c:
+    settings = Settings(store_path=str(copy), query_workers=1, feature_datagouv_search=False)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         yield c
 
 

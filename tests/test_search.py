@@ -251,7 +251,7 @@ def test_a_renamed_producer_is_found_under_its_new_name(writer: TestClient) -> N
 def test_an_index_gone_stale_while_the_service_was_down_is_rebuilt_at_start(tmp_path: Path, seeded_dir: Path) -> None:
     store_path = tmp_path / "store"
     shutil.copytree(seeded_dir, store_path)
-    settings = Settings(store_path=str(store_path), query_workers=1)
+    settings = Settings(store_path=str(store_path), query_workers=1, feature_datagouv_search=False)
     app = create_app(settings)
     with TestClient(app) as c:
         assert found(c, "zythologie") == []

@@ -39,7 +39,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
     source = EmbeddedStore(seeded_dir)
     source.backup(copy)
     source.close()
-    with TestClient(create_app(Settings(store_path=str(copy), query_workers=1)), raise_server_exceptions=False) as c:
+    with TestClient(
+        create_app(Settings(store_path=str(copy), query_workers=1, feature_datagouv_search=False)),
+        raise_server_exceptions=False,
+    ) as c:
         load_fixture(c, "people.ttl")
         yield c
 

@@ -20,6 +20,7 @@ from graph.errors import BadRequest
 from graph.search import FACETS, Results, Search
 from graph.web.conneg import by_name, negotiate
 from graph.web.context import context
+from graph.web.datagouv_panel import panel_for
 from graph.web.pages import Alternate, render
 
 FORMATS = ["text/html", "application/json", "text/csv"]
@@ -123,6 +124,8 @@ async def search_page(request: Request) -> Response:
             for v in vs
         ],
     }
+    # what data.gouv.fr holds for the same words, on the first page of a text search (a short wait at most)
+    page["datagouv"] = await panel_for(ctx.settings, search.q) if search.page == 1 else None
     return render(request, "search.html", alternates=alternates, page=page)
 
 
