@@ -177,8 +177,11 @@ def test_records_of_an_adapter_are_matched_by_their_keys(seeded_copy: Ingestor) 
     report = Harvester(seeded_copy).run(Adapter(), "adapter:test")
     assert report.succeeded and (report.seen, report.written) == (2, 1)
     assert [(m.iri, m.key) for m in report.matches] == [(agribalyse.value, "datagouv:6389c6639c0407956f4e43c1")]
+    # the known record keeps its identifier and its French description (single-valued in the shapes)
     assert report.notes[agribalyse.value] == [
-        "datagouv:5b7ffc618b4c4169d30727e0 names several known records: not used to match"
+        "datagouv:5b7ffc618b4c4169d30727e0 names several known records: not used to match",
+        "kept the known value of dct:description (@fr)",
+        "kept the known value of dct:identifier",
     ]
     assert (
         report.skipped[0].record == "empty" and report.skipped[0].results[0]["message"] == "the record states nothing"
