@@ -9,7 +9,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.ingest import Ingestor
 from graph.iris import Iris
-from graph.namespaces import ADMS, DCAT, DCT, DUV, FOAF, KIND, ORG, PROV, RDF, SKOS, XSD
+from graph.namespaces import ADMS, DCAT, DCT, DUV, FOAF, KIND, ORG, PROV, RDF, RDFS, SKOS, XSD
 from graph.store import EmbeddedStore
 from graph.validation import Validator
 from loaders.harvest.adapters import build
@@ -164,6 +164,7 @@ def test_a_matched_record_keeps_its_single_values_and_usages_follow_it(seeded_co
                 Triple(usage, DUV.refersTo, mine),
                 Triple(usage, DCT.description, Literal("Calcul d'empreinte", language="fr")),
                 Triple(usage, PROV.wasAssociatedWith, NamedNode(BASE + "organisation/ademe")),
+                Triple(usage, RDFS.seeAlso, other_id),
             ],
             "usage",
         ),
@@ -179,6 +180,7 @@ def test_a_matched_record_keeps_its_single_values_and_usages_follow_it(seeded_co
         renamed,
     }
     assert values(seeded_copy, renamed, SKOS.notation) == {Literal("agribalyse-v2")}
+    assert values(seeded_copy, usage, RDFS.seeAlso) == {renamed}  # a link to the renamed node follows it
     assert len(values(seeded_copy, NamedNode(AGRIBALYSE.value + "#apigouv"), SKOS.notation)) == 1
     notes = report.notes[AGRIBALYSE.value]
     assert "kept the known value of dct:modified" in notes

@@ -88,7 +88,7 @@ class Harvester:
         index = KeyIndex.build(self.ingestor.store, graph, self.iris.meta_graph)
         run = KeyIndex()
         final: dict[NamedNode, NamedNode] = {}  # a source IRI -> the IRI its first record takes
-        members: dict[NamedNode, list[tuple[Record, NamedNode]]] = defaultdict(list)
+        members: dict[NamedNode, list[Record]] = defaultdict(list)
         for rec in records:
             if not rec.triples:
                 report.skipped.append(Skipped(rec.label, rec.iri.value, [_said(rec.iri, "the record states nothing")]))
@@ -112,31 +112,36 @@ class Harvester:
                     n += 1
                     target = NamedNode(f"{rec.iri.value}-{source.name}" + (f"-{n}" if n > 2 else ""))
             final.setdefault(rec.iri, target)
-            members[target].append((rec, target))
+            members[target].append(rec)
             run.add(family, rec.keys, target)
             if rec.notes:
                 report.notes.setdefault(target.value, []).extend(rec.notes)
 
-        def rewrite(t: Triple, own: NamedNode, target: NamedNode) -> Triple:
-            """A record's own nodes move with it; its links to other records of the run follow them."""
-            moves = {**final, own: target}
-            return Triple(_moved(t.subject, moves), t.predicate, _moved(t.object, moves))  # type: ignore[arg-type]
-
         contents: dict[NamedNode, list[Triple]] = {}
         labels: dict[NamedNode, str] = {}
+        renamed: dict[NamedNode, NamedNode] = {}  # # nodes renamed apart from a known record's
         for target, recs in members.items():
             # a record matched to a known one, or one with a known record's IRI (a usage: usages have no keys)
             already = self._elsewhere(target, graph)
             out: list[Triple] = []
-            for rec, _ in recs:
-                merged = merge(
-                    [rewrite(t, rec.iri, target) for t in rec.triples], already + out, self.limits, source.name
-                )
+            for rec in recs:
+                moves = {**final, rec.iri: target}  # its own nodes move with it, its links follow the run's records
+                incoming = [_moved_triple(t, moves) for t in rec.triples]
+                merged = merge(incoming, already + out, self.limits, source.name)
                 out += merged.triples
+                renamed.update(merged.renamed)
                 if merged.notes:
                     report.notes.setdefault(target.value, []).extend(merged.notes)
             contents[target] = list(dict.fromkeys(out))
-            labels[target] = recs[0][0].label
+            labels[target] = recs[0].label
+        if renamed:  # links from the run's other records to a renamed # node follow it
+            for root, triples in contents.items():
+                contents[root] = [
+                    Triple(t.subject, t.predicate, renamed[t.object])
+                    if t.object in renamed and root_of(t.object) != root  # type: ignore[arg-type]
+                    else t
+                    for t in triples
+                ]
         return contents, labels
 
     # --- helpers --------------------------------------------------------------------------------------------
@@ -156,6 +161,10 @@ class Harvester:
         report.pages = int(getattr(source, "pages", 0))
         report.page_urls = list(getattr(getattr(source, "walk", None), "urls", []))
         report.warnings = list(getattr(source, "warnings", []))
+
+
+def _moved_triple(t: Triple, moves: dict[NamedNode, NamedNode]) -> Triple:
+    return Triple(_moved(t.subject, moves), t.predicate, _moved(t.object, moves))  # type: ignore[arg-type]
 
 
 def _moved(term: object, final: dict[NamedNode, NamedNode]) -> object:
