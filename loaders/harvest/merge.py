@@ -79,13 +79,16 @@ def merge(incoming: list[Triple], already: list[Triple], limits: Limits, source:
     have = {(t.subject, t.predicate) for t in already}
     languages = {(t.subject, t.predicate, t.object.language) for t in already if isinstance(t.object, Literal)}
     values = {(t.subject, t.predicate, _folded(t.object)) for t in already}
+    exact = set(already)
     out: list[Triple] = []
     kept: set[str] = set()
     for t in triples:
         once, per_language = limits.single(types.get(t.subject, set()))
-        if (t.subject, t.predicate, _folded(t.object)) in values:
+        if t in exact:
+            pass  # the same statement: kept, so that this source's record stands without the other's
+        elif (t.subject, t.predicate, _folded(t.object)) in values:
             if t.predicate in once or t.predicate in per_language:
-                continue  # the same value, already there
+                continue  # the same value but for case
         elif t.predicate in once and (t.subject, t.predicate) in have:
             kept.add(curie(t.predicate.value))
             continue
