@@ -105,6 +105,13 @@ def test_merge_keeps_the_known_single_values_and_adds_the_rest(tmp_path: Path) -
     assert merge(incoming, [], limits, "src").triples == incoming  # nothing known: nothing dropped
 
 
+def test_a_differing_name_held_once_becomes_an_alternative_one() -> None:
+    person = NamedNode(BASE + "person/x")
+    known = [Triple(person, RDF.type, FOAF.Person), Triple(person, FOAF.name, Literal("Camille Martin"))]
+    merged = merge([Triple(person, FOAF.name, Literal("C. Martin"))], known, Limits.of(Validator()), "src")
+    assert merged.triples == [Triple(person, SKOS.altLabel, Literal("C. Martin"))] and merged.notes == []
+
+
 def test_colliding_hash_nodes_are_renamed_unless_identical() -> None:
     limits = Limits.of(Validator())
     s = NamedNode(BASE + "organisation/x")

@@ -82,27 +82,29 @@ def merge(incoming: list[Triple], already: list[Triple], limits: Limits, source:
     exact = set(already)
     out: list[Triple] = []
     kept: set[str] = set()
+    single: dict[object, tuple[set[NamedNode], set[NamedNode]]] = {}
     for t in triples:
-        once, per_language = limits.single(types.get(t.subject, set()))
+        if t.subject not in single:
+            single[t.subject] = limits.single(types.get(t.subject, set()))
+        once, per_language = single[t.subject]
         if t in exact:
             pass  # the same statement: kept, so that this source's record stands without the other's
         elif (t.subject, t.predicate, _folded(t.object)) in values:
             if t.predicate in once or t.predicate in per_language:
                 continue  # the same value but for case
-        elif t.predicate in once and (t.subject, t.predicate) in have:
-            kept.add(curie(t.predicate.value))
-            continue
-        elif (
+        elif (t.predicate in once and (t.subject, t.predicate) in have) or (
             t.predicate in per_language
             and isinstance(t.object, Literal)
             and (t.subject, t.predicate, t.object.language) in languages
         ):
             alternative = ALTERNATIVE.get(t.predicate)
-            if alternative is not None:
+            if alternative is not None and isinstance(t.object, Literal):
                 if (t.subject, alternative, _folded(t.object)) not in values:
                     out.append(Triple(t.subject, alternative, t.object))
+            elif t.predicate in once:
+                kept.add(curie(t.predicate.value))
             else:
-                kept.add(curie(t.predicate.value) + (f" (@{t.object.language})" if t.object.language else ""))
+                kept.add(curie(t.predicate.value) + (f" (@{t.object.language})" if t.object.language else ""))  # type: ignore[union-attr]
             continue
         out.append(t)
     notes += [f"kept the known value of {p}" for p in sorted(kept)]
