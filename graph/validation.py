@@ -126,6 +126,16 @@ class Report:
         self.results.extend(other.results)
 
 
+@dataclass(frozen=True)
+class PropertyLimit:
+    """A property a node shape allows once (``sh:maxCount 1``) or once per language (``sh:uniqueLang``)."""
+
+    target: str  # the node shape's sh:targetClass
+    path: str  # a predicate IRI (shapes on complex paths are left out)
+    once: bool
+    per_language: bool
+
+
 class Validator:
     def __init__(self, shapes: Iterable[Path] | None = None) -> None:
         files = list(shapes) if shapes is not None else sorted(bundled("shapes").glob("*.ttl"))
@@ -149,6 +159,20 @@ class Validator:
         if not warnings:
             report.results = report.violations
         return report
+
+    def property_limits(self) -> list[PropertyLimit]:
+        """The single-valued properties the shapes declare, by target class: one pass over the shapes."""
+        limits = []
+        for shape, target in self.shapes.subject_objects(SH.targetClass):
+            for prop in self.shapes.objects(shape, SH.property):
+                path = self.shapes.value(prop, SH.path)
+                if not isinstance(path, rdflib.URIRef):
+                    continue
+                once = any(m.toPython() == 1 for m in self.shapes.objects(prop, SH.maxCount))  # type: ignore[attr-defined]
+                per_language = any(u.toPython() is True for u in self.shapes.objects(prop, SH.uniqueLang))  # type: ignore[attr-defined]
+                if once or per_language:
+                    limits.append(PropertyLimit(str(target), str(path), once, per_language))
+        return limits
 
     def _report(self, g: rdflib.Graph) -> Report:
         results = []

@@ -9,38 +9,25 @@ page, or a write that would break records of other sources) writes nothing but i
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, Triple
 
 from graph.errors import HarvestError, ValidationFailed
 from graph.ingest import Ingestor
-from graph.namespaces import DCT, FOAF, ORG, RDF, SCHEMA, SKOS
+from graph.namespaces import DCT, FOAF, RDF, SKOS
 from graph.rdf import root_of
 from graph.validation import Report, ValidationResult
 from loaders.harvest.keys import KeyIndex
+from loaders.harvest.merge import Limits, merge
 from loaders.harvest.records import Record, Source
 from loaders.harvest.report import HarvestReport, Match, Skipped, now
-
-# Properties a record has once: when a record is already known (another source, or earlier in the run),
-# a harvested value is dropped if the record has one; a differing title or name becomes an alternative one.
-SINGLE = {
-    DCT.identifier,
-    DCT.type,
-    DCT.publisher,
-    DCT.description,
-    DCT.modified,
-    DCT.accessRights,
-    ORG.classification,
-    SCHEMA.text,
-}
-ALTERNATIVE = {DCT.title: DCT.alternative, FOAF.name: SKOS.altLabel}
 
 
 class Harvester:
     def __init__(self, ingestor: Ingestor) -> None:
         self.ingestor = ingestor
         self.iris = ingestor.iris
+        self.limits = Limits.of(ingestor.validator)  # what a merged record may hold once, from the shapes
 
     def graph_of(self, name: str) -> NamedNode:
         return self.iris.graph(f"harvest/{name}")
@@ -76,7 +63,11 @@ class Harvester:
 
         def provenance(skipped: dict[NamedNode, list[ValidationResult]], result: Report) -> list[Triple]:
             for root, results in skipped.items():
-                report.skipped.append(Skipped(labels.get(root, root.value), root.value, [_result(r) for r in results]))
+                because = _because(root, results, skipped)
+                said = [_said(root, f"because <{iri.value}> was skipped") for iri in because]
+                report.skipped.append(
+                    Skipped(labels.get(root, root.value), root.value, said + [_result(r) for r in results])
+                )
             kept = set(contents) - set(skipped)
             for iri in sorted(previous - kept, key=lambda n: n.value):
                 report.gone.append({"iri": iri.value, "label": previous_labels.get(iri) or self._label(iri, graph)})
@@ -96,9 +87,8 @@ class Harvester:
         that share one; returns the triples to write, by record."""
         index = KeyIndex.build(self.ingestor.store, graph, self.iris.meta_graph)
         run = KeyIndex()
-        final: dict[NamedNode, NamedNode] = {}
+        final: dict[NamedNode, NamedNode] = {}  # a source IRI -> the IRI its first record takes
         members: dict[NamedNode, list[Record]] = defaultdict(list)
-        known: set[NamedNode] = set()
         for rec in records:
             if not rec.triples:
                 report.skipped.append(Skipped(rec.label, rec.iri.value, [_said(rec.iri, "the record states nothing")]))
@@ -117,32 +107,43 @@ class Harvester:
             if hit is not None:
                 target = hit[1]
                 report.matches.append(Match(rec.label, rec.iri.value, target.value, hit[0], among))
-                if among == "store":
-                    known.add(target)
             else:
                 target = rec.iri
                 n = 1
                 while target in members or target in index.records:
                     n += 1
                     target = NamedNode(f"{rec.iri.value}-{source.name}" + (f"-{n}" if n > 2 else ""))
-            final[rec.iri] = target
+            final.setdefault(rec.iri, target)
             members[target].append(rec)
             run.add(family, rec.keys, target)
             if rec.notes:
                 report.notes.setdefault(target.value, []).extend(rec.notes)
 
-        def rewrite(t: Triple) -> Triple:
-            return Triple(_moved(t.subject, final), t.predicate, _moved(t.object, final))  # type: ignore[arg-type]
-
         contents: dict[NamedNode, list[Triple]] = {}
         labels: dict[NamedNode, str] = {}
+        renamed: dict[NamedNode, NamedNode] = {}  # # nodes renamed apart from a known record's
         for target, recs in members.items():
-            already = self._elsewhere(target, graph) if target in known else []
+            # a record matched to a known one, or one with a known record's IRI (a usage: usages have no keys)
+            already = self._elsewhere(target, graph)
             out: list[Triple] = []
             for rec in recs:
-                out += _merge([rewrite(t) for t in rec.triples], already + out)
+                moves = {**final, rec.iri: target}  # its own nodes move with it, its links follow the run's records
+                incoming = [_moved_triple(t, moves) for t in rec.triples]
+                merged = merge(incoming, already + out, self.limits, source.name)
+                out += merged.triples
+                renamed.update(merged.renamed)
+                if merged.notes:
+                    report.notes.setdefault(target.value, []).extend(merged.notes)
             contents[target] = list(dict.fromkeys(out))
             labels[target] = recs[0].label
+        if renamed:  # links from the run's other records to a renamed # node follow it
+            for root, triples in contents.items():
+                contents[root] = [
+                    Triple(t.subject, t.predicate, renamed[t.object])
+                    if t.object in renamed and root_of(t.object) != root  # type: ignore[arg-type]
+                    else t
+                    for t in triples
+                ]
         return contents, labels
 
     # --- helpers --------------------------------------------------------------------------------------------
@@ -164,6 +165,10 @@ class Harvester:
         report.warnings = list(getattr(source, "warnings", []))
 
 
+def _moved_triple(t: Triple, moves: dict[NamedNode, NamedNode]) -> Triple:
+    return Triple(_moved(t.subject, moves), t.predicate, _moved(t.object, moves))  # type: ignore[arg-type]
+
+
 def _moved(term: object, final: dict[NamedNode, NamedNode]) -> object:
     if not isinstance(term, NamedNode):
         return term
@@ -174,34 +179,21 @@ def _moved(term: object, final: dict[NamedNode, NamedNode]) -> object:
     return NamedNode(target.value + term.value[len(root.value) :])
 
 
-def _merge(incoming: Iterable[Triple], already: list[Triple]) -> list[Triple]:
-    """``incoming`` less what a record that already holds ``already`` must not get twice."""
-    have = {(t.subject, t.predicate) for t in already}
-    types = {(t.subject, t.object) for t in already if t.predicate == RDF.type}
-    texts = {(t.subject, t.predicate, t.object.language) for t in already if isinstance(t.object, Literal)}
-    values = {(t.subject, t.predicate, t.object.value.casefold()) for t in already if isinstance(t.object, Literal)}
-    out = []
-    for t in incoming:
-        key = (t.subject, t.predicate)
-        if t.predicate in SINGLE and key in have:
+def _because(
+    root: NamedNode, results: list[ValidationResult], skipped: dict[NamedNode, list[ValidationResult]]
+) -> list[NamedNode]:
+    """The other skipped records a skipped record's violations point at: it was left out because of them."""
+    found: dict[NamedNode, None] = {}
+    for r in results:
+        if r.value is None or "://" not in r.value:
             continue
-        if (
-            t.predicate == RDF.type
-            and types
-            and any(s == t.subject for s, _ in types)
-            and (t.subject, t.object) not in types
-        ):
-            continue  # a known record keeps its types: another source's class must not change its shapes
-        if (
-            t.predicate in ALTERNATIVE
-            and isinstance(t.object, Literal)
-            and (t.subject, t.predicate, t.object.language) in texts
-        ):
-            if (t.subject, t.predicate, t.object.value.casefold()) not in values:
-                out.append(Triple(t.subject, ALTERNATIVE[t.predicate], t.object))
-            continue
-        out.append(t)
-    return out
+        try:
+            target = root_of(NamedNode(r.value))
+        except ValueError:
+            continue  # a literal value
+        if target != root and target in skipped:
+            found[target] = None
+    return list(found)
 
 
 def _said(focus: NamedNode | str, message: str) -> dict[str, str | None]:
