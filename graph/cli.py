@@ -102,6 +102,12 @@ class App:
 # --- commands ------------------------------------------------------------------------------------------------
 
 
+def needs_seed(store: Store) -> bool:
+    """Only an empty store is seeded on first run: a store already holding data (loaded under another base IRI,
+    or an instance's own content without the seed) is served as it is."""
+    return not store.graph_names()
+
+
 def cmd_serve(app: App, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -110,7 +116,7 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
     settings = app.settings
     if args.host or args.port:
         settings = dataclasses.replace(settings, host=args.host or settings.host, port=args.port or settings.port)
-    if app.iris.graph("seed/ressourcerie") not in app.store.graph_names():
+    if needs_seed(app.store):
         print("first run: building the store from the seed content...", file=sys.stderr)
         cmd_seed(app, argparse.Namespace(if_missing=True))
     app.close()

@@ -167,3 +167,15 @@ def test_validate_dcat_ap_prints_the_counts(store: str, capsys: pytest.CaptureFi
     assert f"feed /catalog: 1 page(s), {total} records" in out
     assert "DCAT-AP 3.0.0 (shapes, range, recommended): 0 violations" in out
     assert "feed /catalog/software:" in out
+
+
+def test_serve_seeds_only_an_empty_store(store: str) -> None:
+    from graph.cli import needs_seed
+    from graph.store import EmbeddedStore
+
+    assert needs_seed(EmbeddedStore())
+    seeded = EmbeddedStore(store)
+    try:
+        assert not needs_seed(seeded)  # whatever base IRI the service is started with
+    finally:
+        seeded.close()
