@@ -74,23 +74,3 @@ def test_named_query_page_and_its_csv(live_server, page, tmp_path: Path) -> None
     assert len(rows) - 1 == shown
     assert [r[2] for r in rows[1:]] == [c.inner_text() for c in table.locator("tbody tr td:nth-child(3)").all()]
     screenshot(page, "query")
-
-
-def test_pages_pass_axe(live_server, page) -> None:  # type: ignore[no-untyped-def]
-    """WCAG 2 A and AA rules of axe-core on the map, its table, the query list and a query page (results,
-    then an error under a field)."""
-    for path in [
-        "/network",
-        "/network?view=table&theme=theme:geographie",
-        "/queries",
-        "/queries/text-search?q=emploi",
-        "/queries/recently-modified?since=hier",
-    ]:
-        page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
-        page.add_script_tag(url="/assets/axe/axe.min.js")
-        violations = page.evaluate(
-            "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})"
-            ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))"
-        )
-        assert violations == [], (path, violations)

@@ -3,10 +3,6 @@ access to the skip link, the pages without JavaScript, and axe-core's accessibil
 
 from __future__ import annotations
 
-import json
-
-import pytest
-
 from tests.browser import screenshot
 
 WALK = [
@@ -68,15 +64,3 @@ def test_pages_work_without_javascript(live_server, browser) -> None:  # type: i
         assert tab.get_by_role("link", name="API Adresse (Base Adresse Nationale - BAN)").first.is_visible()
     finally:
         context.close()
-
-
-@pytest.mark.parametrize(("path", "name"), WALK)
-def test_no_serious_accessibility_violation(live_server, page, path: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(live_server.url + path)
-    page.add_script_tag(url=live_server.url + "/assets/axe/axe.min.js")
-    result = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-        ".map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
-    )
-    assert result == [], json.dumps(result, ensure_ascii=False, indent=1)
