@@ -55,6 +55,9 @@ def _page(request: Request, data: list[Any], path: str) -> JSONResponse:
     )
 
 
+BROKEN_HITS: list[str] = []  # the requests the broken paths answered, for tests that count them
+
+
 def make_app(objects: dict[str, list[dict[str, Any]]]) -> Starlette:
     async def search(request: Request) -> JSONResponse:
         kind = request.path_params["kind"].rstrip("s")
@@ -93,6 +96,7 @@ def make_app(objects: dict[str, list[dict[str, Any]]]) -> Starlette:
         return JSONResponse({"data": []})
 
     async def broken(request: Request) -> JSONResponse:
+        BROKEN_HITS.append(request.url.path)
         return JSONResponse({"message": "Internal error"}, status_code=500)
 
     return Starlette(

@@ -7,7 +7,7 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from datagouv_fake import serve
+from datagouv_fake import BROKEN_HITS, serve
 
 from graph.web import datagouv_panel
 
@@ -17,6 +17,7 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
     datagouv_panel._cache.clear()
+    datagouv_panel._failed.clear()
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +63,11 @@ def test_an_unreachable_datagouv_leaves_the_search_page_working(make_client, fak
     assert r.status_code == 200
     part = panel(r.text)
     assert "data.gouv.fr n'a pas pu être interrogé" in unescape(part) and "fr-alert" in part
+    # for a while, data.gouv.fr is not asked again: the next search says so at once
+    asked = len(BROKEN_HITS)
+    again = client.get("/search", params={"q": "adresse"}, headers=HTML)
+    assert again.status_code == 200 and "n'a pas pu être interrogé" in unescape(panel(again.text))
+    assert len(BROKEN_HITS) == asked
 
 
 def test_the_panel_follows_its_switch_and_needs_words(make_client, fake: str) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from loaders.datagouv_search import DatagouvClient, Hit
 PER_KIND = 4  # hits shown per kind (datasets, APIs)
 TIMEOUT = 4.0  # seconds: a slow data.gouv.fr must not hold the page
 KEEP = 300.0  # seconds an answer is kept
+PAUSE = 60.0  # seconds data.gouv.fr is not asked again after it failed: a down service must not slow every search
 KIND_LABELS = {"dataset": "Jeu de données", "dataservice": "API"}
 OUR_KIND = {"dataset": "dataset", "dataservice": "api"}
 
@@ -46,6 +47,7 @@ class Panel:
 
 
 _cache: dict[tuple[str, str], tuple[float, Panel]] = {}
+_failed: dict[str, tuple[float, str]] = {}  # API URL -> (when it last failed, why)
 _lock = threading.Lock()
 
 
@@ -75,8 +77,12 @@ def _plain(text: str) -> str:
     return re.sub(r"[#*_`>]+", "", text).strip()
 
 
+def _search_url(q: str) -> str:
+    return "https://www.data.gouv.fr/fr/datasets/?" + urlencode({"q": q})
+
+
 def _ask(settings: Settings, q: str) -> Panel:
-    panel = Panel(q, search_url="https://www.data.gouv.fr/fr/datasets/?" + urlencode({"q": q}))
+    panel = Panel(q, search_url=_search_url(q))
     try:
         with DatagouvClient.from_settings(settings, timeout=TIMEOUT) as client:
             for kind in ("dataservice", "dataset"):
@@ -107,10 +113,16 @@ async def panel_for(settings: Settings, q: str) -> Panel | None:
         hit = _cache.get(key)
         if hit and now - hit[0] < KEEP:
             return hit[1]
+        failed = _failed.get(settings.datagouv_api_url)
+    if failed and now - failed[0] < PAUSE:
+        return Panel(q, error=failed[1], search_url=_search_url(q))
     panel = await run_in_threadpool(_ask, settings, q)
-    if panel.error is None:
-        with _lock:
+    with _lock:
+        if panel.error is None:
+            _failed.pop(settings.datagouv_api_url, None)
             if len(_cache) > 500:
                 _cache.clear()
             _cache[key] = (now, panel)
+        else:
+            _failed[settings.datagouv_api_url] = (now, panel.error)
     return panel
