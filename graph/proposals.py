@@ -341,8 +341,14 @@ def roles_for(form: str, record: NamedNode, statements: Iterable[Triple], base: 
     return roles
 
 
+# the shapes' messages end by naming the properties, "(dct:description)": useful in a report, noise in a form
+_PROPERTIES = re.compile(r"\s*\((?:[a-z]+:[A-Za-z]+(?:, | ou | or |\|)?)+\)(?=\.?$)")
+
+
 def message(result: ValidationResult) -> str:
-    return result.message.get("fr") or next(iter(result.message.values()), "") or result.text("fr")
+    """The shape's French message, as a person reads it next to a field (without the property names)."""
+    text = result.message.get("fr") or next(iter(result.message.values()), "") or result.text("fr")
+    return _PROPERTIES.sub("", text)
 
 
 def field_of(result: ValidationResult, roles: dict[str, str]) -> str | None:

@@ -42,7 +42,8 @@ def shape_message(cls: str, path: str) -> str:
     node = next(g.subjects(SH.targetClass, rdflib.URIRef(cls)))
     for prop in g.objects(node, SH.property):
         if g.value(prop, SH.path) == rdflib.URIRef(path) and g.value(prop, SH.severity) is None:
-            return next(str(m) for m in g.objects(prop, SH.message) if m.language == "fr")
+            text = next(str(m) for m in g.objects(prop, SH.message) if m.language == "fr")
+            return re.sub(r" \([a-z]+:\w+\)(?=\.$)", "", text)  # a form leaves out the property's name
     raise AssertionError(f"no shape on {path}")
 
 
