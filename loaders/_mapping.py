@@ -1,4 +1,4 @@
-"""Helpers shared by the source adapters: records, keys, organisations, identifiers, licences, dates."""
+"""Helpers shared by the source adapters: records, keys, organisations, identifiers, licences, dates, YAML errors."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+import yaml
 from pyoxigraph import Literal, NamedNode
 
 from graph.iris import Iris, slugify
@@ -112,6 +113,12 @@ def url_key(url: object, *, repository: bool = False) -> str | None:
         path = path[: -len(".git")]
     text = (parts.netloc + path + (f"?{parts.query}" if parts.query else "")).lower()
     return f"url:{text}" if parts.netloc else None
+
+
+def yaml_position(error: yaml.YAMLError, first_line: int = 1) -> str:
+    """``, line L, column C`` of a YAML error (lines counted from ``first_line``), or "" when it gives none."""
+    mark = getattr(error, "problem_mark", None)
+    return f", line {mark.line + first_line}, column {mark.column + 1}" if mark else ""
 
 
 def keys(*values: str | None) -> frozenset[str]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from loaders._mapping import yaml_position
+
 
 @dataclass
 class Page:
@@ -35,9 +37,8 @@ def read_page(path: Path) -> Page:
     try:
         meta = yaml.safe_load(head) or {}
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f", line {mark.line + 2}, column {mark.column + 1}" if mark else ""
-        raise FrontMatterError(f"{path}{where}: invalid YAML front matter: {e}") from None
+        # the front matter starts on the file's second line, after '---'
+        raise FrontMatterError(f"{path}{yaml_position(e, 2)}: invalid YAML front matter: {e}") from None
     if not isinstance(meta, dict):
         raise FrontMatterError(f"{path}: the front matter is not a mapping")
     return Page(path, meta, body.strip())

@@ -35,6 +35,7 @@ from loaders._mapping import (
     url_key,
     usage,
     when,
+    yaml_position,
 )
 from loaders.codegouv import Publishers
 from loaders.harvest.records import Record
@@ -47,9 +48,7 @@ def parse(data: bytes | str, source: str = "publiccode.yml") -> dict[str, Any]:
     try:
         doc = yaml.safe_load(data)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise HarvestError(f"{source}{where}: invalid YAML: {e}") from None
+        raise HarvestError(f"{source}{yaml_position(e)}: invalid YAML: {e}") from None
     if not isinstance(doc, dict):
         raise HarvestError(f"{source}: not a publiccode.yml (expected a mapping)")
     return doc

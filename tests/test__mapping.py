@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
+import yaml
 
 from graph.iris import Iris
-from loaders._mapping import Organisation, Organisations, spdx, url_key, when
+from loaders._mapping import Organisation, Organisations, spdx, url_key, when, yaml_position
+from loaders.frontmatter import FrontMatterError, read_page
 from tests.adapters_fixtures import apigouv, codegouv, datagouv, publiccode, sill
 
 
@@ -71,3 +73,16 @@ def test_the_same_resource_in_two_sources_shares_a_key(iris: Iris) -> None:
     assert {s for s, _ in shared["url:www.demarches-simplifiees.fr"]} == {"sill", "publiccode"}
     # and nothing else: a dataset and an API of one name do not match
     assert len(shared) == 3
+
+
+def test_yaml_position_counts_lines_from_the_given_first_line(tmp_path) -> None:
+    with pytest.raises(yaml.YAMLError) as caught:
+        yaml.safe_load("name: x\nkey: [unclosed\n")
+    line = caught.value.problem_mark.line
+    assert yaml_position(caught.value) == f", line {line + 1}, column {caught.value.problem_mark.column + 1}"
+    assert yaml_position(caught.value, 2).startswith(f", line {line + 2},")
+    assert yaml_position(yaml.YAMLError("no position")) == ""
+    page = tmp_path / "page.md"
+    page.write_text("---name: x\nkey: [unclosed\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(FrontMatterError, match=rf"page\.md, line {line + 2}, column"):
+        read_page(page)

@@ -1,5 +1,6 @@
 """Our terms mapped to the EU vocabularies DCAT-AP expects: languages, file types, media types, licence types,
-publisher types, and the EU schemes' IRIs. Small tables, written out; a value not in them is left as it is."""
+publisher types, and the EU schemes' IRIs. Small tables, written out; a value not in them is left as it is.
+The harvester (loaders.harvest.vocabularies) reads catalogues' text values through the same tables."""
 
 from __future__ import annotations
 
@@ -47,8 +48,36 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "eu": ("EUS", "Basque"),
     "ca": ("CAT", "Catalan"),
 }
+# other ways catalogues name these languages: ISO 639-2/B codes and French names (lower case, no accents)
+LANGUAGE_ALIASES: dict[str, str] = {
+    "fre": "FRA",
+    "ger": "DEU",
+    "dut": "NLD",
+    "baq": "EUS",
+    "francais": "FRA",
+    "anglais": "ENG",
+    "allemand": "DEU",
+    "espagnol": "SPA",
+    "italien": "ITA",
+    "neerlandais": "NLD",
+    "portugais": "POR",
+    "breton": "BRE",
+    "occitan": "OCI",
+    "corse": "COS",
+    "basque": "EUS",
+    "catalan": "CAT",
+}
+# any known name of a language (ISO 639-1 tag, EU code, English or French name, lower case) -> its EU code
+LANGUAGE_CODES: dict[str, str] = {
+    **{tag: code for tag, (code, _label) in LANGUAGES.items()},
+    **{code.lower(): code for code, _label in LANGUAGES.values()},
+    **{label.lower(): code for code, label in LANGUAGES.values()},
+    **LANGUAGE_ALIASES,
+}
+# EU language code -> ISO 639-1 tag
+LANGUAGE_TAGS: dict[str, str] = {code: tag for tag, (code, _label) in LANGUAGES.items()}
 
-# format names as sources write them -> the EU file-type table
+# format names and file extensions as sources write them (lower case) -> the EU file-type table
 FILE_TYPES: dict[str, str] = {
     "csv": "CSV",
     "json": "JSON",
@@ -76,6 +105,8 @@ FILE_TYPES: dict[str, str] = {
     "yaml": "YAML",
     "sql": "SQL",
 }
+# service kinds catalogues give as a distribution's format -> the EU file-type table (harvesting only)
+SERVICE_TYPES: dict[str, str] = {"api": "REST", "rest": "REST", "wms": "WMS_SRVC", "wfs": "WFS_SRVC"}
 # IANA media types of the file types above, both ways
 MEDIA_TYPES: dict[str, str] = {
     "CSV": "text/csv",
@@ -96,6 +127,8 @@ MEDIA_TYPES: dict[str, str] = {
     "YAML": "application/yaml",
     "SQL": "application/sql",
 }
+# media type -> EU file-type code, for distributions that give only a media type
+FILE_TYPE_OF_MEDIA_TYPE: dict[str, str] = {media: code for code, media in MEDIA_TYPES.items()} | {"text/xml": "XML"}
 
 # licences we know -> ADMS licence types (what the licence permits or requires)
 LICENCE_TYPES: dict[str, tuple[str, ...]] = {
@@ -138,7 +171,7 @@ PUBLISHER_TYPE_LABELS = {
     "NonProfitOrganisation": "Non-profit organisation",
 }
 
-_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
+MEDIA_TYPE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")
 
 
 def language(tag: str) -> tuple[NamedNode, str] | None:
@@ -155,8 +188,7 @@ def file_type(name: str) -> NamedNode | None:
     if code is None and name.strip().upper() in MEDIA_TYPES:
         code = name.strip().upper()
     if code is None:
-        by_media = {v: k for k, v in MEDIA_TYPES.items()}.get(name.strip().lower())
-        code = by_media
+        code = FILE_TYPE_OF_MEDIA_TYPE.get(name.strip().lower())
     return FILE_TYPE[code] if code else None
 
 
@@ -165,7 +197,7 @@ def media_type(value: str) -> NamedNode | None:
     if value.startswith(IANA):
         return NamedNode(value)
     value = value.split(";", 1)[0].strip().lower()
-    return NamedNode(IANA + value) if _MEDIA_TYPE.match(value) else None
+    return NamedNode(IANA + value) if MEDIA_TYPE_PATTERN.match(value) else None
 
 
 def media_type_of_file_type(iri: NamedNode) -> NamedNode | None:

@@ -79,6 +79,15 @@ def merge(rows: Iterable[dict[str, Term | None]]) -> list[dict[str, Any]]:
     return merged
 
 
+def parts_of(ctx: Context, query: str, bindings: dict[str, Term]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of a record page's query, merged (see ``merge``) and grouped by their ``?part``, the piece of
+    the page each fills."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for row in merge(ctx.store.select(query, bindings).dicts()):
+        parts.setdefault(row["part"].value, []).append(row)
+    return parts
+
+
 class Own:
     """A record's own statements (from ``Store.describe``): its values by property, its hash nodes'."""
 

@@ -10,7 +10,7 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCT, FOAF, RDFS, SKOS
-from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, values
+from graph.web._view import Link, Own, first, group, href_of, lang_of, parts_of, values
 from graph.web.resource_page import Identifier, contacts, identifiers, links
 
 QUERY = """
@@ -120,9 +120,7 @@ def usage_lines(request: Request, ctx: Any, rows: list[dict[str, Any]]) -> list[
 
 
 def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationView:
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for row in merge(ctx.store.select(QUERY, {"o": iri}).dicts()):
-        parts.setdefault(row["part"].value, []).append(row)
+    parts = parts_of(ctx, QUERY, {"o": iri})
 
     def simple(part: str) -> list[Link]:
         found = {r["x"].value: r.get("label") for r in parts.get(part, [])}

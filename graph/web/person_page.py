@@ -9,7 +9,7 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import FOAF
-from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, values
+from graph.web._view import Link, Own, first, group, href_of, lang_of, parts_of, values
 from graph.web.organisation_page import Member, UsageLine, _link, usage_lines
 from graph.web.resource_page import contacts, links
 
@@ -59,9 +59,7 @@ class PersonView:
 
 
 def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> PersonView:
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for row in merge(ctx.store.select(QUERY, {"p": iri}).dicts()):
-        parts.setdefault(row["part"].value, []).append(row)
+    parts = parts_of(ctx, QUERY, {"p": iri})
     memberships = []
     for org, rs in group(parts.get("membership", [])).items():
         roles = sorted({lab or i.rsplit("/", 1)[-1] for i, lab in values(rs, "a", "alabel")})

@@ -18,7 +18,7 @@ from graph.web._view import (
     group,
     href_of,
     lang_of,
-    merge,
+    parts_of,
     provenance,
     theme_href,
     values,
@@ -199,10 +199,7 @@ def usage_items(request: Request, ctx: Context, rows: list[dict[str, Any]]) -> l
 
 
 def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceView:
-    rows = merge(ctx.store.select(QUERY, {"r": iri}).dicts())
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        parts.setdefault(row["part"].value, []).append(row)
+    parts = parts_of(ctx, QUERY, {"r": iri})
 
     def linked(part: str) -> list[Link]:
         out = []

@@ -4,7 +4,6 @@ the /themes list, and the page of one theme (its label, definition, matching EU 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -12,7 +11,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.errors import RessourcerieError
 from graph.namespaces import DCT, SKOS
-from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, record_path, theme_href, values
+from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, parts_of, record_path, theme_href, values
 from graph.web.conneg import negotiate
 from graph.web.context import Context, context
 from graph.web.pages import Alternate, render
@@ -109,9 +108,7 @@ class ThemeView:
 
 
 def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ThemeView:
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for row in merge(ctx.store.select(QUERY, {"t": iri}).dicts()):
-        parts.setdefault(row["part"].value, []).append(row)
+    parts = parts_of(ctx, QUERY, {"t": iri})
 
     def lit(value: Literal | None) -> Link | None:
         return Link(value.value, None, lang_of(value)) if value is not None else None

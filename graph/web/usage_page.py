@@ -10,7 +10,7 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCT, FOAF, ORG, PROV, RSR
-from graph.web._view import Link, Own, date_fr, first, group, href_of, lang_of, merge, values
+from graph.web._view import Link, Own, date_fr, first, group, href_of, lang_of, parts_of, values
 from graph.web.organisation_page import _link
 
 QUERY = """
@@ -90,9 +90,7 @@ def _text(lit: Any) -> Link | None:
 
 
 def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> UsageView:
-    parts: dict[str, list[dict[str, Any]]] = {}
-    for row in merge(ctx.store.select(QUERY, {"u": iri}).dicts()):
-        parts.setdefault(row["part"].value, []).append(row)
+    parts = parts_of(ctx, QUERY, {"u": iri})
     resources = group(parts.get("resource", []))
     resource = kind = resource_description = None
     producers: list[Link] = []
