@@ -135,7 +135,7 @@ def spdx(value: object) -> list[NamedNode]:
         if ident is None and _SPDX_TOKEN.match(part) and any(c.isdigit() for c in part):
             ident = part
         if ident is not None:
-            found.append(NamedNode(f"https://spdx.org/licenses/{ident}"))
+            found.append(NamedNode(f"https://spdx.org/licenses/{ident}.html"))  # the form the licence tables use
     return found
 
 

@@ -29,8 +29,10 @@ def test_repository_keys_drop_git() -> None:
 
 
 def test_licences_and_dates() -> None:
-    assert [n.value for n in spdx("agpl-3.0")] == ["https://spdx.org/licenses/AGPL-3.0"]
-    assert [n.value for n in spdx("GNU Affero General Public License v3.0")] == ["https://spdx.org/licenses/AGPL-3.0"]
+    assert [n.value for n in spdx("agpl-3.0")] == ["https://spdx.org/licenses/AGPL-3.0.html"]
+    assert [n.value for n in spdx("GNU Affero General Public License v3.0")] == [
+        "https://spdx.org/licenses/AGPL-3.0.html"
+    ]
     assert len(spdx("LGPL-2.1, LGPL-2.0,  LGPL-3.0")) == 3
     assert spdx("Other") == [] and spdx(None) == []
     assert when("2024-06-06T16:38:39.597000+00:00").datatype.value.endswith("#dateTime")

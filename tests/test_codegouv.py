@@ -39,7 +39,10 @@ def test_publisher_is_the_public_body_of_the_account(iris: Iris) -> None:
 def test_licence_names_become_spdx(iris: Iris) -> None:
     records = list(codegouv(iris).records())
     licences = {t.object.value for r in records for t in r.triples if t.predicate == DCT.license}
-    assert "https://spdx.org/licenses/Apache-2.0" in licences and "https://spdx.org/licenses/AGPL-3.0" in licences
+    assert (
+        "https://spdx.org/licenses/Apache-2.0.html" in licences
+        and "https://spdx.org/licenses/AGPL-3.0.html" in licences
+    )
     assert any("'Other'" in n for r in records for n in r.notes)
 
 

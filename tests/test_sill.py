@@ -42,7 +42,7 @@ def test_archive_fields(iris: Iris) -> None:
         "url:www.demarches-simplifiees.fr",
     } <= ds.keys
     assert any(t.predicate == SKOS.editorialNote and "recommandé" in t.object.value for t in ds.triples)
-    assert any(t.predicate == DCT.license and t.object.value.endswith("/AGPL-3.0") for t in ds.triples)
+    assert any(t.predicate == DCT.license and t.object.value.endswith("/AGPL-3.0.html") for t in ds.triples)
 
 
 def test_catalogi_export_gives_contributors_with_siren_and_usages(iris: Iris, ontology_only: Ingestor) -> None:
