@@ -5,6 +5,7 @@
     python -m bench.profiles check --size 100k   # pyinstrument: the validated-ingest check of a whole graph
     python -m bench.profiles harvest             # pyinstrument: our harvester on our own feed (~10,000 resources)
     python -m bench.profiles search --size 1m    # pyinstrument: FTS5 search of the broad queries
+    python -m bench.profiles memory --size 1m    # resident memory of the service and each query worker, by phase
 
 Server profiles sample with py-spy (``pip install py-spy``) at 200 Hz, in-process ones with pyinstrument; both are
 summarised as the functions holding the most samples (inclusive, then self), the rest of the profile is dropped.
@@ -171,12 +172,42 @@ def profile_search(ctx: Context) -> None:
     store.close()
 
 
+def profile_memory(ctx: Context) -> None:
+    import psutil
+
+    data = ctx.data()
+    with http.ours(ctx, data) as server:
+        assert server.process is not None
+        main = psutil.Process(server.process.pid)
+
+        def show(phase: str) -> None:
+            parts = [(p.pid, p.memory_info().rss / 2**20) for p in [main, *main.children(recursive=True)]]
+            each = ", ".join(f"{'service' if pid == main.pid else 'worker'} {mb:.0f}" for pid, mb in parts)
+            print(f"{phase}: {sum(mb for _, mb in parts):.0f} MB ({each})")
+
+        show("started")
+        paths = {kind: pages.path_for(kind, pages.count_records(data, kind)) for kind in pages.KINDS}
+        base = server.query_url.removesuffix("/sparql")
+        for i in range(200):
+            httpx.get(base + paths["resource"](i), headers={"Accept": pages.TURTLE}, timeout=60)
+        show("after 200 entity pages")
+        memory = pyoxigraph.Store()
+        memory.bulk_load(path=str(data), format=RdfFormat.N_QUADS)
+        resources = http._count_resources(memory)
+        del memory
+        for name, (query_for, accept) in http._queries(resources).items():
+            for i in range(10):
+                httpx.get(server.query_url, params={"query": query_for(i)}, headers={"Accept": accept}, timeout=120)
+            show(f"after 10 SPARQL queries ({name})")
+
+
 PROFILES = {
     "pages": profile_pages,
     "sparql": profile_sparql,
     "check": profile_check,
     "harvest": profile_harvest,
     "search": profile_search,
+    "memory": profile_memory,
 }
 
 
