@@ -19,19 +19,17 @@ from pathlib import Path
 from bench import report
 from bench._common import Context, Row
 from bench.generate import parse_size
-from bench.scenarios import http, ingest, search, validation
+from bench.scenarios import feed, http, ingest, pages, search, validation
 
 SCENARIOS: dict[str, Callable[[Context], list[Row]]] = {
     "ingest": ingest.run,
     "validation": validation.run,
     "http": http.run,
+    "pages": pages.run,
+    "feed": feed.run,
     "search": search.run,
 }
-NOT_DONE = [
-    "DCAT feed and harvest",
-    "entity pages (HTML and Turtle) under load",
-    "bare ASGI floor of the web stack",
-]
+NOT_DONE: list[str] = []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,6 +35,7 @@ class Context:
     duration: float = 5.0
     clients: int = 10
     caps: dict[str, int] = field(default_factory=dict)
+    floor: float | None = None  # req/s of the bare ASGI app under the same server and clients, once measured
     _files: dict[tuple[int, int], Path] = field(default_factory=dict)
 
     def data(self, size: int | None = None, defects: int = 0) -> Path:

@@ -1,24 +1,31 @@
-"""Servers the HTTP scenario starts as child processes, each on 127.0.0.1 and a port of its own.
+"""Servers the HTTP scenarios start as child processes, each on 127.0.0.1 and a port of its own.
 
-    python -m bench._serve ours STORE_DIR PORT      # our service (create_app + uvicorn, one worker)
-    python -m bench._serve rdflib FILE.nq PORT      # rdflib-endpoint on an rdflib Dataset of the file
+    python -m bench._serve ours STORE_DIR PORT [BASE_IRI]   # our service (create_app + uvicorn, one worker)
+    python -m bench._serve rdflib FILE.nq PORT              # rdflib-endpoint on an rdflib Dataset of the file
+    python -m bench._serve floor - PORT                     # a bare ASGI app answering a fixed body
 
 ``ressourcerie serve`` seeds a store that lacks the seed graphs; the benchmark store holds only the generated
 graph and the ontology, so ours is started here with the same application and server, without that step.
+The bare app runs under the same server (uvicorn, one worker): the floor of the web stack.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import uvicorn
 
+FLOOR_BODY = b"ok\n"
 
-def ours(store_dir: str, port: int) -> None:
+
+def ours(store_dir: str, port: int, base_iri: str = "") -> None:
     from graph.config import Settings
     from graph.web.app import create_app
 
-    settings = Settings(store_path=store_dir, host="127.0.0.1", port=port)
+    extra = {"base_iri": base_iri} if base_iri else {}
+    settings = Settings(store_path=store_dir, host="127.0.0.1", port=port, **extra)
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
 
 
@@ -32,6 +39,32 @@ def rdflib_endpoint(path: str, port: int) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
 
 
+async def bare(
+    scope: dict[str, Any],
+    receive: Callable[[], Awaitable[dict[str, Any]]],
+    send: Callable[[dict[str, Any]], Awaitable[None]],
+) -> None:
+    """Any GET: 200 and a fixed body, nothing read, nothing routed."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(FLOOR_BODY)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": FLOOR_BODY})
+
+
+def floor(_: str, port: int) -> None:
+    uvicorn.run(bare, host="127.0.0.1", port=port, log_level="warning")
+
+
 if __name__ == "__main__":
-    kind, where, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    {"ours": ours, "rdflib": rdflib_endpoint}[kind](where, port)
+    kind, where, port, *rest = sys.argv[1:]
+    if kind == "ours":
+        ours(where, int(port), *rest)
+    else:
+        {"rdflib": rdflib_endpoint, "floor": floor}[kind](where, int(port))

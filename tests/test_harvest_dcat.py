@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from feeds import FEEDS
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Quad
 
 from graph.iris import Iris
 from graph.namespaces import ACCESS, DCAT, DCT, FOAF, KIND, RDF, VCARD
 from graph.rdf import parse_bytes
 from graph.store import EmbeddedStore
-from loaders.harvest.dcat import Concepts, DcatMapper
+from loaders.harvest.dcat import Concepts, DcatMapper, _Graph
 from loaders.harvest.fetch import sniff
 from loaders.harvest.records import Record
 
@@ -134,3 +134,21 @@ def _concepts() -> Concepts:
     graph = NamedNode(BASE + "graph/ontology")
     store.add(Quad(t.subject, t.predicate, t.object, graph) for t in ontology_triples())
     return Concepts.from_store(store, graph, NamedNode(BASE + "def/theme"))
+
+
+def test_a_record_no_catalogue_lists_belongs_to_every_catalogue_of_the_pages() -> None:
+    cat1, cat2, listed, loose = (NamedNode(f"https://example.org/{n}") for n in ("c1", "c2", "listed", "loose"))
+    g = _Graph(
+        [
+            Quad(cat1, RDF.type, DCAT.Catalog),
+            Quad(cat2, RDF.type, DCAT.Catalog),
+            Quad(cat1, DCAT.dataset, listed),
+            Quad(listed, RDF.type, DCAT.Dataset),
+            Quad(loose, RDF.type, DCAT.Dataset),
+        ]
+    )
+    assert g.catalogues_of(listed) == [cat1]
+    found = g.catalogues_of(loose)
+    assert found == [cat1, cat2]
+    found.clear()  # the list is the caller's: the graph's own stays whole
+    assert g.catalogues_of(loose) == [cat1, cat2]

@@ -4,14 +4,16 @@ import io
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, Variable, parse
 
 from graph.errors import QuerySyntaxError, StoreError
 from graph.store import EmbeddedStore
+from graph.store.embedded import _with_values
 
 EX = "http://example.org/"
 G1, G2 = NamedNode(EX + "g1"), NamedNode(EX + "g2")
 P = NamedNode(EX + "p")
+Q = NamedNode(EX + "q")
 
 
 def t(s: str, o: str) -> Triple:
@@ -99,3 +101,35 @@ def test_stats_counts_each_graph() -> None:
     stats = store.stats()
     assert stats.quads == 3
     assert {(g.name, g.triples) for g in stats.graphs} == {(G1, 2), (G2, 1)}
+
+
+def test_bindings_are_stated_as_values_at_the_top_of_the_where_clause() -> None:
+    query = "# header: WHERE { not here\nCONSTRUCT { ?s ?p ?o } WHERE {\n  ?s ?p ?o\n}"
+    planned = _with_values(query, {"s": NamedNode(EX + "a"), "o": Literal('y" } #', language="fr")})
+    assert planned is not None
+    assert planned.startswith("# header: WHERE { not here\nCONSTRUCT { ?s ?p ?o } WHERE {")
+    assert ' VALUES (?s ?o) { (<http://example.org/a> "y\\" } #"@fr) } ' in planned
+    assert _with_values(query, {"s": BlankNode()}) is None  # VALUES cannot hold a blank node
+    assert _with_values("ASK { ?s ?p ?o }", {"s": NamedNode(EX + "a")}) is None  # no WHERE: substitutions only
+    union = "SELECT ?s WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } }"
+    assert _with_values(union, {"s": NamedNode(EX + "a")}) is None  # a row above the branches is not pushed in
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }",
+        "SELECT ?o (COUNT(?s) AS ?n) WHERE { ?s <http://example.org/p> ?o } GROUP BY ?o",
+        "SELECT ?s ?x ?o WHERE { ?s <http://example.org/p> ?o OPTIONAL { ?s <http://example.org/q> ?x } }",
+        "SELECT ?s ?o WHERE { { SELECT ?s ?o WHERE { ?s ?p ?o } } FILTER NOT EXISTS { ?s <http://example.org/q> ?o } }",
+    ],
+)
+def test_bound_queries_answer_as_with_substitutions_alone(query: str) -> None:
+    """(pyoxigraph substitutes only variables the SELECT projects.)"""
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "x"), t("b", "y"), t("c", "x"), Triple(NamedNode(EX + "a"), Q, Literal("x"))]})
+    bindings = {"o": Literal("x")}
+    plain = store._store.query(query, use_default_graph_as_union=True, substitutions={Variable("o"): Literal("x")})
+    expected = sorted(tuple(str(s[v]) for v in plain.variables) for s in plain)  # type: ignore[union-attr]
+    assert _with_values(query, bindings) is not None
+    assert sorted(tuple(str(v) for v in row) for row in store.select(query, bindings).rows) == expected

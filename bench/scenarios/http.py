@@ -77,25 +77,55 @@ def _child(cmd: list[str], url: str, log: Path, timeout: float) -> Iterator[serv
 
 
 @contextmanager
-def ours(ctx: Context, data: Path) -> Iterator[servers.Server]:
-    store_dir = ctx.workdir / "http-ours"
-    store = EmbeddedStore(store_dir)
-    store.bulk_load(pyoxigraph.parse(path=str(data), format=RdfFormat.N_QUADS))
-    store.close()
+def ours(ctx: Context, data: Path, name: str = "http-ours", own_base: bool = False) -> Iterator[servers.Server]:
+    """Our service on a store of ``data`` in ``workdir/name``; ``own_base``: its base IRI is its own address
+    (so the feed's paging links resolve), else the generator's (so record paths find the records)."""
+    store_dir = ctx.workdir / name
+    if not store_dir.exists():  # a later scenario serves the store an earlier one loaded
+        store = EmbeddedStore(store_dir)
+        store.bulk_load(pyoxigraph.parse(path=str(data), format=RdfFormat.N_QUADS))
+        store.close()
     port = servers.free_port()
     cmd = [sys.executable, "-m", "bench._serve", "ours", str(store_dir), str(port)]
-    with _child(cmd, f"http://127.0.0.1:{port}/sparql", ctx.workdir / "ours.log", 120) as server:
+    if own_base:
+        cmd.append(f"http://127.0.0.1:{port}/")
+    with _child(cmd, f"http://127.0.0.1:{port}/sparql", ctx.workdir / f"{name}.log", 300) as server:
         yield server
+
+
+@contextmanager
+def bare_floor(ctx: Context) -> Iterator[servers.Server]:
+    """A minimal ASGI app answering a fixed body, under the same server as ours."""
+    port = servers.free_port()
+    cmd = [sys.executable, "-m", "bench._serve", "floor", "-", str(port)]
+    with _child(cmd, f"http://127.0.0.1:{port}/", ctx.workdir / "floor.log", 60) as server:
+        yield server
+
+
+def measure_floor(ctx: Context) -> tuple[LoadResult, list[Row]]:
+    """The floor's req/s, kept in ``ctx.floor`` for the other HTTP scenarios' ratios, and its row."""
+    with bare_floor(ctx) as server:
+        url = server.query_url
+        r = run_load(lambda client, i: client.get(url), ctx.clients, ctx.duration)
+    ctx.floor = r.rps
+    note = f"p50 {r.p(50):.1f} ms, p99 {r.p(99):.1f} ms; uvicorn, one worker, same clients"
+    return r, [Row("floor", "bare ASGI app, fixed body", "req/s", r.rps, "req/s", 1.0, "bare ASGI", note)]
+
+
+def of_floor(ctx: Context, rps: float) -> str:
+    """``; 0.42 of the bare ASGI floor``, once the floor is measured."""
+    return f"; {rps / ctx.floor:.2f} of the bare ASGI floor" if ctx.floor else ""
 
 
 @contextmanager
 def oxigraph(ctx: Context, data: Path) -> Iterator[servers.Server]:
     directory = ctx.workdir / "http-oxigraph"
     exe = str(Path(sys.executable).parent / "oxigraph")
-    directory.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [exe, "load", "--location", str(directory / "db"), "--file", str(data)], check=True, capture_output=True
-    )
+    if not (directory / "db").exists():  # loaded once, served again by a later scenario
+        directory.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [exe, "load", "--location", str(directory / "db"), "--file", str(data)], check=True, capture_output=True
+        )
     server = servers.start_oxigraph(directory)
     try:
         yield server
@@ -158,6 +188,17 @@ def _check(url: str, resources: int) -> None:
             raise SystemExit(f"{url}: {name} answered no results")
 
 
+def _one_client(url: str, query_for: QueryFor, accept: str, runs: int = IN_PROCESS_RUNS) -> float:
+    """Median latency (ms) of one client sending the query ``runs`` times in a row: HTTP's own overhead."""
+    times = []
+    with httpx.Client(timeout=60) as client:
+        for i in range(runs):
+            t0 = time.perf_counter()
+            client.get(url, params={"query": query_for(i)}, headers={"Accept": accept}).raise_for_status()
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
 def _measure(ctx: Context, server: servers.Server, resources: int) -> tuple[dict[str, LoadResult], int]:
     assert server.process is not None
     _check(server.query_url, resources)
@@ -170,6 +211,9 @@ def _measure(ctx: Context, server: servers.Server, resources: int) -> tuple[dict
 
 
 def run(ctx: Context) -> list[Row]:
+    rows: list[Row] = []
+    if ctx.floor is None:
+        rows += measure_floor(ctx)[1]
     data = ctx.data()
     memory = pyoxigraph.Store()
     memory.bulk_load(path=str(data), format=RdfFormat.N_QUADS)
@@ -184,19 +228,32 @@ def run(ctx: Context) -> list[Row]:
     with ours(ctx, data) as server:
         results, peak = _measure(ctx, server, resources)
         measured["ours"] = (results, peak, "")
+        alone = {name: _one_client(server.query_url, q, accept) for name, (q, accept) in _queries(resources).items()}
     size, note = ctx.capped("rdflib-endpoint")
     small = ctx.data(size) if size < ctx.size else data
     with rdflib_endpoint(ctx, small) as server:
         results, peak = _measure(ctx, server, _count_resources_in(small) if size < ctx.size else resources)
         measured["rdflib-endpoint"] = (results, peak, note)
 
-    rows: list[Row] = []
     peer = measured["Oxigraph server"][0]
     for name in _queries(resources):
         rows.append(Row("sparql-http", f"{name}: pyoxigraph in-process", "median", in_process[name], "ms"))
+        rows.append(
+            Row(
+                "sparql-http",
+                f"{name}: ours, one client",
+                "median",
+                alone[name],
+                "ms",
+                in_process[name] / alone[name],
+                "in-process",
+                f"{IN_PROCESS_RUNS} requests in a row; {alone[name] / in_process[name]:.2f}× the in-process time",
+            )
+        )
         for target, (results, _, target_note) in measured.items():
             r = results[name]
             overhead = f"; p50 under load / in-process {r.p(50) / in_process[name]:.0f}×" if target == "ours" else ""
+            overhead += of_floor(ctx, r.rps) if target != "rdflib-endpoint" else ""
             errors = f"; {r.errors} errors" if r.errors else ""
             rows.append(
                 Row(

@@ -364,6 +364,7 @@ class _Graph:
         self._out: dict[Node, dict[NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self._order: dict[Node, None] = {}  # subjects in the order the pages give them
         self._parents: dict[Node, list[Node]] = defaultdict(list)
+        self._catalogues: list[Node] | None = None  # every catalogue of the pages, found once
         for q in quads:
             self._order.setdefault(q.subject, None)  # type: ignore[arg-type]
             values = self._out[q.subject][q.predicate]  # type: ignore[index]
@@ -387,7 +388,11 @@ class _Graph:
     def catalogues_of(self, s: Node) -> list[Node]:
         """Catalogues listing ``s``, else every catalogue of the pages."""
         listing = [p for p in self._parents.get(s, ()) if DCAT.Catalog in self.types(p)]
-        return listing or [c for c in self._order if DCAT.Catalog in self.types(c)]
+        if listing:
+            return listing
+        if self._catalogues is None:  # once: a scan of every subject for each record made a harvest quadratic
+            self._catalogues = [c for c in self._order if DCAT.Catalog in self.types(c)]
+        return list(self._catalogues)
 
     def owners(self, s: Node) -> list[Node]:
         """Datasets with a distribution whose access service is ``s``."""
