@@ -33,8 +33,13 @@ SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {
     OPTIONAL { ?x dct:title ?label }
   } UNION {
     BIND("uses" AS ?part)
-    { ?x prov:wasAssociatedWith ?o } UNION { ?x duv:hasUsageTool ?tool . ?tool dct:publisher ?o }
-    ?x a duv:Usage ; duv:refersTo ?a .
+    ?x prov:wasAssociatedWith ?o ; a duv:Usage ; duv:refersTo ?a .
+    OPTIONAL { ?a dct:title ?alabel }
+    OPTIONAL { ?x dct:description ?label }
+    OPTIONAL { ?x duv:hasUsageTool ?c . OPTIONAL { ?c dct:title ?clabel } }
+  } UNION {
+    BIND("uses" AS ?part)
+    ?tool dct:publisher ?o . ?x duv:hasUsageTool ?tool ; a duv:Usage ; duv:refersTo ?a .
     OPTIONAL { ?a dct:title ?alabel }
     OPTIONAL { ?x dct:description ?label }
     OPTIONAL { ?x duv:hasUsageTool ?c . OPTIONAL { ?c dct:title ?clabel } }
