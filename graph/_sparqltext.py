@@ -1,10 +1,13 @@
-"""Just enough of SPARQL's lexical structure to find keywords: strings, IRIs and comments are skipped whole."""
+"""Just enough of SPARQL's lexical structure to find keywords and the outermost WHERE group (strings, IRIs and
+comments are skipped whole), and to bind variables there with a VALUES row."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from graph.errors import QuerySyntaxError
 
 _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _WORD = re.compile(r"[^\s{}()\[\];,<>\"'#]+")
@@ -61,3 +64,38 @@ def query_form(text: str) -> str:
         if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
             return word
     return "SELECT"  # let the engine report the syntax error
+
+
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def with_values(query: str, names: list[str], terms: list[str]) -> str:
+    """The query with a ``VALUES`` row binding ``names`` to ``terms`` (N-Triples forms of checked terms, never
+    caller text) placed first in its outermost WHERE group (after a CONSTRUCT's template)."""
+    for name in names:
+        if not _VARIABLE.fullmatch(name):
+            raise QuerySyntaxError(f"not a variable name: {name!r}")
+    values = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}"
+    at = where_brace(query)
+    return query[: at + 1] + " " + values + " " + query[at + 1 :]
+
+
+def where_brace(query: str) -> int:
+    """Where the outermost WHERE group opens (after a CONSTRUCT's template)."""
+    form, skip = None, False
+    for tok in tokens(query):
+        word = tok.text.upper()
+        if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = word
+            continue
+        if form is None or tok.depth != 0 or tok.text != "{":
+            if form == "CONSTRUCT" and tok.depth == 0 and word == "WHERE":
+                skip = False
+            continue
+        if form == "CONSTRUCT" and not skip and query[: tok.start].rstrip().upper().endswith("CONSTRUCT"):
+            skip = True  # the brace opens a CONSTRUCT template, not CONSTRUCT WHERE { ... }
+            continue
+        if skip:
+            continue
+        return tok.start
+    raise QuerySyntaxError("cannot bind parameters: the query has no WHERE group")

@@ -110,7 +110,10 @@ def test_bindings_are_stated_as_values_at_the_top_of_the_where_clause() -> None:
     assert planned.startswith("# header: WHERE { not here\nCONSTRUCT { ?s ?p ?o } WHERE {")
     assert ' VALUES (?s ?o) { (<http://example.org/a> "y\\" } #"@fr) } ' in planned
     assert _with_values(query, {"s": BlankNode()}) is None  # VALUES cannot hold a blank node
-    assert _with_values("ASK { ?s ?p ?o }", {"s": NamedNode(EX + "a")}) is None  # no WHERE: substitutions only
+    # an ASK's group is its WHERE group (the same locator as the remote store's bindings)
+    assert _with_values("ASK { ?s ?p ?o }", {"s": NamedNode(EX + "a")}) == (
+        "ASK { VALUES (?s) { (<http://example.org/a>) }  ?s ?p ?o }"
+    )
     union = "SELECT ?s WHERE { { ?s ?p ?o } UNION { ?o ?p ?s } }"
     assert _with_values(union, {"s": NamedNode(EX + "a")}) is None  # a row above the branches is not pushed in
 

@@ -25,6 +25,7 @@ from pyoxigraph import (
     Variable,
 )
 
+from graph._sparqltext import with_values
 from graph.errors import QuerySyntaxError, StoreError
 from graph.namespaces import PREFIXES
 from graph.rdf import record_statements
@@ -32,7 +33,6 @@ from graph.store.base import Bindings, GraphInfo, SelectResult, StoreStats, Term
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
 _UNION = re.compile(r"\bUNION\b", re.IGNORECASE)
-_WHERE = re.compile(r"^([^#\n]*?\bWHERE\s*\{)", re.IGNORECASE | re.MULTILINE)
 
 
 def _with_values(query: str, bindings: Bindings) -> str | None:
@@ -45,12 +45,10 @@ def _with_values(query: str, bindings: Bindings) -> str | None:
     with UNION: a row joined above the branches is not pushed into them, and only adds a join."""
     if _UNION.search(query) or not all(isinstance(v, NamedNode | pyoxigraph.Literal) for v in bindings.values()):
         return None  # blank nodes cannot be written in VALUES
-    found = _WHERE.search(query)
-    if found is None:
-        return None
-    names = " ".join(str(Variable(k)) for k in bindings)
-    row = " ".join(str(v) for v in bindings.values())
-    return f"{query[: found.end()]} VALUES ({names}) {{ ({row}) }} {query[found.end() :]}"
+    try:
+        return with_values(query, list(bindings), [str(v) for v in bindings.values()])
+    except QuerySyntaxError:
+        return None  # no WHERE group to bind in: the substitutions alone apply
 
 
 class EmbeddedStore:

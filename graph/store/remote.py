@@ -45,7 +45,7 @@ from pyoxigraph import (
     Triple,
 )
 
-from graph._sparqltext import tokens
+from graph._sparqltext import with_values
 from graph.errors import QuerySyntaxError, StoreError
 from graph.namespaces import PREFIXES
 from graph.rdf import record_statements
@@ -58,7 +58,6 @@ TMP_PREFIX = "urn:ressourcerie:tmp:"
 SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://localuriqaserver/", "http://www.w3.org/ns/ldp#", TMP_PREFIX)
 CHUNK_BYTES = 4_000_000
 PAGE_ROWS = 5_000
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
@@ -362,40 +361,7 @@ def prepare(query: str, bindings: Bindings | None = None) -> str:
     if not bindings:
         return prologue + query
     names = list(bindings)
-    for name in names:
-        if not _VARIABLE.fullmatch(name):
-            raise QuerySyntaxError(f"not a variable name: {name!r}")
-    terms = [_constant(bindings[n], "") for n in names]
-    values = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }}"
-    at = _where_brace(query)
-    return prologue + query[: at + 1] + " " + values + " " + query[at + 1 :]
-
-
-def _where_brace(query: str) -> int:
-    """Where the outermost WHERE group opens (after a CONSTRUCT's template)."""
-    form, skip = None, False
-    for tok in tokens(query):
-        word = tok.text.upper()
-        if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            form = word
-            continue
-        if form is None or tok.depth != 0 or tok.text != "{":
-            if form == "CONSTRUCT" and tok.depth == 0 and word == "WHERE":
-                skip = False
-            continue
-        if form == "CONSTRUCT" and not skip and _template_follows(query, tok.start):
-            skip = True
-            continue
-        if skip:
-            continue
-        return tok.start
-    raise QuerySyntaxError("cannot bind parameters: the query has no WHERE group")
-
-
-def _template_follows(query: str, brace: int) -> bool:
-    """Whether the brace at ``brace`` opens a CONSTRUCT template (not ``CONSTRUCT WHERE { ... }``)."""
-    before = query[:brace].rstrip().upper()
-    return before.endswith("CONSTRUCT")
+    return prologue + with_values(query, names, [_constant(bindings[n], "") for n in names])
 
 
 def _constant(term: Term | DefaultGraph | None, variable: str) -> str:
