@@ -155,6 +155,8 @@ def test_approval_publishes_with_provenance(client) -> None:  # type: ignore[no-
     assert r.status_code == 200 and r.json()["status"] == "approved" and r.json()["records"] == [record]
     page = client.get("/" + record[len(BASE) :], headers={"Accept": "text/html"})
     assert page.status_code == 200 and RESOURCE["title"] in page.text
+    found = client.get("/search.json", params={"q": "registre des contributions"}).json()
+    assert record in [r["iri"] for r in found["results"]]  # the search index followed the publication
     contribution = f"<{BASE}contribution/{sid}>"
     graph = f"<{BASE}graph/contributions>"
     assert ask(client, f"ASK {{ GRAPH {graph} {{ <{record}> prov:wasDerivedFrom {contribution} }} }}")

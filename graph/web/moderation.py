@@ -171,7 +171,7 @@ async def _refused(request: Request, ctx: Context, d: Desk, sid: str, moderator:
 def _decide(ctx: Context, d: Desk, sid: str, action: str, moderator: str, reason: str) -> Decision:
     if action == "approve":
         decision = d.moderation.approve(sid, moderator)
-        ctx.after_write()
+        ctx.after_write(decision.submission.published)  # the search index re-reads these records only
         return decision
     return d.moderation.reject(sid, moderator, reason)
 
