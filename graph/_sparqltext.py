@@ -99,3 +99,15 @@ def where_brace(query: str) -> int:
             continue
         return tok.start
     raise QuerySyntaxError("cannot bind parameters: the query has no WHERE group")
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
+
+
+def describe_syntax_error(e: SyntaxError) -> str:
+    """pyoxigraph's syntax error, with its line and column in words."""
+    message = str(e.msg if isinstance(e.msg, str) else e)
+    m = _POSITION.search(message)
+    if m:
+        return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {message[m.end() :]}"
+    return f"SPARQL syntax error: {message}"

@@ -8,18 +8,12 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.licences import LICENCES
-from graph.namespaces import ACCESS, DCAT, DCT, DUV, FOAF, ORG, RSR
+from graph.model.access import ACCESS_RIGHTS
+from graph.model.kinds import KIND_CLASSES, kind_key
+from graph.model.licences import OFFERED
+from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, RSR
 from graph.store.base import Store
-from loaders._build import norm
-from loaders.ressourcerie import KINDS
-
-CLASSES: dict[NamedNode, tuple[NamedNode, ...]] = {concept: classes for concept, classes in KINDS.values()}
-ACCESS_CHOICES = [
-    ("open", ACCESS.PUBLIC, "Ouverte à tous"),
-    ("on-request", ACCESS.RESTRICTED, "Ouverte sur demande (compte, habilitation)"),
-    ("restricted", ACCESS.NON_PUBLIC, "Réservée (certaines administrations)"),
-]
+from graph.text import norm
 
 LABELS = """
 SELECT ?c ?label ?scheme WHERE { ?c skos:inScheme ?scheme ; skos:prefLabel ?label }
@@ -46,8 +40,8 @@ class Options:
     organisation_types: list[Choice]
     ratings: list[Choice]
     services: dict[str, NamedNode]
-    access: list[Choice] = field(default_factory=lambda: [Choice(k, label) for k, _iri, label in ACCESS_CHOICES])
-    licences: list[Choice] = field(default_factory=lambda: [Choice(iri, name) for iri, name in LICENCES])
+    access: list[Choice] = field(default_factory=lambda: [Choice(a.key, a.choice) for a in ACCESS_RIGHTS])
+    licences: list[Choice] = field(default_factory=lambda: [Choice(iri, name) for iri, name in OFFERED])
 
     @classmethod
     def load(cls, store: Store, theme_scheme: str) -> Options:
@@ -56,7 +50,7 @@ class Options:
             return _best_labels(rows)
 
         kind_labels = {c.value: c.label for c in concepts(RSR + "kind")}
-        kinds = [Choice(c.value.rsplit("/", 1)[-1], kind_labels.get(c.value, c.value)) for c in CLASSES]
+        kinds = [Choice(kind_key(c), kind_labels.get(c.value, c.value)) for c in KIND_CLASSES]
         ratings = sorted(concepts(RSR + "rating"), key=lambda c: c.value)
         resources = _named(store, DCAT.Resource, DCT.title)
         kind_of = {c.value: c.label for c in concepts(RSR + "kind")}

@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -23,15 +23,16 @@ from tqdm import tqdm
 from graph import __version__, seed
 from graph.config import Settings
 from graph.errors import RessourcerieError, StoreError, ValidationFailed
-from graph.ingest import Ingestor, WriteResult
 from graph.iris import Iris
 from graph.queries import QueryLibrary
 from graph.rdf import format_for, parse_bytes
 from graph.search import FACETS, Search, SearchIndex
+from graph.search.follow import IndexFollower
 from graph.store import Store, open_store
 from graph.store.base import SelectResult
 from graph.summary import record_counts
 from graph.validation import Validator
+from graph.writer import Writer
 
 CATALOG_FORMATS = {
     "ttl": RdfFormat.TURTLE,
@@ -49,7 +50,9 @@ class App:
         self.settings = settings
         self.iris = Iris(settings.base_iri)
         self._store: Store | None = None
-        self._ingestor: Ingestor | None = None
+        self._validator: Validator | None = None
+        self._writer: Writer | None = None
+        self._follower: IndexFollower | None = None
 
     @property
     def store(self) -> Store:
@@ -58,10 +61,20 @@ class App:
         return self._store
 
     @property
-    def ingestor(self) -> Ingestor:
-        if self._ingestor is None:
-            self._ingestor = Ingestor(self.store, Validator(), self.iris)
-        return self._ingestor
+    def validator(self) -> Validator:
+        if self._validator is None:
+            self._validator = Validator()
+        return self._validator
+
+    @property
+    def writer(self) -> Writer:
+        """The one write path; the search index beside an on-disk store follows its writes."""
+        if self._writer is None:
+            self._writer = Writer(self.store, self.validator, self.iris)
+            if self.settings.search_index_file != ":memory:":
+                self._follower = IndexFollower(self.search_index(), self.store)
+                self._writer.subscribe(self._follower)
+        return self._writer
 
     def graph(self, name: str) -> NamedNode:
         if "://" in name:
@@ -76,27 +89,14 @@ class App:
     def search_index(self) -> SearchIndex:
         return SearchIndex.open(self.settings.search_index_file, self.settings.base_iri)
 
-    def write(self, action: Callable[[], WriteResult]) -> WriteResult:
-        """Run a validated write, then bring the search index up to date: the records written when the index
-        was up to date before, else the whole index. An in-memory store's index dies with the command."""
-        if self.settings.search_index_file == ":memory:":
-            return action()
-        index = self.search_index()
-        try:
-            fresh = index.stored_fingerprint() == index.fingerprint(self.store)
-            result = action()
-            if fresh:
-                index.update(self.store, result.records)
-                index.checkpoint(self.store)
-            else:
-                index.sync(self.store)
-        finally:
-            index.close()
-        return result
-
     def close(self) -> None:
+        if self._follower is not None:
+            self._follower.close()
+            self._follower = None
+        self._writer = None
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 # --- commands ------------------------------------------------------------------------------------------------
@@ -119,9 +119,8 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
     if needs_seed(app.store):
         print("first run: building the store from the seed content...", file=sys.stderr)
         cmd_seed(app, argparse.Namespace(if_missing=True))
+    where = app.store.label
     app.close()
-    app._store = None
-    where = settings.store_path if settings.store == "embedded" else settings.store
     print(f"Ressourcerie on http://{settings.host}:{settings.port}/  (SPARQL: /sparql; store: {where})")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
     return 0
@@ -129,22 +128,16 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
 
 def cmd_seed(app: App, args: argparse.Namespace) -> int:
     if args.if_missing and app.iris.graph("seed/ressourcerie") in app.store.graph_names():
-        print(f"store at {app.settings.store_label} already holds the seed; nothing to do")
+        print(f"store at {app.store.label} already holds the seed; nothing to do")
         return 0
-    build, result, seconds = seed.load(app.ingestor, Path(app.settings.seed_dir))
+    build, result, seconds = seed.load(app.writer, Path(app.settings.seed_dir))
     for graph, count in result.graphs.items():
         print(f"{graph}: {count} triples")
     print(f"usages: {build.usages}")
     print(f"validation: 0 violations, {len(result.report.warnings)} warnings, {result.focus} records checked")
     for problem in build.problems:
         print(f"unresolved: {problem}")
-    print(f"seed store built at {app.settings.store_label} in {seconds:.2f} s")
-    if app.settings.search_index_file != ":memory:":
-        index = app.search_index()
-        try:
-            index.sync(app.store)
-        finally:
-            index.close()
+    print(f"seed store built at {app.store.label} in {seconds:.2f} s")
     return 0
 
 
@@ -179,9 +172,9 @@ def cmd_load(app: App, args: argparse.Namespace) -> int:
     start = time.perf_counter()
     if args.replace:
         sources = {g: ", ".join(args.files) for g in contents}
-        result = app.write(lambda: app.ingestor.replace_graphs(contents, sources=sources))
+        result = app.writer.replace_graphs(contents, operation="load", sources=sources)
     else:
-        result = app.write(lambda: app.ingestor.add(contents))
+        result = app.writer.add(contents, operation="load")
     added = result.added
     print(f"loaded {added} triples into {', '.join(g.value for g in contents)} in {time.perf_counter() - start:.2f} s")
     return 0
@@ -190,7 +183,7 @@ def cmd_load(app: App, args: argparse.Namespace) -> int:
 def cmd_validate(app: App, args: argparse.Namespace) -> int:
     if args.dcat_ap:
         return _validate_feed(app, args)
-    validator = app.ingestor.validator
+    validator = app.validator
     if args.all:
         start = time.perf_counter()
         quads = list(app.store.quads())
@@ -200,7 +193,7 @@ def cmd_validate(app: App, args: argparse.Namespace) -> int:
         if not args.files:
             raise _BadInput("give files to validate, or --all for the whole store")
         contents = _read(app, args.files, args.format, app.graph(args.graph))
-        report = app.ingestor.check_add(contents)
+        report = app.writer.check_add(contents)
     print(report.text(args.lang, limit=args.limit) if report.results else "no results")
     print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
     return 0 if report.conforms else 1
@@ -308,7 +301,7 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"quads": stats.quads, "graphs": {g.name.value: g.triples for g in stats.graphs}, **counts}))
         return 0
-    print(f"store: {app.settings.store_label}")
+    print(f"store: {app.store.label}")
     for g in stats.graphs:
         print(f"  {g.name.value}: {g.triples} triples")
     print(f"  total: {stats.quads} quads in {len(stats.graphs)} named graphs")
@@ -317,11 +310,7 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(app: App, args: argparse.Namespace) -> int:
-    app.store.backup(Path(args.directory))
-    if app.settings.store == "embedded":
-        print(f"backup written to {args.directory}")
-    else:
-        print(f"a remote store is backed up by its server; an N-Quads export was written to {args.directory}/store.nq")
+    print(app.store.backup(Path(args.directory)))
     return 0
 
 
@@ -333,7 +322,7 @@ def cmd_harvest(app: App, args: argparse.Namespace) -> int:
 
 def cmd_remove(app: App, args: argparse.Namespace) -> int:
     graph = app.graph(args.graph) if args.graph else None
-    result = app.write(lambda: app.ingestor.remove_record(NamedNode(args.iri), graph))
+    result = app.writer.remove_record(NamedNode(args.iri), graph)
     print(f"removed {result.removed} triples")
     return 0
 

@@ -193,9 +193,14 @@ class Settings:
         return ":memory:" if self.store_path == ":memory:" else f"{self.store_path}-search.sqlite"
 
     @property
-    def store_label(self) -> str:
-        """Where the data is, for messages: the store directory or the remote endpoint."""
-        return self.store_path if self.store == "embedded" else self.store.removeprefix("sparql+")
+    def submissions_location(self) -> str:
+        """Where the private store of pending contributions lives: beside an embedded store, in memory beside an
+        in-memory one, under var/ beside a remote store."""
+        if self.submissions_path:
+            return self.submissions_path
+        if self.store != "embedded":
+            return "var/submissions"
+        return ":memory:" if self.store_path == ":memory:" else f"{self.store_path}-submissions"
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:

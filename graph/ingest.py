@@ -5,11 +5,12 @@ records that link to a record which loses a type (their ``sh:class`` checks depe
 handed to SHACL holds, as the store would be after the write, each focus record's triples (its IRI and its
 ``#`` nodes) and the ``rdf:type`` of every node they point to. Only when that conforms is the write made,
 as one transaction; a refused write leaves the store exactly as it was.
+
+The ``Ingestor`` does not serialise writes: ``graph.writer.Writer`` does, and is the only user of this module.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from graph.namespaces import DCT, PROV, RDF, RSR, XSD
 from graph.rdf import record_statements, root_of, skolemize
 from graph.store.base import GraphName, Store
 from graph.validation import Report, ValidationResult, Validator
+
+ProvenanceOf = Callable[[dict[NamedNode, list[ValidationResult]], Report], Iterable[Triple]]
 
 
 @dataclass
@@ -81,13 +84,13 @@ class _View:
 
 
 class Ingestor:
-    """The one way data is written: ``replace_graphs``, ``add``, ``remove_record``."""
+    """Validated writes: ``replace_graphs``, ``replace_graph_records``, ``add``, ``remove_record``; called by the
+    writer, under its lock."""
 
     def __init__(self, store: Store, validator: Validator, iris: Iris) -> None:
         self.store = store
         self.validator = validator
         self.iris = iris
-        self._lock = threading.Lock()
 
     # --- public API -----------------------------------------------------------------------------------------
 
@@ -105,13 +108,12 @@ class Ingestor:
         """Replace each named graph (or the default graph) with new content, atomically, after validation.
         ``provenance`` triples are added to the meta graph in the same step (a harvest run, say)."""
         prepared = self._prepare(contents)
-        with self._lock:
-            view = _View(self.store, replaced=prepared)
-            report, focus = self._validate(view, self._changed_replace(prepared))
-            if not report.conforms:
-                raise ValidationFailed(report)
-            meta = self._meta_update(prepared, sources or {}) + list(provenance)
-            self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
+        view = _View(self.store, replaced=prepared)
+        report, focus = self._validate(view, self._changed_replace(prepared))
+        if not report.conforms:
+            raise ValidationFailed(report)
+        meta = self._meta_update(prepared, sources or {}) + list(provenance)
+        self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
         return WriteResult(
             report,
             len(focus),
@@ -125,7 +127,7 @@ class Ingestor:
         graph: NamedNode,
         records: Mapping[NamedNode, list[Triple]],
         source: str,
-        provenance: Callable[[dict[NamedNode, list[ValidationResult]], Report], Iterable[Triple]],
+        provenance: ProvenanceOf,
     ) -> tuple[WriteResult, dict[NamedNode, list[ValidationResult]]]:
         """Replace a named graph with records (root IRI -> its triples), leaving out the records that break
         the shapes: they are dropped, and the rest validated again (a record whose publisher was dropped
@@ -135,26 +137,29 @@ class Ingestor:
         write. Returns the write and the skipped records with their violations."""
         kept = dict(records)
         skipped: dict[NamedNode, list[ValidationResult]] = {}
-        with self._lock:
-            while True:
-                prepared = self._prepare({graph: [t for ts in kept.values() for t in ts]})
-                report, focus = self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))
-                bad: dict[NamedNode, list[ValidationResult]] = defaultdict(list)
-                for r in report.violations:
-                    bad[root_of(NamedNode(r.focus))].append(r)
-                outside = {root.value for root in bad if root not in kept}
-                if outside:
-                    raise ValidationFailed(
-                        Report([r for r in report.violations if r.focus.split("#", 1)[0] in outside])
-                    )
-                if not bad:
-                    break
-                for root, results in bad.items():
-                    skipped[root] = results
-                    del kept[root]
-            meta = self._meta_update(prepared, {graph: source}) + list(provenance(skipped, report))
-            self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
-        result = WriteResult(report, len(focus), added=len(prepared[graph]), graphs={graph.value: len(prepared[graph])})
+        while True:
+            prepared = self._prepare({graph: [t for ts in kept.values() for t in ts]})
+            report, focus = self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))
+            bad: dict[NamedNode, list[ValidationResult]] = defaultdict(list)
+            for r in report.violations:
+                bad[root_of(NamedNode(r.focus))].append(r)
+            outside = {root.value for root in bad if root not in kept}
+            if outside:
+                raise ValidationFailed(Report([r for r in report.violations if r.focus.split("#", 1)[0] in outside]))
+            if not bad:
+                break
+            for root, results in bad.items():
+                skipped[root] = results
+                del kept[root]
+        meta = self._meta_update(prepared, {graph: source}) + list(provenance(skipped, report))
+        self.store.replace_graphs({**prepared, self.iris.meta_graph: meta})
+        result = WriteResult(
+            report,
+            len(focus),
+            added=len(prepared[graph]),
+            graphs={graph.value: len(prepared[graph])},
+            records=focus | set(skipped),
+        )
         return result, skipped
 
     def check_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
@@ -163,11 +168,10 @@ class Ingestor:
 
     def add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> WriteResult:
         """Add triples to named graphs, atomically, after validation of the records they touch."""
-        with self._lock:
-            report, focus, fresh = self._plan_add(contents)
-            if not report.conforms:
-                raise ValidationFailed(report)
-            self.store.add(fresh)
+        report, focus, fresh = self._plan_add(contents)
+        if not report.conforms:
+            raise ValidationFailed(report)
+        self.store.add(fresh)
         return WriteResult(report, len(focus), added=len(fresh), records=focus)
 
     def _plan_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> tuple[Report, set[NamedNode], list[Quad]]:
@@ -188,17 +192,16 @@ class Ingestor:
 
         Refused if records that remain would then break the shapes (a usage of a removed resource, say).
         """
-        with self._lock:
-            quads = [q for q in self.store.describe(iri) if graph is None or q.graph_name == graph]
-            if not quads:
-                return WriteResult(Report(), 0)
-            view = _View(self.store, removed=quads)
-            before = {q.object for q in quads if q.predicate == RDF.type and q.subject == iri}
-            lost = {iri} if before - view.types(iri) else set()
-            report, focus = self._validate(view, {iri}, lost=lost)
-            if not report.conforms:
-                raise ValidationFailed(report)
-            self.store.remove(quads)
+        quads = [q for q in self.store.describe(iri) if graph is None or q.graph_name == graph]
+        if not quads:
+            return WriteResult(Report(), 0)
+        view = _View(self.store, removed=quads)
+        before = {q.object for q in quads if q.predicate == RDF.type and q.subject == iri}
+        lost = {iri} if before - view.types(iri) else set()
+        report, focus = self._validate(view, {iri}, lost=lost)
+        if not report.conforms:
+            raise ValidationFailed(report)
+        self.store.remove(quads)
         return WriteResult(report, len(focus), removed=len(quads), records=focus | {iri})
 
     # --- internals ------------------------------------------------------------------------------------------

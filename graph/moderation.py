@@ -1,7 +1,7 @@
 """Moderation: a pending submission is published (validated again, with its provenance) or rejected.
 
-Approval writes into the contributions graph through the Ingestor, checked against the store as it is at
-that moment; a proposal that no longer conforms is refused with the report and nothing changes. A record
+Approval writes into the contributions graph in one transaction of the writer (``graph.writer``), checked
+against the store as it is at that moment (no other write lands between the check and the write); a proposal that no longer conforms is refused with the report and nothing changes. A record
 IRI taken since the submission is given a new one; a new organisation or service that someone published
 meanwhile under the same name is the one used. The provenance published with each record:
 
@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.errors import RessourcerieError
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.namespaces import DCT, FOAF, PROV, RDF, RDFS, XSD
 from graph.rdf import root_of
 from graph.store.base import Store
 from graph.submissions import APPROVED, PENDING, REJECTED, Submission, SubmissionStore, now
+from graph.text import norm
 from graph.validation import Report
-from loaders._build import norm
+from graph.writer import Writer
 
 REUSABLE = ("organisation", "service")  # kinds of record reused when one of the same name exists
 
@@ -53,15 +53,12 @@ class Decision:
 
 
 class Moderation:
-    def __init__(self, submissions: SubmissionStore, ingestor: Ingestor, iris: Iris) -> None:
+    def __init__(self, submissions: SubmissionStore, writer: Writer, iris: Iris) -> None:
         self.submissions = submissions
-        self.ingestor = ingestor
+        self.writer = writer
         self.iris = iris
-        self._lock = threading.Lock()
-
-    @property
-    def store(self) -> Store:
-        return self.ingestor.store
+        self._lock = threading.Lock()  # decisions, one at a time (taken before the writer's lock, never after)
+        self._store: Store = writer.store  # reads: under the writer's lock during an approval
 
     def get(self, sid: str) -> Submission:
         sub = self.submissions.get(sid)
@@ -75,19 +72,20 @@ class Moderation:
     def check(self, sub: Submission) -> Report:
         """The submission's report against the store as it is now (what approving it would meet)."""
         statements, _roots = self.prepare(sub, "—")
-        return self.ingestor.check_add({self.iris.contributions_graph: statements})
+        return self.writer.check_add({self.iris.contributions_graph: statements})
 
     def approve(self, sid: str, moderator: str) -> Decision:
         with self._lock:
             sub = self.get(sid)
             if sub.status != PENDING:
                 raise AlreadyDecided(f"submission {sid} was already {sub.status}")
-            done = self._published(sub)
-            if done:  # published before a failure to record the decision: record it now
-                return Decision(self.submissions.decide(sub, APPROVED, moderator, None, done), Report())
-            statements, roots = self.prepare(sub, moderator)
-            result = self.ingestor.add({self.iris.contributions_graph: statements})  # raises ValidationFailed
-            return Decision(self.submissions.decide(sub, APPROVED, moderator, None, roots), result.report)
+            with self.writer.transaction("approval") as tx:
+                done = self._published(sub)
+                if done:  # published before a failure to record the decision: record it now
+                    return Decision(self.submissions.decide(sub, APPROVED, moderator, None, done), Report())
+                statements, roots = self.prepare(sub, moderator)
+                result = tx.add({self.iris.contributions_graph: statements})  # raises ValidationFailed
+                return Decision(self.submissions.decide(sub, APPROVED, moderator, None, roots), result.report)
 
     def reject(self, sid: str, moderator: str, reason: str) -> Decision:
         if not reason.strip():
@@ -161,14 +159,14 @@ class Moderation:
         return out
 
     def _exists(self, node: NamedNode) -> bool:
-        return next(self.store.quads(node, None, None, None), None) is not None
+        return next(self._store.quads(node, None, None, None), None) is not None
 
     def _same_name(self, root: NamedNode, statements: list[Triple]) -> NamedNode | None:
         """The existing record at this IRI when it has the proposed record's name."""
         names = {
             norm(t.object.value) for t in statements if t.subject == root and t.predicate in (FOAF.name, DCT.title)
         }
-        held = {norm(q.object.value) for p in (FOAF.name, DCT.title) for q in self.store.quads(root, p, None, None)}
+        held = {norm(q.object.value) for p in (FOAF.name, DCT.title) for q in self._store.quads(root, p, None, None)}
         return root if names & held else None
 
     def _published(self, sub: Submission) -> list[NamedNode]:
@@ -176,7 +174,7 @@ class Moderation:
         return sorted(
             {
                 q.subject
-                for q in self.store.quads(None, PROV.wasDerivedFrom, c, None)
+                for q in self._store.quads(None, PROV.wasDerivedFrom, c, None)
                 if isinstance(q.subject, NamedNode)
             },
             key=lambda n: n.value,

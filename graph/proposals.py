@@ -14,8 +14,10 @@ from datetime import UTC, datetime
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.choices import ACCESS_CHOICES, CLASSES, Options
+from graph.choices import Options
 from graph.iris import Iris, slugify
+from graph.model.access import BY_KEY
+from graph.model.kinds import KIND_CLASSES, kind_key
 from graph.namespaces import (
     DCAT,
     DCT,
@@ -31,8 +33,8 @@ from graph.namespaces import (
     VCARD,
     XSD,
 )
+from graph.text import norm, summary
 from graph.validation import Report, ValidationResult
-from loaders._build import norm, summary
 
 OTHER = "other"
 _SEPARATORS = re.compile(r"[,;\n]+")
@@ -154,9 +156,9 @@ def resource(values: dict[str, str], themes: list[str], iris: Iris, options: Opt
     node = b.mint("resource", title or "ressource")
     roles = {node.value: "resource"}
     kind_value = values.get("kind", "")
-    concept = next((c for c in CLASSES if c.value.rsplit("/", 1)[-1] == kind_value), None)
+    concept = next((c for c in KIND_CLASSES if kind_key(c) == kind_value), None)
     b.add(node, RDF.type, DCAT.Resource)
-    for cls in CLASSES.get(concept, ()) if concept else ():
+    for cls in KIND_CLASSES.get(concept, ()) if concept else ():
         b.add(node, RDF.type, cls)
     b.add(node, DCT.type, concept or (Literal(kind_value) if kind_value else None))
     b.add(node, DCT.identifier, Literal(node.value.rsplit("/", 1)[-1]))
@@ -193,7 +195,7 @@ def resource(values: dict[str, str], themes: list[str], iris: Iris, options: Opt
         proposal_errors.append(("code_repository", "Un dépôt de code ne se donne que pour du code source ou de l'IA."))
     b.add(node, SCHEMA.codeRepository, link(repo))
     access = values.get("access", "")
-    b.add(node, DCT.accessRights, next((iri for k, iri, _ in ACCESS_CHOICES if k == access), fr(access)))
+    b.add(node, DCT.accessRights, BY_KEY[access].iri if access in BY_KEY else fr(access))
     licence = values.get("licence", "")
     b.add(node, DCT.license, link(values.get("licence_other", "")) if licence == OTHER else term(licence))
     contact = values.get("contact_email", "").strip()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple, parse
 
-from graph.ingest import Ingestor, WriteResult
+from graph.ingest import WriteResult
 from graph.iris import Iris
 from graph.namespaces import DUV, RDF, RSR
 from graph.paths import bundled
+from graph.writer import Writer
 from loaders import apigouv, ressourcerie
 from loaders._build import Themes
 
@@ -58,10 +59,10 @@ def build(iris: Iris, seed_dir: Path) -> SeedBuild:
     return SeedBuild(graphs, sources, res_out.problems + api_out.problems)
 
 
-def load(ingestor: Ingestor, seed_dir: Path) -> tuple[SeedBuild, WriteResult, float]:
+def load(writer: Writer, seed_dir: Path) -> tuple[SeedBuild, WriteResult, float]:
     start = time.perf_counter()
-    seed = build(ingestor.iris, seed_dir)
-    result = ingestor.replace_graphs(seed.graphs, sources=seed.sources)
+    seed = build(writer.iris, seed_dir)
+    result = writer.replace_graphs(seed.graphs, operation="seed", sources=seed.sources)
     return seed, result, time.perf_counter() - start
 
 

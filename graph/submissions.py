@@ -83,7 +83,7 @@ class SubmissionStore:
 
     @classmethod
     def open(cls, settings: Settings, iris: Iris) -> SubmissionStore:
-        return cls(submissions_location(settings), iris)
+        return cls(settings.submissions_location, iris)
 
     @property
     def store(self) -> EmbeddedStore:
@@ -218,11 +218,3 @@ class SubmissionStore:
 
     def count(self, status: str = PENDING) -> int:
         return len(self.ids(status))
-
-
-def submissions_location(settings: Settings) -> str:
-    if settings.submissions_path:
-        return settings.submissions_path
-    if settings.store == "embedded":
-        return ":memory:" if settings.store_path == ":memory:" else f"{settings.store_path}-submissions"
-    return "var/submissions"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,21 +10,12 @@ from datetime import date
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.namespaces import ACCESS, DCT, SKOS, XSD
+from graph.text import norm
 
-_SPACES = re.compile(r"\s+")
-_PUNCT = re.compile(r"[^\w]+")
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MARKUP = re.compile(r"[#*_`>]+")
 _EMAIL = re.compile(r"^[^@\s/:]+@[^@\s/]+\.[a-z]{2,}$", re.IGNORECASE)
 
 # is_open in api.gouv.fr and the Ressourcerie: 1 open, 0 on request / with an account, -1 reserved.
 ACCESS_RIGHTS = {1: ACCESS.PUBLIC, 0: ACCESS.RESTRICTED, -1: ACCESS.NON_PUBLIC}
-
-
-def norm(text: str) -> str:
-    """Key for matching names across sources: accents, case, quotes, punctuation and spacing ignored."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip()
 
 
 def fr(text: str) -> Literal:
@@ -73,17 +63,6 @@ def parse_date(value: object) -> Literal | None:
                 return None
             return Literal(d.isoformat(), datatype=XSD.date)
     return None
-
-
-def summary(tagline: object, body: str, title: object) -> str | None:
-    """The short description: the tagline, else the body's first paragraph (plain text), else the title."""
-    if isinstance(tagline, str) and tagline.strip():
-        return tagline.strip()
-    for paragraph in body.split("\n\n"):
-        text = _SPACES.sub(" ", _MARKUP.sub("", _LINK.sub(r"\1", paragraph))).strip()
-        if text and not text.startswith(("!", "<")):
-            return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
-    return title.strip() if isinstance(title, str) and title.strip() else None
 
 
 def as_list(value: object) -> list[str]:

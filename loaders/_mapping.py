@@ -13,7 +13,8 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.iris import Iris, slugify
 from graph.namespaces import ADMS, DCAT, DCT, DUV, FOAF, ID_SCHEME, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
-from loaders._build import Out, contact_iri, fr, iri, norm, summary
+from graph.text import excerpt, norm
+from loaders._build import Out, contact_iri, fr, iri
 from loaders.harvest.records import Record
 
 SOFTWARE_CLASSES = (DCAT.Resource, SCHEMA.SoftwareSourceCode, ADMS.Asset)
@@ -23,83 +24,6 @@ AGENCIES = {
     "annuaire": "Direction de l'information légale et administrative",
     "datagouv": "data.gouv.fr",
     "apigouv": "Direction interministérielle du numérique (api.gouv.fr)",
-}
-_SPDX_TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
-# SPDX identifiers seen in the sources, by lower case (publiccode.yml files often write them in lower case)
-_SPDX = {
-    s.lower(): s
-    for s in [
-        "0BSD",
-        "AFL-3.0",
-        "AGPL-3.0",
-        "AGPL-3.0-only",
-        "AGPL-3.0-or-later",
-        "Apache-1.1",
-        "Apache-2.0",
-        "Artistic-2.0",
-        "BSD-2-Clause",
-        "BSD-3-Clause",
-        "BSL-1.0",
-        "CC-BY-4.0",
-        "CC-BY-SA-4.0",
-        "CC0-1.0",
-        "CDDL-1.0",
-        "CECILL-2.1",
-        "CECILL-B",
-        "CECILL-C",
-        "CPL-1.0",
-        "EPL-1.0",
-        "EPL-2.0",
-        "EUPL-1.1",
-        "EUPL-1.2",
-        "GPL-2.0",
-        "GPL-2.0-only",
-        "GPL-2.0-or-later",
-        "GPL-3.0",
-        "GPL-3.0-only",
-        "GPL-3.0-or-later",
-        "IPL-1.0",
-        "ISC",
-        "LGPL-2.0",
-        "LGPL-2.0-only",
-        "LGPL-2.0-or-later",
-        "LGPL-2.1",
-        "LGPL-2.1-only",
-        "LGPL-2.1-or-later",
-        "LGPL-3.0",
-        "LGPL-3.0-only",
-        "LGPL-3.0-or-later",
-        "MIT",
-        "MPL-1.1",
-        "MPL-2.0",
-        "OLDAP-2.8",
-        "PostgreSQL",
-        "Unlicense",
-        "X11",
-        "Zlib",
-    ]
-}
-# licence names as GitHub and GitLab give them (code.gouv.fr) -> SPDX
-_LICENCE_NAMES = {
-    "apache license 2 0": "Apache-2.0",
-    "mit license": "MIT",
-    "gnu affero general public license v3 0": "AGPL-3.0",
-    "gnu general public license v3 0": "GPL-3.0",
-    "gnu general public license v2 0": "GPL-2.0",
-    "gnu lesser general public license v3 0": "LGPL-3.0",
-    "gnu lesser general public license v2 1": "LGPL-2.1",
-    "mozilla public license 2 0": "MPL-2.0",
-    "bsd 3 clause new or revised license": "BSD-3-Clause",
-    "bsd 2 clause simplified license": "BSD-2-Clause",
-    "eclipse public license 2 0": "EPL-2.0",
-    "european union public license 1 2": "EUPL-1.2",
-    "the unlicense": "Unlicense",
-    "creative commons zero v1 0 universal": "CC0-1.0",
-    "gpl v2 0": "GPL-2.0",
-    "lgpl v2 1": "LGPL-2.1",
-    "bsd 3 0": "BSD-3-Clause",
-    "mpl 2 0": "MPL-2.0",
-    "epl 1 0": "EPL-1.0",
 }
 
 
@@ -125,20 +49,6 @@ def keys(*values: str | None) -> frozenset[str]:
     return frozenset(v for v in values if v)
 
 
-def spdx(value: object) -> list[NamedNode]:
-    """Licence IRIs (spdx.org) of an SPDX identifier, an expression of several, or a licence's common name."""
-    if not isinstance(value, str) or not value.strip():
-        return []
-    found = []
-    for part in re.split(r"\s*(?:,|/| et | or | OR | and | AND )\s*", value.strip()):
-        ident = _SPDX.get(part.lower()) or _LICENCE_NAMES.get(norm(part))
-        if ident is None and _SPDX_TOKEN.match(part) and any(c.isdigit() for c in part):
-            ident = part
-        if ident is not None:
-            found.append(NamedNode(f"https://spdx.org/licenses/{ident}.html"))  # the form the licence tables use
-    return found
-
-
 def when(value: object) -> Literal | None:
     """An ISO date or date-time from a source as xsd:date / xsd:dateTime; None when it is not one."""
     if isinstance(value, datetime):
@@ -154,11 +64,6 @@ def when(value: object) -> Literal | None:
         return Literal(datetime.fromisoformat(text).isoformat(), datatype=XSD.dateTime)
     except ValueError:
         return None
-
-
-def excerpt(text: object, title: object = None) -> str | None:
-    """A plain-text summary of a Markdown description (its first paragraph, at most 300 characters)."""
-    return summary(None, text if isinstance(text, str) else "", title)
 
 
 def identifier(out: Out, owner: NamedNode, tag: str, notation: str, scheme: str, page: NamedNode | None = None) -> None:

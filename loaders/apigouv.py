@@ -26,7 +26,8 @@ from graph.namespaces import (
     SKOS,
     VCARD,
 )
-from loaders._build import Out, Themes, as_list, contact_iri, fr, iri, norm, parse_date
+from graph.text import norm
+from loaders._build import Out, Themes, as_list, contact_iri, fr, iri, parse_date
 from loaders.frontmatter import Page, read_pages
 from loaders.organisations import canonical
 from loaders.ressourcerie import (

@@ -19,8 +19,9 @@ from graph.iris import Iris, slugify
 from graph.namespaces import DCAT, DCT, FOAF, RDF, SKOS
 from graph.rdf import root_of
 from graph.seed import THEME_SCHEME, ontology_triples
+from graph.text import norm
 from loaders import apigouv
-from loaders._build import Themes, norm
+from loaders._build import Themes
 from loaders._mapping import keys, url_key
 from loaders.datagouv import page_url
 from loaders.harvest.records import Record

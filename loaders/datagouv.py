@@ -21,13 +21,14 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.errors import HarvestError
 from graph.iris import Iris, slugify
+from graph.model import licences
 from graph.namespaces import ACCESS, DCAT, DCT, DUV, FOAF, KIND, ORG_TYPE, RDF, SCHEMA, XSD
+from graph.text import excerpt
 from loaders._build import Out, fr, iri
 from loaders._mapping import (
     Organisation,
     Organisations,
     contact,
-    excerpt,
     identifier,
     keys,
     keywords,
@@ -41,19 +42,6 @@ from loaders.harvest.records import Record
 
 SITE = "https://www.data.gouv.fr/fr"
 ACCESS_TYPES = {"open": ACCESS.PUBLIC, "open_with_account": ACCESS.RESTRICTED, "restricted": ACCESS.NON_PUBLIC}
-# udata licence ids -> the IRIs udata gives them
-LICENCES = {
-    "lov2": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-    "fr-lo": "https://www.data.gouv.fr/fr/licences",
-    "odc-odbl": "https://opendatacommons.org/licenses/odbl/summary/",
-    "odc-by": "https://opendatacommons.org/licenses/by/summary/",
-    "odc-pddl": "https://opendatacommons.org/licenses/pddl/summary/",
-    "cc-by": "http://www.opendefinition.org/licenses/cc-by",
-    "cc-by-sa": "http://www.opendefinition.org/licenses/cc-by-sa",
-    "cc-zero": "http://www.opendefinition.org/licenses/cc-zero",
-    "mit": "https://spdx.org/licenses/MIT",
-    "apache-2.0": "https://spdx.org/licenses/Apache-2.0",
-}
 _FREQ = "http://publications.europa.eu/resource/authority/frequency/"
 FREQUENCIES = {
     "daily": "DAILY",
@@ -140,7 +128,8 @@ class Mapper:
             out.add(node, SCHEMA.text, fr(obj["description"]))
         licence = obj.get("license")
         if licence:
-            link = LICENCES.get(licence) or (licence if str(licence).startswith("http") else None)
+            known = licences.from_text(str(licence))  # udata's licence ids: lov2, odc-odbl, cc-by...
+            link = known.value if known is not None else licence if str(licence).startswith("http") else None
             out.add(node, DCT.license, iri(link))
             if link is None and licence not in ("notspecified", "other-at", "other-open", "other-pd"):
                 out.problems.append(f"licence {licence!r} is not one data.gouv.fr defines: left out")

@@ -12,7 +12,7 @@ import httpx
 from graph.config import Settings
 from graph.errors import BadRequest, HarvestError, SourceTimeout
 from graph.iris import Iris
-from loaders._mapping import excerpt
+from graph.text import excerpt
 from loaders.datagouv import Mapper, page_url, resources_of
 from loaders.harvest.records import Record
 

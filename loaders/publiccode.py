@@ -20,6 +20,7 @@ from pyoxigraph import Literal
 
 from graph.errors import HarvestError
 from graph.iris import Iris, slugify
+from graph.model.licences import spdx
 from graph.namespaces import DCAT, DCT, FOAF, KIND, SCHEMA
 from loaders._build import Out, iri
 from loaders._mapping import (
@@ -31,7 +32,6 @@ from loaders._mapping import (
     keywords,
     record,
     resource_head,
-    spdx,
     url_key,
     usage,
     when,

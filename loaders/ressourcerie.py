@@ -13,6 +13,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 
 from graph.iris import Iris, slugify
+from graph.model.kinds import KIND_CLASSES
 from graph.namespaces import (
     ADMS,
     DCAT,
@@ -30,18 +31,22 @@ from graph.namespaces import (
     VCARD,
     XSD,
 )
-from loaders._build import ACCESS_RIGHTS, Out, Themes, as_list, contact_iri, fr, iri, norm, summary
+from graph.text import norm, summary
+from loaders._build import ACCESS_RIGHTS, Out, Themes, as_list, contact_iri, fr, iri
 from loaders.frontmatter import Page, read_pages
 from loaders.organisations import PARENTS, TYPES, canonical
 
 # Kind labels of the Ressourcerie -> (kind concept, RDF classes besides dcat:Resource)
+KIND_LABELS: dict[str, NamedNode] = {
+    "api": KIND.api,
+    "jeu de donnees": KIND.dataset,
+    "code source": KIND["source-code"],
+    "intelligence artificielle": KIND.ai,
+    "documentation technique": KIND.documentation,
+    "catalogue": KIND.catalogue,
+}
 KINDS: dict[str, tuple[NamedNode, tuple[NamedNode, ...]]] = {
-    "api": (KIND.api, (DCAT.DataService,)),
-    "jeu de donnees": (KIND.dataset, (DCAT.Dataset,)),
-    "code source": (KIND["source-code"], (SCHEMA.SoftwareSourceCode, ADMS.Asset)),
-    "intelligence artificielle": (KIND.ai, (ADMS.Asset,)),
-    "documentation technique": (KIND.documentation, (FOAF.Document,)),
-    "catalogue": (KIND.catalogue, (DCAT.Catalog,)),
+    label: (kind, KIND_CLASSES[kind]) for label, kind in KIND_LABELS.items()
 }
 # The Ressourcerie files carry no date: their records take the date of the source snapshot.
 SNAPSHOT_DATE = Literal("2024-01-15", datatype=XSD.date)

@@ -23,6 +23,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.errors import HarvestError
 from graph.iris import Iris, slugify
+from graph.model.licences import spdx
 from graph.namespaces import DCAT, DCT, FOAF, KIND, RDFS, SCHEMA, SKOS
 from loaders._build import Out, iri
 from loaders._mapping import (
@@ -33,7 +34,6 @@ from loaders._mapping import (
     keywords,
     record,
     resource_head,
-    spdx,
     url_key,
     usage,
     when,

@@ -14,19 +14,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore
 from graph.validation import Validator
+from graph.writer import Writer
 from tests.adapters_check import check
 from tests.adapters_fixtures import apigouv, codegouv, datagouv, publiccode, sill
 
 
 def main() -> None:
     iris = Iris("https://ressourcerie.fabrique.social.gouv.fr/")
-    ingestor = Ingestor(EmbeddedStore(), Validator(), iris)
-    ingestor.replace_graphs({iris.ontology_graph: ontology_triples()})
+    writer = Writer(EmbeddedStore(), Validator(), iris)
+    writer.replace_graphs({iris.ontology_graph: ontology_triples()})
     owners: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
     print("| adapter | organisations | people | resources | services | usages | valid | invalid | skipped | noted |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -35,7 +35,7 @@ def main() -> None:
         source = make(iris)
         start = time.perf_counter()
         records = list(source.records())
-        outcome = check(records, ingestor)
+        outcome = check(records, writer)
         kinds = Counter(r.iri.value.rsplit("/", 2)[-2] for r in records)
         skipped = list(getattr(source, "skipped", []))
         reasons[source.name] = Counter(s.split(": ", 1)[-1].split(" (")[0] for s in skipped)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode, Triple
 
-from graph.ingest import Ingestor
 from graph.rdf import root_of
 from graph.validation import Report
+from graph.writer import Writer
 from loaders.harvest.records import Record
 
 
@@ -40,14 +40,14 @@ def closure(record: Record, by_iri: dict[NamedNode, Record]) -> list[Triple]:
     return triples
 
 
-def check(records: Iterable[Record], ingestor: Ingestor) -> Outcome:
+def check(records: Iterable[Record], writer: Writer) -> Outcome:
     """Validate each record on its own (with what it links to) as a write to an empty graph would be."""
     records = list(records)
     by_iri = {r.iri: r for r in records}
     outcome = Outcome()
-    graph = ingestor.iris.graph("harvest/check")
+    graph = writer.iris.graph("harvest/check")
     for r in records:
-        report = ingestor.check_add({graph: closure(r, by_iri)})
+        report = writer.check_add({graph: closure(r, by_iri)})
         if report.conforms:
             outcome.valid.append(r)
         else:

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.paths import bundled
 from graph.seed import load as load_seed
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore
 from graph.validation import Validator
+from graph.writer import Writer
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -30,24 +30,24 @@ def validator() -> Validator:
 def seeded(iris: Iris, validator: Validator) -> EmbeddedStore:
     """The seed store, in memory, shared by read-only tests."""
     store = EmbeddedStore()
-    load_seed(Ingestor(store, validator, iris), bundled("data/seed"))
+    load_seed(Writer(store, validator, iris), bundled("data/seed"))
     return store
 
 
 @pytest.fixture
-def small(iris: Iris, validator: Validator) -> Ingestor:
+def small(iris: Iris, validator: Validator) -> Writer:
     """A fresh in-memory store with the ontology and the small fixture graph."""
     from graph.rdf import parse_file
 
     store = EmbeddedStore()
-    ingestor = Ingestor(store, validator, iris)
-    ingestor.replace_graphs(
+    writer = Writer(store, validator, iris)
+    writer.replace_graphs(
         {
             iris.ontology_graph: ontology_triples(),
             iris.graph("test"): [q.triple for q in parse_file(FIXTURES / "small.ttl")],
         }
     )
-    return ingestor
+    return writer
 
 
 # --- the service ---------------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ def seeded_dir(
     """An on-disk copy of the seed store (the service's query workers need one on disk)."""
     path = tmp_path_factory.mktemp("seeded") / "store"
     store = EmbeddedStore(path)
-    load_seed(Ingestor(store, validator, iris), bundled("data/seed"))
+    load_seed(Writer(store, validator, iris), bundled("data/seed"))
     store.close()
     return path
 
@@ -157,11 +157,11 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
-def ontology_only(iris: Iris, validator: Validator) -> Ingestor:
+def ontology_only(iris: Iris, validator: Validator) -> Writer:
     """A store holding only the ontology: records are checked against it as a harvest write would be."""
-    ingestor = Ingestor(EmbeddedStore(), validator, iris)
-    ingestor.replace_graphs({iris.ontology_graph: ontology_triples()})
-    return ingestor
+    writer = Writer(EmbeddedStore(), validator, iris)
+    writer.replace_graphs({iris.ontology_graph: ontology_triples()})
+    return writer
 
 
 # --- the browser tests: the real service and Chromium ------------------------------------------------------------
@@ -208,12 +208,12 @@ def feeds():
 
 
 @pytest.fixture
-def seeded_copy(tmp_path: Path, seeded_dir: Path, iris: Iris, validator: Validator) -> Ingestor:
-    """A writable copy of the seed store on disk, with its ingestor."""
+def seeded_copy(tmp_path: Path, seeded_dir: Path, iris: Iris, validator: Validator) -> Writer:
+    """A writable copy of the seed store on disk, with its writer."""
     copy = tmp_path / "store"
     source = EmbeddedStore(seeded_dir)
     source.backup(copy)
     source.close()
     store = EmbeddedStore(copy)
-    yield Ingestor(store, validator, iris)
+    yield Writer(store, validator, iris)
     store.close()

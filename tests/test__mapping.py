@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from graph.iris import Iris
-from loaders._mapping import Organisation, Organisations, spdx, url_key, when, yaml_position
+from graph.model.licences import spdx
+from loaders._mapping import Organisation, Organisations, url_key, when, yaml_position
 from loaders.frontmatter import FrontMatterError, read_page
 from tests.adapters_fixtures import apigouv, codegouv, datagouv, publiccode, sill
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.paths import bundled
 from graph.seed import THEME_SCHEME, ontology_triples
+from graph.writer import Writer
 from loaders import apigouv
 from loaders._build import Themes
 from loaders.ressourcerie import Index
@@ -11,7 +11,7 @@ from tests.adapters_check import check
 from tests.adapters_fixtures import apigouv as apigouv_source
 
 
-def test_the_checkout_gives_the_seed_mapping_record_by_record(iris: Iris, ontology_only: Ingestor) -> None:
+def test_the_checkout_gives_the_seed_mapping_record_by_record(iris: Iris, ontology_only: Writer) -> None:
     records = list(apigouv_source(iris).records())
     themes = Themes.from_triples(ontology_triples(), THEME_SCHEME)
     alone = apigouv.load(bundled("data/seed/apigouv"), iris, themes, Index(), [])

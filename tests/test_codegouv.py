@@ -6,9 +6,9 @@ import json
 import pytest
 
 from graph.errors import HarvestError
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.namespaces import DCT, SCHEMA
+from graph.writer import Writer
 from loaders.codegouv import CodeGouvSource, owner_url
 from tests.adapters_check import check
 from tests.adapters_fixtures import SOURCES, codegouv, publishers
@@ -16,7 +16,7 @@ from tests.adapters_fixtures import SOURCES, codegouv, publishers
 REPOS = SOURCES / "codegouv" / "repositories_2021_SocialGouv_StartupsPoleEmploi.csv"
 
 
-def test_every_repository_but_forks_is_a_valid_record(iris: Iris, ontology_only: Ingestor) -> None:
+def test_every_repository_but_forks_is_a_valid_record(iris: Iris, ontology_only: Writer) -> None:
     source = codegouv(iris)
     records = list(source.records())
     rows = list(csv.DictReader(REPOS.open()))

@@ -199,8 +199,7 @@ def test_a_failed_approval_changes_nothing(client) -> None:  # type: ignore[no-u
     )
     assert usage.status_code == 201, usage.text
     ctx = client.app.state.context
-    ctx.ingestor.remove_record(NamedNode(resource))  # the store changes after the submission
-    ctx.after_write()
+    ctx.writer.remove_record(NamedNode(resource))  # the store changes after the submission
     before = ctx.store.stats().quads
     r = client.post(f"/api/moderation/submissions/{usage.json()['id']}/approve", headers=BEARER)
     assert r.status_code == 422 and r.json()["report"]["violations"] >= 1

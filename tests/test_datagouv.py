@@ -5,15 +5,15 @@ import json
 import pytest
 
 from graph.errors import HarvestError
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.namespaces import ACCESS, ADMS, DCAT, DCT, DUV, RDF, SKOS
+from graph.writer import Writer
 from loaders.datagouv import DatagouvSource
 from tests.adapters_check import check
 from tests.adapters_fixtures import SOURCES, datagouv
 
 
-def test_every_record_is_valid_on_its_own(iris: Iris, ontology_only: Ingestor) -> None:
+def test_every_record_is_valid_on_its_own(iris: Iris, ontology_only: Writer) -> None:
     records = list(datagouv(iris).records())
     outcome = check(records, ontology_only)
     assert not outcome.invalid, outcome.text()
@@ -92,7 +92,7 @@ def test_malformed_payloads_stop_the_source_with_a_clear_error(iris: Iris, paylo
         list(DatagouvSource(iris, dataservices=[payload]).records())
 
 
-def test_a_dataset_of_a_user_is_published_by_that_person(iris: Iris, ontology_only: Ingestor) -> None:
+def test_a_dataset_of_a_user_is_published_by_that_person(iris: Iris, ontology_only: Writer) -> None:
     bundle = json.loads((SOURCES / "datagouv" / "udata_fixture_dataset_sirene.json").read_text())
     owner = {
         "slug": "jeanne-martin",

@@ -6,8 +6,8 @@ import pytest
 
 from graph.config import Settings
 from graph.errors import BadRequest, HarvestError, SourceTimeout
-from graph.ingest import Ingestor
 from graph.iris import Iris
+from graph.writer import Writer
 from loaders.datagouv_search import DatagouvClient
 from tests.adapters_check import check
 from tests.datagouv_fake import fixture_objects, serve
@@ -87,7 +87,7 @@ def test_get_by_id_or_slug_and_missing(client: DatagouvClient) -> None:
 
 @pytest.mark.parametrize("kind", ["dataservice", "dataset"])
 def test_a_hit_becomes_valid_records_in_one_call(
-    client: DatagouvClient, iris: Iris, ontology_only: Ingestor, kind: str
+    client: DatagouvClient, iris: Iris, ontology_only: Writer, kind: str
 ) -> None:
     hit = client.search(kind, "sirene").hits[0]
     records = client.records(hit, iris)

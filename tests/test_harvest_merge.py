@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.namespaces import ADMS, DCAT, DCT, DUV, FOAF, KIND, ORG, PROV, RDF, RDFS, SKOS, XSD
 from graph.store import EmbeddedStore
 from graph.validation import Validator
+from graph.writer import Writer
 from loaders.harvest.adapters import build
 from loaders.harvest.fetch import Fetcher
 from loaders.harvest.merge import Limits, merge
@@ -36,8 +36,8 @@ class Adapter:
         yield from self._records
 
 
-def values(ingestor: Ingestor, s: NamedNode, p: NamedNode) -> set:
-    return {q.object for q in ingestor.store.quads(s, p, None, None)}
+def values(writer: Writer, s: NamedNode, p: NamedNode) -> set:
+    return {q.object for q in writer.store.quads(s, p, None, None)}
 
 
 def api(iri: NamedNode, *more: Triple) -> list[Triple]:
@@ -141,7 +141,7 @@ def test_colliding_hash_nodes_are_renamed_unless_identical() -> None:
 # --- through the pipeline --------------------------------------------------------------------------------------
 
 
-def test_a_matched_record_keeps_its_single_values_and_usages_follow_it(seeded_copy: Ingestor) -> None:
+def test_a_matched_record_keeps_its_single_values_and_usages_follow_it(seeded_copy: Writer) -> None:
     mine = NamedNode(BASE + "resource/mine-agribalyse")
     modified = values(seeded_copy, AGRIBALYSE, DCT.modified)
     same_id, other_id = NamedNode(mine.value + "#datagouv-1"), NamedNode(mine.value + "#apigouv")
@@ -194,7 +194,7 @@ def test_a_matched_record_keeps_its_single_values_and_usages_follow_it(seeded_co
     assert "renamed #apigouv to #adapter-apigouv: the known #apigouv describes something else" in notes
 
 
-def test_records_of_one_source_iri_keep_apart(seeded_copy: Ingestor) -> None:
+def test_records_of_one_source_iri_keep_apart(seeded_copy: Writer) -> None:
     """Two records the source gives one IRI (a repository and its mirror) but no common key: two records."""
     mine = NamedNode(BASE + "resource/mirrored")
     first = api(mine, Triple(mine, DCT.modified, Literal("2021-01-01", datatype=XSD.date)))
@@ -212,7 +212,7 @@ def test_records_of_one_source_iri_keep_apart(seeded_copy: Ingestor) -> None:
     assert len(values(seeded_copy, mine, DCT.modified)) == len(values(seeded_copy, twin, DCT.modified)) == 1
 
 
-def test_a_record_that_links_to_a_skipped_one_says_so(seeded_copy: Ingestor) -> None:
+def test_a_record_that_links_to_a_skipped_one_says_so(seeded_copy: Writer) -> None:
     nameless = NamedNode(BASE + "organisation/sans-nom")
     mine = NamedNode(BASE + "resource/orpheline")
     records = [
@@ -244,25 +244,25 @@ RUNS = [
 @pytest.fixture(scope="module")
 def five_runs(
     tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path, iris: Iris, validator: Validator
-) -> Iterator[tuple[Ingestor, dict[str, HarvestReport]]]:
+) -> Iterator[tuple[Writer, dict[str, HarvestReport]]]:
     copy = tmp_path_factory.mktemp("merge") / "store"
     source = EmbeddedStore(seeded_dir)
     source.backup(copy)
     source.close()
     store = EmbeddedStore(copy)
-    ingestor = Ingestor(store, validator, iris)
-    harvester = Harvester(ingestor)
+    writer = Writer(store, validator, iris)
+    harvester = Harvester(writer)
     reports = {}
     for again in ("", " again"):  # a second round: each source merges into what the others made of its records
         for adapter, locations, accounts in RUNS:
             source_ = build(adapter, locations, iris, Fetcher(), accounts)
             reports[adapter + again] = harvester.run(source_, " ".join(locations))
-    yield ingestor, reports
+    yield writer, reports
     store.close()
 
 
 def test_the_five_adapters_skip_nothing_on_a_seeded_store_twice(
-    five_runs: tuple[Ingestor, dict[str, HarvestReport]],
+    five_runs: tuple[Writer, dict[str, HarvestReport]],
 ) -> None:
     _, reports = five_runs
     for name, report in reports.items():
@@ -274,32 +274,32 @@ def test_the_five_adapters_skip_nothing_on_a_seeded_store_twice(
     assert len(reports) == 2 * len(RUNS) and sum(len(r.matches) for r in reports.values()) > 0
 
 
-def test_after_the_five_runs_single_values_are_single(five_runs: tuple[Ingestor, dict[str, HarvestReport]]) -> None:
-    ingestor, reports = five_runs
+def test_after_the_five_runs_single_values_are_single(five_runs: tuple[Writer, dict[str, HarvestReport]]) -> None:
+    writer, reports = five_runs
     matched = {NamedNode(m.iri) for r in reports.values() for m in r.matches if m.among == "store"}
-    limits = Limits.of(ingestor.validator)
+    limits = Limits.of(writer.validator)
     counts: Counter[tuple[NamedNode, NamedNode]] = Counter()
     for iri in matched:
-        quads = [q for q in ingestor.store.describe(iri) if q.subject == iri]
+        quads = [q for q in writer.store.describe(iri) if q.subject == iri]
         once, _ = limits.single({q.object for q in quads if q.predicate == RDF.type})  # type: ignore[misc]
         for p, _o in {(q.predicate, q.object) for q in quads if q.predicate in once}:
             counts[(iri, p)] += 1
     assert counts and max(counts.values()) == 1
     # usages of the run refer to one resource each, and use a service that exists
-    rows = ingestor.store.select(
+    rows = writer.store.select(
         """SELECT ?u (COUNT(DISTINCT ?r) AS ?n) WHERE { ?u a duv:Usage ; duv:refersTo ?r } GROUP BY ?u HAVING (?n > 1)"""
     ).rows
     assert rows == []
-    tools = ingestor.store.select(
+    tools = writer.store.select(
         "SELECT ?u ?t WHERE { ?u duv:hasUsageTool ?t FILTER NOT EXISTS { ?t a duv:UsageTool } }"
     ).rows
     assert tools == []
 
 
 def test_after_the_five_runs_colliding_identifiers_are_renamed(
-    five_runs: tuple[Ingestor, dict[str, HarvestReport]],
+    five_runs: tuple[Writer, dict[str, HarvestReport]],
 ) -> None:
-    ingestor, reports = five_runs
+    writer, reports = five_runs
     renamed = [
         (iri, note)
         for name, r in reports.items()
@@ -311,7 +311,7 @@ def test_after_the_five_runs_colliding_identifiers_are_renamed(
     for iri, note in renamed:
         old, new = note.split(" ", 3)[1], note.split(" ", 3)[3].split(":", 1)[0]
         node, moved = NamedNode(iri + old), NamedNode(iri + new)
-        assert len(values(ingestor, node, SKOS.notation)) == 1
-        assert len(values(ingestor, moved, SKOS.notation)) == 1
-        assert values(ingestor, moved, SKOS.notation) != values(ingestor, node, SKOS.notation)
-        assert moved in values(ingestor, NamedNode(iri), ADMS.identifier)
+        assert len(values(writer, node, SKOS.notation)) == 1
+        assert len(values(writer, moved, SKOS.notation)) == 1
+        assert values(writer, moved, SKOS.notation) != values(writer, node, SKOS.notation)
+        assert moved in values(writer, NamedNode(iri), ADMS.identifier)

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from feeds import FeedServer
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.ingest import Ingestor
 from graph.namespaces import DCAT, DCT, DUV, KIND, PROV, RDF, RSR
+from graph.writer import Writer
 from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import Fetcher
 from loaders.harvest.pipeline import Harvester
@@ -17,14 +17,14 @@ BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 THEMES = NamedNode(BASE + "def/theme")
 
 
-def harvest(ingestor: Ingestor, url: str, name: str, timeout: float = 2.0) -> HarvestReport:
-    concepts = Concepts.from_store(ingestor.store, ingestor.iris.ontology_graph, THEMES)
+def harvest(writer: Writer, url: str, name: str, timeout: float = 2.0) -> HarvestReport:
+    concepts = Concepts.from_store(writer.store, writer.iris.ontology_graph, THEMES)
     fetcher = Fetcher(timeout=timeout, retries=1, backoff=0.01)
-    return Harvester(ingestor).run(DcatSource(name, url, ingestor.iris, fetcher, concepts), url)
+    return Harvester(writer).run(DcatSource(name, url, writer.iris, fetcher, concepts), url)
 
 
-def graph_quads(ingestor: Ingestor, name: str) -> set:
-    return set(ingestor.store.quads(graph=ingestor.iris.graph(f"harvest/{name}")))
+def graph_quads(writer: Writer, name: str) -> set:
+    return set(writer.store.quads(graph=writer.iris.graph(f"harvest/{name}")))
 
 
 def serve_paged(feeds: FeedServer, mount: str = "") -> str:
@@ -32,7 +32,7 @@ def serve_paged(feeds: FeedServer, mount: str = "") -> str:
     return feeds.add_file(f"{mount}/catalog-p1.ttl", "paged/catalog-p1.ttl", mount=mount)
 
 
-def test_two_page_turtle_feed(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_two_page_turtle_feed(feeds: FeedServer, seeded_copy: Writer) -> None:
     report = harvest(seeded_copy, serve_paged(feeds), "paged")
     assert report.succeeded, report.errors
     assert (report.pages, report.seen, report.written, len(report.skipped)) == (2, 3, 3, 0)
@@ -48,7 +48,7 @@ def test_two_page_turtle_feed(feeds: FeedServer, seeded_copy: Ingestor) -> None:
     assert graph_quads(seeded_copy, "paged")
 
 
-def test_udata_catalogues_in_both_hydra_styles(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_udata_catalogues_in_both_hydra_styles(feeds: FeedServer, seeded_copy: Writer) -> None:
     for style in ("partial-collection", "paged-collection"):
         for n in (1, 2):
             feeds.add_file(f"/{style}/catalog.jsonld?page={n}", f"udata/{style}-{n}.jsonld", mount=f"/{style}")
@@ -58,7 +58,7 @@ def test_udata_catalogues_in_both_hydra_styles(feeds: FeedServer, seeded_copy: I
         assert (report.pages, report.seen, report.written, len(report.skipped)) == (2, 5, 5, 0), report.summary()
 
 
-def test_udata_rdf_xml_maps_text_licences_and_formats(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_udata_rdf_xml_maps_text_licences_and_formats(feeds: FeedServer, seeded_copy: Writer) -> None:
     report = harvest(seeded_copy, feeds.add_file("/catalog.xml", "udata/catalog.xml"), "udata-xml")
     assert report.succeeded, report.errors
     licences = {
@@ -69,7 +69,7 @@ def test_udata_rdf_xml_maps_text_licences_and_formats(feeds: FeedServer, seeded_
     assert "https://www.etalab.gouv.fr/licence-ouverte-open-licence/" in licences
 
 
-def test_a_record_missing_everything_is_skipped_and_reported(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_a_record_missing_everything_is_skipped_and_reported(feeds: FeedServer, seeded_copy: Writer) -> None:
     report = harvest(seeded_copy, feeds.add_file("/empty.ttl", "made/empty-record.ttl"), "empty")
     assert report.succeeded
     assert (report.seen, report.written) == (3, 2)
@@ -81,7 +81,7 @@ def test_a_record_missing_everything_is_skipped_and_reported(feeds: FeedServer, 
     assert not any(q.subject.value == skipped.iri for q in graph_quads(seeded_copy, "empty"))
 
 
-def test_a_record_gone_since_the_last_run_is_listed(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_a_record_gone_since_the_last_run_is_listed(feeds: FeedServer, seeded_copy: Writer) -> None:
     url = serve_paged(feeds)
     first = harvest(seeded_copy, url, "paged")
     assert first.succeeded and first.gone == []
@@ -98,7 +98,7 @@ def test_a_record_gone_since_the_last_run_is_listed(feeds: FeedServer, seeded_co
     assert invalidated == {gone["iri"]}
 
 
-def test_a_failed_run_changes_nothing(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_a_failed_run_changes_nothing(feeds: FeedServer, seeded_copy: Writer) -> None:
     url = serve_paged(feeds)
     assert harvest(seeded_copy, url, "paged").succeeded
     before = set(seeded_copy.store.quads())
@@ -120,21 +120,21 @@ def test_a_failed_run_changes_nothing(feeds: FeedServer, seeded_copy: Ingestor) 
     assert status == {"failed"}
 
 
-def test_a_malformed_page_fails_the_run_with_line_and_column(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_a_malformed_page_fails_the_run_with_line_and_column(feeds: FeedServer, seeded_copy: Writer) -> None:
     feeds.add_file("/bad/catalog-p2.ttl", "made/malformed-2.ttl")
     report = harvest(seeded_copy, feeds.add_file("/bad/catalog-p1.ttl", "paged/catalog-p1.ttl", mount="/bad"), "bad")
     assert report.status == "failed" and "line 6, column" in report.errors[0]
     assert graph_quads(seeded_copy, "bad") == set()
 
 
-def test_a_loop_is_reported_and_the_run_succeeds(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_a_loop_is_reported_and_the_run_succeeds(feeds: FeedServer, seeded_copy: Writer) -> None:
     feeds.add_file("/made/loop-2.ttl", "made/loop-2.ttl")
     report = harvest(seeded_copy, feeds.add_file("/made/loop-1.ttl", "made/loop-1.ttl"), "loop")
     assert report.succeeded and report.pages == 2 and report.written == 3
     assert "(a loop): stopped there" in report.warnings[0]
 
 
-def test_the_same_dataset_from_two_sources_is_one_record(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_the_same_dataset_from_two_sources_is_one_record(feeds: FeedServer, seeded_copy: Writer) -> None:
     flat = harvest(seeded_copy, feeds.add_file("/flat.jsonld", "udata/flat.jsonld"), "flat")
     assert flat.succeeded and flat.matches == []
     # nested.jsonld describes dataset 1 again (same IRI in the source): it keeps flat's IRI
@@ -152,7 +152,7 @@ def test_the_same_dataset_from_two_sources_is_one_record(feeds: FeedServer, seed
     assert len({q.object for q in seeded_copy.store.quads(ds1, DCT.description, None, None)}) == 1
 
 
-def test_records_of_an_adapter_are_matched_by_their_keys(seeded_copy: Ingestor) -> None:
+def test_records_of_an_adapter_are_matched_by_their_keys(seeded_copy: Writer) -> None:
     mine = NamedNode(BASE + "resource/sirene-datagouv")
     agribalyse = NamedNode(BASE + "resource/api-agribalyse")
     triples = [
@@ -206,7 +206,7 @@ def test_records_of_an_adapter_are_matched_by_their_keys(seeded_copy: Ingestor) 
     assert {q.subject for q in graph_quads(seeded_copy, "adapter")} == {agribalyse}
 
 
-def test_provenance_is_queryable(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_provenance_is_queryable(feeds: FeedServer, seeded_copy: Writer) -> None:
     report = harvest(seeded_copy, serve_paged(feeds), "paged")
     rows = seeded_copy.store.select(
         """SELECT ?run ?status ?pages ?seen ?written ?skipped ?matched WHERE {
@@ -221,7 +221,7 @@ def test_provenance_is_queryable(feeds: FeedServer, seeded_copy: Ingestor) -> No
     ] == [(report.run_iri.value, "succeeded", 2, 3, 1)]
 
 
-def test_the_source_iri_is_a_stronger_key_than_a_landing_page(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_the_source_iri_is_a_stronger_key_than_a_landing_page(feeds: FeedServer, seeded_copy: Writer) -> None:
     for n in (1, 2):
         feeds.add_file(f"/p/catalog.jsonld?page={n}", f"udata/paged-collection-{n}.jsonld", mount="/p")
     assert harvest(seeded_copy, feeds.url("/p/catalog.jsonld?page=1"), "first").succeeded
@@ -232,9 +232,7 @@ def test_the_source_iri_is_a_stronger_key_than_a_landing_page(feeds: FeedServer,
     assert matched["Dataset 4"] == ("first-4", "iri:data.test.org/datasets/4")
 
 
-def test_a_run_that_would_break_another_graph_fails_and_changes_nothing(
-    feeds: FeedServer, seeded_copy: Ingestor
-) -> None:
+def test_a_run_that_would_break_another_graph_fails_and_changes_nothing(feeds: FeedServer, seeded_copy: Writer) -> None:
     url = serve_paged(feeds)
     first = harvest(seeded_copy, url, "paged")
     ds2 = next(m for m in graph_quads(seeded_copy, "paged") if m.object == Literal("Dataset ds2", language="fr"))
@@ -260,7 +258,7 @@ def test_a_run_that_would_break_another_graph_fails_and_changes_nothing(
     assert graph_quads(seeded_copy, "paged") == before
 
 
-def test_a_page_that_times_out_fails_the_run_after_its_retry(feeds: FeedServer, seeded_copy: Ingestor) -> None:
+def test_a_page_that_times_out_fails_the_run_after_its_retry(feeds: FeedServer, seeded_copy: Writer) -> None:
     url = serve_paged(feeds)
     assert harvest(seeded_copy, url, "paged").succeeded
     before = graph_quads(seeded_copy, "paged")

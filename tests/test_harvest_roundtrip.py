@@ -17,12 +17,12 @@ import uvicorn
 from pyoxigraph import NamedNode
 
 from graph.config import Settings
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore, Store
 from graph.validation import Validator
 from graph.web.app import create_app
+from graph.writer import Writer
 from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import Fetcher
 from loaders.harvest.pipeline import Harvester
@@ -68,11 +68,11 @@ def test_our_catalog_harvested_into_a_fresh_instance_gives_the_same_records(
     answer = httpx.get(f"{served}/catalog", headers={"Accept": "text/turtle"}, timeout=30, follow_redirects=True)
     assert answer.status_code == 200
     fresh = EmbeddedStore()
-    ingestor = Ingestor(fresh, validator, iris)
-    ingestor.replace_graphs({iris.ontology_graph: ontology_triples()})
+    writer = Writer(fresh, validator, iris)
+    writer.replace_graphs({iris.ontology_graph: ontology_triples()})
     concepts = Concepts.from_store(fresh, iris.ontology_graph, NamedNode(iris.base + "def/theme"))
     url = f"{served}/catalog?page_size=40"  # several pages
-    report = Harvester(ingestor).run(DcatSource("ressourcerie", url, iris, Fetcher(), concepts), url)
+    report = Harvester(writer).run(DcatSource("ressourcerie", url, iris, Fetcher(), concepts), url)
     assert report.succeeded, report.summary()
     assert report.skipped == [], report.summary()
     expected = records(seeded)

@@ -4,9 +4,9 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.errors import ValidationFailed
-from graph.ingest import Ingestor
 from graph.namespaces import DCAT, DCT, DUV, FOAF, PROV, RDF, VCARD
 from graph.rdf import RdfFormat, parse_bytes
+from graph.writer import Writer
 from tests.conftest import BASE
 
 API = NamedNode(BASE + "resource/api-acme")
@@ -14,15 +14,15 @@ ACME = NamedNode(BASE + "organisation/acme")
 USAGE = NamedNode(BASE + "usage/acme-uses-api")
 
 
-def snapshot(ingestor: Ingestor) -> set:
-    return set(ingestor.store.quads())
+def snapshot(writer: Writer) -> set:
+    return set(writer.store.quads())
 
 
 def violations(e: pytest.ExceptionInfo[ValidationFailed]) -> set[tuple[str, str | None]]:
     return {(r.focus, r.path) for r in e.value.report.violations}
 
 
-def test_rejected_add_changes_nothing(small: Ingestor, iris) -> None:
+def test_rejected_add_changes_nothing(small: Writer, iris) -> None:
     before = snapshot(small)
     usage = NamedNode(BASE + "usage/dangling")
     triples = [
@@ -38,7 +38,7 @@ def test_rejected_add_changes_nothing(small: Ingestor, iris) -> None:
     assert snapshot(small) == before
 
 
-def test_valid_add_is_written_and_touches_only_its_records(small: Ingestor, iris) -> None:
+def test_valid_add_is_written_and_touches_only_its_records(small: Writer, iris) -> None:
     usage = NamedNode(BASE + "usage/second")
     triples = [
         Triple(usage, RDF.type, DUV.Usage),
@@ -53,7 +53,7 @@ def test_valid_add_is_written_and_touches_only_its_records(small: Ingestor, iris
     assert len(list(small.store.quads(usage, None, None, iris.contributions_graph))) == 5
 
 
-def test_adding_to_a_record_of_another_graph_is_checked_against_the_union(small: Ingestor, iris) -> None:
+def test_adding_to_a_record_of_another_graph_is_checked_against_the_union(small: Writer, iris) -> None:
     before = snapshot(small)
     with pytest.raises(ValidationFailed) as e:  # a second title in French breaks sh:uniqueLang
         small.add({iris.contributions_graph: [Triple(API, DCT.title, Literal("Autre titre", language="fr"))]})
@@ -61,7 +61,7 @@ def test_adding_to_a_record_of_another_graph_is_checked_against_the_union(small:
     assert snapshot(small) == before
 
 
-def test_removing_a_used_resource_is_refused_naming_the_usage(small: Ingestor) -> None:
+def test_removing_a_used_resource_is_refused_naming_the_usage(small: Writer) -> None:
     before = snapshot(small)
     with pytest.raises(ValidationFailed) as e:
         small.remove_record(API)
@@ -69,13 +69,13 @@ def test_removing_a_used_resource_is_refused_naming_the_usage(small: Ingestor) -
     assert snapshot(small) == before
 
 
-def test_remove_record_removes_its_hash_nodes(small: Ingestor) -> None:
+def test_remove_record_removes_its_hash_nodes(small: Writer) -> None:
     small.remove_record(USAGE)
     small.remove_record(API)
     assert list(small.store.quads(API, None, None, None)) == []
 
 
-def test_replacing_a_graph_is_atomic_and_validated(small: Ingestor, iris) -> None:
+def test_replacing_a_graph_is_atomic_and_validated(small: Writer, iris) -> None:
     graph = iris.graph("test")
     before = snapshot(small)
     broken = [t.triple for t in small.store.quads(None, None, None, graph) if t.predicate != DCT.publisher]
@@ -85,7 +85,7 @@ def test_replacing_a_graph_is_atomic_and_validated(small: Ingestor, iris) -> Non
     assert snapshot(small) == before
 
 
-def test_dropping_a_graph_rechecks_records_that_link_into_it(small: Ingestor, iris) -> None:
+def test_dropping_a_graph_rechecks_records_that_link_into_it(small: Writer, iris) -> None:
     # move the usage to its own graph, then try to empty the graph holding the resource
     usage_triples = [q.triple for q in small.store.quads(USAGE, None, None, None)]
     small.replace_graphs(
@@ -103,7 +103,7 @@ def test_dropping_a_graph_rechecks_records_that_link_into_it(small: Ingestor, ir
     assert snapshot(small) == before
 
 
-def test_blank_nodes_get_hash_iris_of_their_record(small: Ingestor, iris) -> None:
+def test_blank_nodes_get_hash_iris_of_their_record(small: Writer, iris) -> None:
     data = b"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
     <%s> dcat:contactPoint [ a vcard:Kind ; vcard:fn "Support"@fr ; vcard:hasEmail <mailto:support@acme.test> ] .""" % (
         API.value.encode()
@@ -118,7 +118,7 @@ def test_blank_nodes_get_hash_iris_of_their_record(small: Ingestor, iris) -> Non
     assert list(small.store.quads(point, None, None, None)) == []
 
 
-def test_meta_graph_records_each_load(small: Ingestor, iris) -> None:
+def test_meta_graph_records_each_load(small: Writer, iris) -> None:
     graph = iris.graph("test")
     meta = {
         q.predicate.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: q.object
@@ -128,7 +128,7 @@ def test_meta_graph_records_each_load(small: Ingestor, iris) -> None:
     assert "generatedAtTime" in meta
 
 
-def test_check_add_writes_nothing(small: Ingestor, iris) -> None:
+def test_check_add_writes_nothing(small: Writer, iris) -> None:
     before = snapshot(small)
     report = small.check_add({iris.contributions_graph: [Triple(ACME, FOAF.name, Literal("Acme", language="en"))]})
     assert report.conforms
@@ -151,7 +151,7 @@ def _api(iri: NamedNode, publisher: NamedNode) -> list[Triple]:
     ]
 
 
-def test_replace_graph_records_skips_what_breaks_the_shapes(small: Ingestor, iris) -> None:
+def test_replace_graph_records_skips_what_breaks_the_shapes(small: Writer, iris) -> None:
     graph = iris.graph("harvest/test")
     good, nameless = NamedNode(BASE + "organisation/good"), NamedNode(BASE + "organisation/nameless")
     ok, orphan = NamedNode(BASE + "resource/ok"), NamedNode(BASE + "resource/orphan")
@@ -167,7 +167,8 @@ def test_replace_graph_records_skips_what_breaks_the_shapes(small: Ingestor, iri
         seen.update(skipped)
         return [Triple(graph, DCT.description, Literal(f"{len(skipped)} skipped"))]
 
-    result, skipped = small.replace_graph_records(graph, records, "test", provenance)
+    with small.transaction("harvest test") as tx:
+        result, skipped = tx.replace_graph_records(graph, records, "test", provenance)
     # the nameless organisation breaks its shape; the API it publishes then has no known publisher
     assert set(skipped) == seen.keys() == {nameless, orphan}
     assert {r.path for r in skipped[orphan]} == {"dct:publisher"}
@@ -176,7 +177,7 @@ def test_replace_graph_records_skips_what_breaks_the_shapes(small: Ingestor, iri
     assert Literal("2 skipped") in {q.object for q in small.store.quads(graph, DCT.description, None, iris.meta_graph)}
 
 
-def test_replace_graph_records_refuses_to_break_another_graph(small: Ingestor, iris) -> None:
+def test_replace_graph_records_refuses_to_break_another_graph(small: Writer, iris) -> None:
     usage = NamedNode(BASE + "usage/elsewhere")
     small.add(
         {
@@ -191,7 +192,7 @@ def test_replace_graph_records_refuses_to_break_another_graph(small: Ingestor, i
     )
     before = snapshot(small)
     # the graph "test" holds the API and acme, which a usage of another graph cites: they cannot go
-    with pytest.raises(ValidationFailed) as e:
-        small.replace_graph_records(iris.graph("test"), {}, "test", lambda skipped, report: [])
+    with pytest.raises(ValidationFailed) as e, small.transaction("harvest test") as tx:
+        tx.replace_graph_records(iris.graph("test"), {}, "test", lambda skipped, report: [])
     assert {focus for focus, _ in violations(e)} == {usage.value}
     assert snapshot(small) == before

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import HarvestError
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.namespaces import ADMS, DUV, PROV, RDF, SCHEMA, SKOS
+from graph.writer import Writer
 from loaders.publiccode import PublicCodeSource, parse
 from tests.adapters_check import check
 from tests.adapters_fixtures import SOURCES, publiccode, publishers
@@ -15,7 +15,7 @@ def kinds(records: list, cls) -> list:
     return [r for r in records if (RDF.type, cls) in {(t.predicate, t.object) for t in r.triples}]
 
 
-def test_files_are_valid_records_with_usages_from_used_by(iris: Iris, ontology_only: Ingestor) -> None:
+def test_files_are_valid_records_with_usages_from_used_by(iris: Iris, ontology_only: Writer) -> None:
     source = publiccode(iris)
     records = list(source.records())
     outcome = check(records, ontology_only)
@@ -39,7 +39,7 @@ def test_used_by_names_one_organisation_each_and_funders_merge_by_annuaire_id(ir
     assert any(t.predicate == ADMS.identifier for t in dinum[0].triples)
 
 
-def test_organisation_section_with_a_siren(iris: Iris, ontology_only: Ingestor) -> None:
+def test_organisation_section_with_a_siren(iris: Iris, ontology_only: Writer) -> None:
     text = (SOURCES / "publiccode" / "catala_upstream_publiccode.yml").read_text()
     text += "organisation:\n  name: Inria\n  uri: urn:siren:180089047\n"
     records = list(PublicCodeSource(iris, {"catala.yml": text}, publishers()).records())

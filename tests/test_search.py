@@ -16,7 +16,6 @@ from pyoxigraph import NamedNode
 
 from graph.cli import main
 from graph.config import Settings
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.rdf import parse_bytes
 from graph.search import Search, SearchIndex
@@ -26,6 +25,7 @@ from graph.search.query import highlight, parse
 from graph.store import EmbeddedStore
 from graph.validation import Validator
 from graph.web.app import create_app
+from graph.writer import Writer
 from tests.conftest import BASE
 
 TOKEN = "search-writer-token"
@@ -259,7 +259,7 @@ def test_an_index_gone_stale_while_the_service_was_down_is_rebuilt_at_start(tmp_
     assert Path(settings.search_index_file).exists()
     store = EmbeddedStore(store_path)  # a write while the service is down, as `ressourcerie load` would
     triples = [q.triple for q in parse_bytes(NEW_TTL.encode(), _turtle(), source="new.ttl")]
-    Ingestor(store, Validator(), Iris(BASE)).add({NamedNode(f"{BASE}graph/contributions"): triples})
+    Writer(store, Validator(), Iris(BASE)).add({NamedNode(f"{BASE}graph/contributions"): triples})
     store.close()
     with TestClient(create_app(settings)) as c:
         assert found(c, "zythologie") == [NEW]
@@ -363,7 +363,7 @@ def test_cli_search_and_reindex(tmp_path: Path, seeded_dir: Path, capsys: pytest
     assert "up to date" in capsys.readouterr().out
 
 
-def test_an_update_without_its_checkpoint_means_a_rebuild_at_next_start(tmp_path: Path, small: Ingestor) -> None:
+def test_an_update_without_its_checkpoint_means_a_rebuild_at_next_start(tmp_path: Path, small: Writer) -> None:
     path = str(tmp_path / "index.sqlite")
     index = SearchIndex.open(path, BASE)
     assert index.sync(small.store) is True and index.sync(small.store) is False
@@ -397,7 +397,7 @@ def test_search_on_a_remote_store(tmp_path: Path) -> None:
         index_file = tmp_path / "remote-search.sqlite"
         settings = Settings(**server.settings(), search_index_path=str(index_file), query_workers=1)
         store = open_store(settings)
-        load_seed(Ingestor(store, Validator(), Iris(BASE)), bundled("data/seed"))
+        load_seed(Writer(store, Validator(), Iris(BASE)), bundled("data/seed"))
         store.close()
         with TestClient(create_app(settings)) as c:
             r = c.get("/search.json", params={"q": "sirene", "access": "open"}).json()

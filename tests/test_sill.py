@@ -5,9 +5,9 @@ import json
 import pytest
 
 from graph.errors import HarvestError
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.namespaces import DCT, DUV, PROV, RDF, SCHEMA, SKOS
+from graph.writer import Writer
 from loaders.sill import SillSource, on_forge
 from tests.adapters_check import check
 from tests.adapters_fixtures import SOURCES, publishers, sill
@@ -20,7 +20,7 @@ def software(records: list) -> list:
 
 
 def test_entries_on_a_forge_are_valid_records_the_others_skipped_with_a_reason(
-    iris: Iris, ontology_only: Ingestor
+    iris: Iris, ontology_only: Writer
 ) -> None:
     source = sill(iris)
     records = list(source.records())
@@ -45,7 +45,7 @@ def test_archive_fields(iris: Iris) -> None:
     assert any(t.predicate == DCT.license and t.object.value.endswith("/AGPL-3.0.html") for t in ds.triples)
 
 
-def test_catalogi_export_gives_contributors_with_siren_and_usages(iris: Iris, ontology_only: Ingestor) -> None:
+def test_catalogi_export_gives_contributors_with_siren_and_usages(iris: Iris, ontology_only: Writer) -> None:
     entry = {
         "id": 42,
         "name": "Exemple",

@@ -25,11 +25,10 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 def load_fixture(client: TestClient, name: str) -> None:
-    """Add a fixture file through the validated ingestor, as a load would."""
+    """Add a fixture file through the validated writer, as a load would."""
     ctx = client.app.state.context  # type: ignore[attr-defined]
     triples = [q.triple for q in parse_file(FIXTURES / name)]
-    ctx.ingestor.add({ctx.iris.graph(f"test/{name}"): triples})
-    ctx.after_write()
+    ctx.writer.add({ctx.iris.graph(f"test/{name}"): triples})
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +251,7 @@ def test_organisation_page_lists_what_it_uses(make_client) -> None:
     load_fixture(c, "people.ttl")
     ctx = c.app.state.context
     acme = [q.triple for q in parse_file(FIXTURES / "small.ttl")]
-    ctx.ingestor.add({ctx.iris.graph("test/small"): acme})
+    ctx.writer.add({ctx.iris.graph("test/small"): acme})
     page = html(c, "/organisation/acme")
     uses = section(page, "titre-utilise")
     assert "Ce qu'elle utilise (1)" in uses and 'href="/usage/acme-uses-api"' in uses and "Tester l&#39;API." in uses
@@ -311,8 +310,7 @@ def test_hostile_text_is_escaped(make_client) -> None:
         Triple(NamedNode(BASE + "usage/hostile"), RDF.type, PROV.Activity),
         Triple(NamedNode(BASE + "usage/hostile"), PROV.wasAssociatedWith, NamedNode(BASE + "organisation/dinum")),
     ]
-    ctx.ingestor.add({ctx.iris.graph("test/hostile"): triples})
-    ctx.after_write()
+    ctx.writer.add({ctx.iris.graph("test/hostile"): triples})
     for path in ("/resource/hostile", "/usage/hostile", "/organisation/dinum", "/"):
         page = html(c, path)
         assert "<script>alert" not in page, path

@@ -10,7 +10,6 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
 from graph.errors import QuerySyntaxError, StoreError, ValidationFailed
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.paths import bundled
 from graph.rdf import parse_file
@@ -18,6 +17,7 @@ from graph.seed import load as load_seed
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore, RemoteStore, Store
 from graph.validation import Validator
+from graph.writer import Writer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -169,8 +169,8 @@ def test_a_long_answer_is_whole_or_refused_never_cut(store: Store) -> None:
 
 
 def test_validated_ingest_and_a_refused_write_changes_nothing(store: Store, iris: Iris, validator: Validator) -> None:
-    ingestor = Ingestor(store, validator, iris)
-    ingestor.replace_graphs(
+    writer = Writer(store, validator, iris)
+    writer.replace_graphs(
         {
             iris.ontology_graph: ontology_triples(),
             iris.graph("test"): [q.triple for q in parse_file(FIXTURES / "small.ttl")],
@@ -180,13 +180,13 @@ def test_validated_ingest_and_a_refused_write_changes_nothing(store: Store, iris
     broken = NamedNode(iris.base + "resource/broken")
     rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     with pytest.raises(ValidationFailed):
-        ingestor.add({iris.graph("test"): [Triple(broken, rdf_type, NamedNode("http://www.w3.org/ns/dcat#Resource"))]})
+        writer.add({iris.graph("test"): [Triple(broken, rdf_type, NamedNode("http://www.w3.org/ns/dcat#Resource"))]})
     with pytest.raises(ValidationFailed):
-        ingestor.remove_record(NamedNode(iris.base + "organisation/acme"))
+        writer.remove_record(NamedNode(iris.base + "organisation/acme"))
     assert store.stats() == before
 
 
 def test_seed_build_gives_the_embedded_counts(store: Store, iris: Iris, validator: Validator, seeded) -> None:
-    load_seed(Ingestor(store, validator, iris), bundled("data/seed"))
+    load_seed(Writer(store, validator, iris), bundled("data/seed"))
     expected = {g.name: g.triples for g in seeded.stats().graphs}
     assert {g.name: g.triples for g in store.stats().graphs} == expected

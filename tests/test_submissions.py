@@ -7,7 +7,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from graph.config import Settings
 from graph.iris import Iris
 from graph.namespaces import DCT
-from graph.submissions import APPROVED, PENDING, REJECTED, SubmissionStore, submissions_location
+from graph.submissions import APPROVED, PENDING, REJECTED, SubmissionStore
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 
@@ -41,7 +41,7 @@ def test_a_submission_round_trips_and_its_decision_replaces_its_status(tmp_path:
 
 
 def test_where_submissions_are_kept() -> None:
-    assert submissions_location(Settings(store_path="var/s")) == "var/s-submissions"
-    assert submissions_location(Settings(store_path=":memory:")) == ":memory:"
-    assert submissions_location(Settings(submissions_path="/srv/subs")) == "/srv/subs"
-    assert submissions_location(Settings(store="sparql+http://127.0.0.1:7878/query")) == "var/submissions"
+    assert Settings(store_path="var/s").submissions_location == "var/s-submissions"
+    assert Settings(store_path=":memory:").submissions_location == ":memory:"
+    assert Settings(submissions_path="/srv/subs").submissions_location == "/srv/subs"
+    assert Settings(store="sparql+http://127.0.0.1:7878/query").submissions_location == "var/submissions"

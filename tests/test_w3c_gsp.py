@@ -53,5 +53,5 @@ def test_gsp(name: str, w3c_client) -> None:
 @pytest.mark.parametrize("name", list(TESTS))
 def test_gsp_without_shapes(name: str, w3c_client) -> None:
     """Every test, with an empty shapes graph: the protocol part passes."""
-    w3c_client.app.state.context.ingestor.validator = Validator(shapes=[])
+    w3c_client.app.state.context.writer.validator = Validator(shapes=[])
     run(TESTS[name], w3c_client, store_path, TOKEN)

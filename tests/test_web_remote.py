@@ -8,13 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from graph.config import Settings
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.paths import bundled
 from graph.seed import load as load_seed
 from graph.store import open_store
 from graph.validation import Validator
 from graph.web.app import create_app
+from graph.writer import Writer
 from tests.conftest import BASE, start_server
 
 TOKEN = "remote-token"
@@ -32,7 +32,7 @@ def remote(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         query_workers=2,
     )
     store = open_store(settings)
-    load_seed(Ingestor(store, Validator(), Iris(BASE)), bundled("data/seed"))
+    load_seed(Writer(store, Validator(), Iris(BASE)), bundled("data/seed"))
     store.close()
     yield settings
     server.stop()

@@ -209,7 +209,7 @@ def test_a_query_waits_for_a_worker_at_most_queue_timeout(make_client) -> None:
 
 
 def test_a_large_answer_is_spilled_to_a_file_and_sent_whole(client: TestClient) -> None:
-    from graph.web._worker import _Spool
+    from graph.store._worker import _Spool
 
     r = client.get(
         "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"Accept": "application/n-triples"}

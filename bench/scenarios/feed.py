@@ -20,11 +20,11 @@ from bench.scenarios.http import ours
 from graph.config import Settings
 from graph.dcat.formats import serialize
 from graph.dcat.publish import Feed, Paging
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore
 from graph.validation import Validator
+from graph.writer import Writer
 from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import ACCEPT, Fetcher
 from loaders.harvest.pipeline import Harvester
@@ -134,13 +134,13 @@ def harvest(ctx: Context, base_url: str) -> tuple[int, int, float, list[str]]:
     iris = Iris(DEFAULT_BASE)
     fresh = EmbeddedStore(ctx.workdir / "feed-harvested")
     try:
-        ingestor = Ingestor(fresh, Validator(), iris)
-        ingestor.replace_graphs({iris.ontology_graph: ontology_triples()})
+        writer = Writer(fresh, Validator(), iris)
+        writer.replace_graphs({iris.ontology_graph: ontology_triples()})
         concepts = Concepts.from_store(fresh, iris.ontology_graph, NamedNode(iris.base + "def/theme"))
         url = f"{base_url}/catalog?page_size={HARVEST_PAGE}"
         fetcher = Fetcher(timeout=120)
         start = time.perf_counter()
-        report = Harvester(ingestor).run(DcatSource("ressourcerie", url, iris, fetcher, concepts), url)
+        report = Harvester(writer).run(DcatSource("ressourcerie", url, iris, fetcher, concepts), url)
         seconds = time.perf_counter() - start
         fetcher.close()
         return report.written, _count(fresh), seconds, report.errors + [s.iri for s in report.skipped][:5]

@@ -1,5 +1,5 @@
 """Ingest the generated file: raw pyoxigraph bulk load (the peer), our unvalidated bulk path, our validated
-ingest (``Ingestor.replace_graphs``, what ``ressourcerie load --replace`` does) and rdflib's parser."""
+ingest (``Writer.replace_graphs``, what ``ressourcerie load --replace`` does) and rdflib's parser."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import rdflib
 from pyoxigraph import NamedNode, RdfFormat, Triple
 
 from bench._common import Context, Row, count_lines, median_time
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.store import EmbeddedStore
 from graph.validation import Validator
+from graph.writer import Writer
 
 NQ = RdfFormat.N_QUADS
 
@@ -72,7 +72,7 @@ def validated(ctx: Context, data: Path) -> float:
 
     def run() -> None:
         store = holder["store"]
-        Ingestor(store, validator, iris).replace_graphs(graphs)  # type: ignore[arg-type]
+        Writer(store, validator, iris).replace_graphs(graphs)  # type: ignore[arg-type]
         store.close()
 
     return median_time(run, 1, setup=setup)
@@ -97,7 +97,7 @@ def run(ctx: Context) -> list[Row]:
     rows.append(
         Row(
             "ingest",
-            "validated ingest (Ingestor.replace_graphs)",
+            "validated ingest (Writer.replace_graphs)",
             "triples/s",
             small_n / t,
             "triples/s",

@@ -14,11 +14,11 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 from bench._common import Context, Row, timed
 from bench.generate import defects_path
 from bench.scenarios.ingest import by_graph
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.namespaces import ACCESS, DCAT, DCT, KIND, RDF, THEME, XSD
 from graph.store import EmbeddedStore
 from graph.validation import Validator
+from graph.writer import Writer
 
 IRIS = Iris("https://ressourcerie.fabrique.social.gouv.fr/")
 GRAPH = IRIS.graph("bench")
@@ -50,9 +50,9 @@ def single_writes(ctx: Context, data: Path, validator: Validator) -> list[float]
     store = EmbeddedStore(ctx.workdir / "validation-store")
     try:
         store.bulk_load(pyoxigraph.parse(path=str(data), format=RdfFormat.N_QUADS))
-        ingestor = Ingestor(store, validator, IRIS)
-        ingestor.add({GRAPH: new_resource(-1)})  # warm-up
-        return [timed(lambda k=k: ingestor.add({GRAPH: new_resource(k)})) for k in range(ADDS)]  # type: ignore[misc]
+        writer = Writer(store, validator, IRIS)
+        writer.add({GRAPH: new_resource(-1)})  # warm-up
+        return [timed(lambda k=k: writer.add({GRAPH: new_resource(k)})) for k in range(ADDS)]  # type: ignore[misc]
     finally:
         store.close()
 
@@ -72,7 +72,7 @@ def ours_on_defects(data: Path, validator: Validator) -> tuple[float, set[tuple[
     onto = graphs.pop(IRIS.ontology_graph)
     store.bulk_load(pyoxigraph.Quad(t.subject, t.predicate, t.object, IRIS.ontology_graph) for t in onto)
     start = time.perf_counter()
-    report = Ingestor(store, validator, IRIS).check_graphs(graphs)  # type: ignore[arg-type]
+    report = Writer(store, validator, IRIS).check_graphs(graphs)  # type: ignore[arg-type]
     return time.perf_counter() - start, {(r.focus, r.path) for r in report.violations}
 
 

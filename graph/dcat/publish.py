@@ -24,7 +24,8 @@ from graph.dcat import vocab
 from graph.dcat.profile import AdmsAp, Agent, Concept, DcatAp, Objects, Out, Source
 from graph.errors import BadRequest, RessourcerieError
 from graph.iris import Iris, slugify
-from graph.namespaces import DCAT, DCT, FOAF, KIND, ORG, RDF, SKOS, XSD, Namespace
+from graph.model.kinds import SOFTWARE_KINDS
+from graph.namespaces import DCAT, DCT, FOAF, ORG, RDF, SKOS, XSD, Namespace
 from graph.store.base import Store
 
 T = TypeVar("T")
@@ -32,7 +33,6 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 FEEDS = {"catalog": "catalog", "software": "catalog/software"}
-SOFTWARE_KINDS = (KIND["source-code"], KIND.ai)
 
 INDEX = """
 SELECT ?r ?kind ?modified WHERE {

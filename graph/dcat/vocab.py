@@ -1,5 +1,5 @@
-"""Our terms mapped to the EU vocabularies DCAT-AP expects: languages, file types, media types, licence types,
-publisher types, and the EU schemes' IRIs. Small tables, written out; a value not in them is left as it is.
+"""Our terms mapped to the EU vocabularies DCAT-AP expects: languages, file types, media types, licence types
+(from the licence table, ``graph.model.licences``), publisher types, and the EU schemes' IRIs. Small tables, written out; a value not in them is left as it is.
 The harvester (loaders.harvest.vocabularies) reads catalogues' text values through the same tables."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import re
 
 from pyoxigraph import NamedNode
 
+from graph.model import licences
 from graph.namespaces import Namespace
 
 LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
@@ -130,25 +131,6 @@ MEDIA_TYPES: dict[str, str] = {
 # media type -> EU file-type code, for distributions that give only a media type
 FILE_TYPE_OF_MEDIA_TYPE: dict[str, str] = {media: code for code, media in MEDIA_TYPES.items()} | {"text/xml": "XML"}
 
-# licences we know -> ADMS licence types (what the licence permits or requires)
-LICENCE_TYPES: dict[str, tuple[str, ...]] = {
-    "https://www.etalab.gouv.fr/licence-ouverte-open-licence/": ("Attribution",),
-    "https://www.etalab.gouv.fr/wp-content/uploads/2017/04/ETALAB-Licence-Ouverte-v2.0.pdf": ("Attribution",),
-    "https://www.etalab.gouv.fr/wp-content/uploads/2014/05/Licence_Ouverte.pdf": ("Attribution",),
-    "https://creativecommons.org/licenses/by/4.0/": ("Attribution",),
-    "https://creativecommons.org/licenses/by-sa/4.0/": ("Attribution", "ShareAlike"),
-    "https://creativecommons.org/publicdomain/zero/1.0/": ("PublicDomain",),
-    "https://opendatacommons.org/licenses/odbl/1-0/": ("Attribution", "ShareAlike"),
-    "https://opendatacommons.org/licenses/by/1-0/": ("Attribution",),
-    "https://opensource.org/licenses/MIT": ("Attribution",),
-    "https://spdx.org/licenses/MIT.html": ("Attribution",),
-    "https://www.apache.org/licenses/LICENSE-2.0": ("Attribution",),
-    "https://spdx.org/licenses/Apache-2.0.html": ("Attribution",),
-    "https://www.gnu.org/licenses/agpl-3.0.html": ("Attribution", "ShareAlike"),
-    "https://spdx.org/licenses/AGPL-3.0-or-later.html": ("Attribution", "ShareAlike"),
-    "https://www.gnu.org/licenses/gpl-3.0.html": ("Attribution", "ShareAlike"),
-    "https://joinup.ec.europa.eu/collection/eupl/eupl-text-eupl-12": ("Attribution", "ShareAlike"),
-}
 LICENCE_TYPE_LABELS = {"Attribution": "Attribution", "ShareAlike": "Share alike", "PublicDomain": "Public domain"}
 
 # our organisation types -> ADMS publisher types; 'autre' has none
@@ -207,7 +189,8 @@ def media_type_of_file_type(iri: NamedNode) -> NamedNode | None:
 
 
 def licence_types(iri: str) -> list[NamedNode]:
-    return [LICENCE_TYPE[t] for t in LICENCE_TYPES.get(iri, ())]
+    """The ADMS licence types of a licence (``graph.model.licences``), as IRIs."""
+    return [LICENCE_TYPE[t] for t in licences.licence_types(iri)]
 
 
 def publisher_type(organisation_type: str) -> NamedNode | None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.namespaces import ACCESS, DCAT, DCT, FOAF, KIND, ORG, RDFS, SCHEMA, SKOS, THEME
+from graph.model.access import ACCESS_RIGHTS
+from graph.namespaces import DCAT, DCT, FOAF, KIND, ORG, RDFS, SCHEMA, SKOS, THEME
 from graph.rdf import root_of
 from graph.store.base import Store
 
@@ -27,7 +28,7 @@ CLASSES = {
     FOAF.Person: "person",
 }
 PSEUDO_KINDS = {"service": "Service en ligne", "organisation": "Organisation", "person": "Personne"}
-ACCESS_KEYS = {ACCESS.PUBLIC: "open", ACCESS.RESTRICTED: "on-request", ACCESS.NON_PUBLIC: "restricted"}
+ACCESS_KEYS = {a.iri: a.key for a in ACCESS_RIGHTS}
 
 _TEXT = {
     DCT.title: "title",

@@ -13,6 +13,8 @@ from typing import IO, Protocol
 
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple
 
+from graph.store.queries import QueryLimits, QueryRunner
+
 Term = NamedNode | BlankNode | Literal
 Bindings = Mapping[str, Term]
 GraphName = NamedNode | DefaultGraph
@@ -79,6 +81,17 @@ class Store(Protocol):
 
     def dump(self, out: IO[bytes], fmt: RdfFormat, graph: NamedNode | None = None) -> None: ...
 
-    def backup(self, directory: Path) -> None: ...
+    def backup(self, directory: Path) -> str:
+        """Copy the store to ``directory``; returns what was written, for a message."""
+        ...
+
+    def query_runner(self, limits: QueryLimits) -> QueryRunner:
+        """What answers /sparql and the named queries on this store, under the limits."""
+        ...
+
+    @property
+    def label(self) -> str:
+        """Where the data is, for messages: the store directory or the remote endpoint."""
+        ...
 
     def close(self) -> None: ...

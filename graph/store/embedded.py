@@ -25,13 +25,14 @@ from pyoxigraph import (
     Variable,
 )
 
-from graph._sparqltext import with_values
+from graph._sparqltext import describe_syntax_error, with_values
 from graph.errors import QuerySyntaxError, StoreError
 from graph.namespaces import PREFIXES
 from graph.rdf import record_statements
 from graph.store.base import Bindings, GraphInfo, SelectResult, StoreStats, Term
+from graph.store.pool import QueryPool
+from graph.store.queries import QueryLimits, QueryRunner
 
-_POSITION = re.compile(r"error at (\d+):(\d+): ")
 _UNION = re.compile(r"\bUNION\b", re.IGNORECASE)
 
 
@@ -83,7 +84,7 @@ class EmbeddedStore:
                 substitutions=substitutions or None,
             )
         except SyntaxError as e:
-            raise QuerySyntaxError(_describe_syntax_error(e)) from None
+            raise QuerySyntaxError(describe_syntax_error(e)) from None
         except RuntimeError as e:
             raise QuerySyntaxError(str(e)) from None
         except OSError as e:
@@ -183,7 +184,7 @@ class EmbeddedStore:
             merged = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
             pyoxigraph.serialize(merged, out, fmt, prefixes=PREFIXES)
 
-    def backup(self, directory: Path) -> None:
+    def backup(self, directory: Path) -> str:
         if self.path is None:
             raise StoreError("an in-memory store cannot be backed up; use export instead")
         try:
@@ -191,10 +192,19 @@ class EmbeddedStore:
             self._store.backup(str(directory))
         except OSError as e:
             raise StoreError(f"backup to {directory} failed: {e}") from None
+        return f"backup written to {directory}"
 
     def bulk_load(self, quads: Iterable[Quad]) -> None:
         """Unvalidated, non-atomic fast path, for trusted data into empty graphs (benchmarks, restores)."""
         self._store.bulk_extend(quads)
+
+    def query_runner(self, limits: QueryLimits) -> QueryRunner:
+        """Queries from /sparql run in worker processes on snapshots of this store, stopped at the timeout."""
+        return QueryPool(self, limits)
+
+    @property
+    def label(self) -> str:
+        return str(self.path) if self.path is not None else ":memory:"
 
     def close(self) -> None:
         if self.path is not None:
@@ -209,11 +219,3 @@ def _ntriples(triples: Iterable[Triple]) -> str:
             raise StoreError("blank nodes reach the store only skolemised; got one in a write")
         lines.append(f"{t} .")
     return "\n".join(lines)
-
-
-def _describe_syntax_error(e: SyntaxError) -> str:
-    message = str(e.msg if isinstance(e.msg, str) else e)
-    m = _POSITION.search(message)
-    if m:
-        return f"SPARQL syntax error at line {m.group(1)}, column {m.group(2)}: {message[m.end() :]}"
-    return f"SPARQL syntax error: {message}"

@@ -24,7 +24,6 @@ Cut answers: Virtuoso stops at ``ResultSetMaxRows`` (10,000 by default) and only
 from __future__ import annotations
 
 import contextlib
-import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
@@ -45,11 +44,14 @@ from pyoxigraph import (
     Triple,
 )
 
-from graph._sparqltext import with_values
 from graph.errors import QuerySyntaxError, StoreError
 from graph.namespaces import PREFIXES
 from graph.rdf import record_statements
+from graph.store._remotetext import constant as _constant
+from graph.store._remotetext import prepare
 from graph.store.base import Bindings, GraphInfo, SelectResult, StoreStats, Term
+from graph.store.delegate import DelegatedQueries
+from graph.store.queries import QueryLimits, QueryRunner
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -58,7 +60,6 @@ TMP_PREFIX = "urn:ressourcerie:tmp:"
 SYSTEM_GRAPHS = ("http://www.openlinksw.com/", "http://localuriqaserver/", "http://www.w3.org/ns/ldp#", TMP_PREFIX)
 CHUNK_BYTES = 4_000_000
 PAGE_ROWS = 5_000
-_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 class AnswerCut(StoreError):
@@ -337,7 +338,7 @@ class RemoteStore:
             merged = dict.fromkeys(q.triple for q in self.quads())
             pyoxigraph.serialize(merged, out, fmt, prefixes=PREFIXES)
 
-    def backup(self, directory: Path) -> None:
+    def backup(self, directory: Path) -> str:
         """A remote store is backed up by its server; this writes an N-Quads export, ``store.nq``, instead."""
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -345,6 +346,15 @@ class RemoteStore:
                 self.dump(f, RdfFormat.N_QUADS)
         except OSError as e:
             raise StoreError(f"backup to {directory} failed: {e}") from None
+        return f"a remote store is backed up by its server; an N-Quads export was written to {directory}/store.nq"
+
+    def query_runner(self, limits: QueryLimits) -> QueryRunner:
+        """Queries from /sparql are sent to this store's endpoint (see ``graph.store.delegate``)."""
+        return DelegatedQueries(self, limits)
+
+    @property
+    def label(self) -> str:
+        return self.query_url
 
     def close(self) -> None:
         self._reader.close()
@@ -352,26 +362,6 @@ class RemoteStore:
 
 
 _OURS = "".join(f' FILTER(!STRSTARTS(STR(?g), "{p}"))' for p in SYSTEM_GRAPHS)
-
-
-def prepare(query: str, bindings: Bindings | None = None) -> str:
-    """The query as sent: our prefixes declared (those it does not declare itself), bindings as ``VALUES``."""
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
-    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
-    if not bindings:
-        return prologue + query
-    names = list(bindings)
-    return prologue + with_values(query, names, [_constant(bindings[n], "") for n in names])
-
-
-def _constant(term: Term | DefaultGraph | None, variable: str) -> str:
-    if term is None:
-        return variable
-    if isinstance(term, BlankNode):
-        raise StoreError("a blank node cannot be sent to a remote store; records use IRIs")
-    if isinstance(term, DefaultGraph):
-        raise StoreError("a remote store holds named graphs only")
-    return str(term)  # N-Triples form of a checked term: an IRI checked by NamedNode, an escaped literal
 
 
 def _named(graph: NamedNode | DefaultGraph) -> NamedNode:

@@ -110,11 +110,11 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await context.pool.start()
+        await context.runner.start()
         try:
             yield
         finally:
-            await context.pool.close()
+            await context.runner.close()
             app.state.desk.close()
             context.search.checkpoint(context.store)
 

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import Request
-from pyoxigraph import NamedNode
 
 from graph.config import Settings
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.queries import QueryLibrary
 from graph.search import SearchIndex
 from graph.store import open_store
 from graph.store.base import Store
-from graph.store.embedded import EmbeddedStore
-from graph.store.remote import RemoteStore
+from graph.store.queries import QueryLimits, QueryRunner
 from graph.validation import Validator
-from graph.web.querypool import QueryPool
-from graph.web.remotequeries import RemoteQueries
+from graph.writer import Change, Writer
 
 log = logging.getLogger("ressourcerie.web")
 T = TypeVar("T")
@@ -34,34 +30,24 @@ class Context:
     settings: Settings
     store: Store
     iris: Iris
-    ingestor: Ingestor
+    writer: Writer
     queries: QueryLibrary
-    pool: QueryPool | RemoteQueries
+    runner: QueryRunner
     search: SearchIndex
 
     @classmethod
     def open(cls, settings: Settings) -> Context:
-        """On the embedded store, /sparql queries run in worker processes on its snapshots; on a remote
-        store, they are delegated to its endpoint. Everything else speaks the Store interface."""
+        """Everything speaks the Store interface; /sparql queries go to the store's own query runner."""
         store = open_store(settings)
         iris = Iris(settings.base_iri)
-        limits = (
-            settings.query_workers,
-            settings.query_timeout,
-            settings.max_result_rows,
-            settings.result_cap,
-            settings.queue_timeout,
-        )
-        if isinstance(store, EmbeddedStore):
-            pool: QueryPool | RemoteQueries = QueryPool(store, *limits)
-        else:
-            assert isinstance(store, RemoteStore)
-            pool = RemoteQueries(store, *limits)
+        runner = store.query_runner(QueryLimits.from_settings(settings))
         search = SearchIndex.open(settings.search_index_file, settings.base_iri)
         start = time.perf_counter()
         if search.sync(store):  # built when missing, or again when the store changed while the service was down
             log.info("search index built: %d records in %.2f s", search.count(), time.perf_counter() - start)
-        return cls(settings, store, iris, Ingestor(store, Validator(), iris), QueryLibrary(), pool, search)
+        ctx = cls(settings, store, iris, Writer(store, Validator(), iris), QueryLibrary(), runner, search)
+        ctx.writer.subscribe(ctx.after_write)
+        return ctx
 
     _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
 
@@ -74,17 +60,13 @@ class Context:
             hit = self._cache[key] = (now, compute())
         return hit[1]  # type: ignore[no-any-return]
 
-    def after_write(self, records: Iterable[NamedNode] | None = None) -> None:
-        """Every write through the service ends here: the query workers move to a fresh snapshot, whole-store
-        figures are computed again, and the search index follows: the records written (``records``, as the
-        Ingestor's ``WriteResult.records`` gives them) are indexed again; without them, the whole index is
-        checked against the store and rebuilt if it differs."""
-        self.pool.refresh()
+    def after_write(self, change: Change) -> None:
+        """What follows every write (the writer calls it once per committed write): the query workers move to
+        a fresh snapshot, whole-store figures are computed again, and the search index indexes the records
+        written again."""
+        self.runner.refresh()
         self._cache.clear()
-        if records is None:
-            self.search.sync(self.store)
-        else:
-            self.search.update(self.store, records)
+        self.search.update(self.store, change.records)
 
 
 def context(request: Request) -> Context:

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from graph import proposals
 from graph.choices import Options
-from graph.licences import licence_name
+from graph.model.licences import licence_name
 from graph.proposals import FieldErrors, Proposal, map_report
 from graph.submissions import Submission
 from graph.validation import Report
@@ -51,7 +51,7 @@ def _check(ctx: Context, d: Desk, form: str, posted: forms.Posted) -> Outcome:
         proposal = proposals.resource(values, posted.themes, ctx.iris, opts, exists)
     else:
         proposal = proposals.usage(values, ctx.iris, opts, exists)
-    report = ctx.ingestor.check_add({ctx.iris.contributions_graph: proposal.statements})
+    report = ctx.writer.check_add({ctx.iris.contributions_graph: proposal.statements})
     errors = forms.merge(errors, map_report(report, proposal))
     if posted.extra.get(forms.HONEYPOT):
         errors.add(None, "Le champ « Ne pas remplir » doit rester vide : l'envoi a été refusé.")

@@ -43,7 +43,7 @@ class Desk:
     @classmethod
     def open(cls, settings: Settings, ctx: Context) -> Desk:
         submissions = SubmissionStore.open(settings, ctx.iris)
-        return cls(submissions, Moderation(submissions, ctx.ingestor, ctx.iris), Signer.fresh())
+        return cls(submissions, Moderation(submissions, ctx.writer, ctx.iris), Signer.fresh())
 
     def close(self) -> None:
         self.submissions.close()

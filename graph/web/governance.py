@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from pyoxigraph import Literal, NamedNode
 
 from graph.config import Settings
-from graph.licences import licence_name
+from graph.model.licences import licence_name
 from graph.namespaces import DCT, RSR
 from graph.paths import bundled
 from graph.web.conneg import negotiate

@@ -5,7 +5,7 @@ graph whose IRI is that absolute request URL). GET and HEAD read it in a negotia
 graph holds nothing; the default graph always exists). PUT replaces it, POST merges into it (201 when that
 creates it), DELETE empties it; POST to /store itself creates a graph with a new IRI, given in Location.
 
-Writes need the bearer token (graph.web.auth) and go through the Ingestor like every write: blank nodes get
+Writes need the bearer token (graph.web.auth) and go through the writer like every write: blank nodes get
 IRIs, the records touched are validated with the shapes, a refused write (422) changes nothing.
 """
 
@@ -23,11 +23,12 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
 from graph.errors import BadRequest, RessourcerieError, UnsupportedMediaType
 from graph.ingest import GraphName
 from graph.rdf import format_for, parse_bytes, serialize_triples
+from graph.store.base import Store
 from graph.web.auth import require_writer
 from graph.web.conneg import RDF_FORMATS, negotiate
 from graph.web.context import Context, context
 from graph.web.sparql import check_charset, media_type, read_body, url_params
-from graph.web.update import WRITE_LOCK, forbid_meta
+from graph.web.update import forbid_meta
 
 GRAPH_FORMATS: list[RdfFormat] = [f for f in RDF_FORMATS if f not in (RdfFormat.TRIG, RdfFormat.N_QUADS)]
 MULTIPART = "multipart/form-data"
@@ -72,8 +73,8 @@ def _named(request: Request) -> GraphName:
     return graph
 
 
-def exists(ctx: Context, graph: GraphName) -> bool:
-    return isinstance(graph, DefaultGraph) or next(ctx.store.quads(None, None, None, graph), None) is not None
+def exists(store: Store, graph: GraphName) -> bool:
+    return isinstance(graph, DefaultGraph) or next(store.quads(None, None, None, graph), None) is not None
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def exists(ctx: Context, graph: GraphName) -> bool:
 async def _read(request: Request, ctx: Context) -> Response:
     graph = _named(request)
     fmt = negotiate(request.headers.get("accept"), GRAPH_FORMATS).format
-    if not exists(ctx, graph):
+    if not exists(ctx.store, graph):
         raise NotFound(f"no graph {graph} in the store")
 
     def render() -> bytes:
@@ -141,10 +142,9 @@ async def _put(request: Request, ctx: Context) -> Response:
     triples = await payload(request, ctx, _base(request, graph))
 
     def write() -> bool:
-        with WRITE_LOCK:
-            created = not exists(ctx, graph)
-            result = ctx.ingestor.replace_graphs({graph: triples}, sources=_source(graph, "PUT"))
-            ctx.after_write(result.records)
+        with ctx.writer.transaction("Graph Store PUT") as tx:
+            created = not exists(tx.store, graph)
+            tx.replace_graphs({graph: triples}, sources=_source(graph, "PUT"))
         return created
 
     created = await asyncio.to_thread(write)
@@ -161,15 +161,12 @@ async def _post(request: Request, ctx: Context) -> Response:
     triples = await payload(request, ctx, _base(request, graph))
 
     def write() -> bool:
-        with WRITE_LOCK:
-            if exists(ctx, graph):
-                result = ctx.ingestor.add({graph: triples})
-                created = False
-            else:
-                result = ctx.ingestor.replace_graphs({graph: triples}, sources=_source(graph, "POST"))
-                created = exists(ctx, graph)
-            ctx.after_write(result.records)
-        return created
+        with ctx.writer.transaction("Graph Store POST") as tx:
+            if exists(tx.store, graph):
+                tx.add({graph: triples})
+                return False
+            tx.replace_graphs({graph: triples}, sources=_source(graph, "POST"))
+            return exists(tx.store, graph)
 
     created = await asyncio.to_thread(write)
     if location is not None:
@@ -182,11 +179,10 @@ async def _delete(request: Request, ctx: Context) -> Response:
     forbid_meta(ctx, graph)
 
     def write() -> None:
-        with WRITE_LOCK:
-            if not exists(ctx, graph):
+        with ctx.writer.transaction("Graph Store DELETE") as tx:
+            if not exists(tx.store, graph):
                 raise NotFound(f"no graph {graph} in the store")
-            result = ctx.ingestor.replace_graphs({graph: []}, sources=_source(graph, "DELETE"))
-            ctx.after_write(result.records)
+            tx.replace_graphs({graph: []}, sources=_source(graph, "DELETE"))
 
     await asyncio.to_thread(write)
     return Response(status_code=204)

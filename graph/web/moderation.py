@@ -145,7 +145,7 @@ async def _decide_form(request: Request, sid: str, action: str) -> Response:
     if not d.signer.csrf_valid(data.get("csrf", ""), request.cookies.get("rsr_csrf", ""), "moderation"):
         raise BadRequest("the moderation form has expired: reload the moderation page and try again")
     try:
-        decision = await run_in_threadpool(_decide, ctx, d, sid, action, moderator, data.get("reason", ""))
+        decision = await run_in_threadpool(_decide, d, sid, action, moderator, data.get("reason", ""))
     except ValidationFailed as e:
         return await _refused(request, ctx, d, sid, moderator, e)
     return RedirectResponse(f"/moderation?done={decision.submission.status}&id={sid}", status_code=303)
@@ -168,11 +168,9 @@ async def _refused(request: Request, ctx: Context, d: Desk, sid: str, moderator:
     return render(request, "moderation.html", status=422, page=values)
 
 
-def _decide(ctx: Context, d: Desk, sid: str, action: str, moderator: str, reason: str) -> Decision:
+def _decide(d: Desk, sid: str, action: str, moderator: str, reason: str) -> Decision:
     if action == "approve":
-        decision = d.moderation.approve(sid, moderator)
-        ctx.after_write(decision.submission.published)  # the search index re-reads these records only
-        return decision
+        return d.moderation.approve(sid, moderator)
     return d.moderation.reject(sid, moderator, reason)
 
 
@@ -236,7 +234,7 @@ async def _api_decide(request: Request, sid: str, action: str) -> Response:
             raise BadRequest('the body must be a JSON object: {"moderator": ..., "reason": ...}')
         data = loaded
     moderator = str(data.get("moderator") or DEFAULT_MODERATOR).strip()[:120]
-    decision = await run_in_threadpool(_decide, ctx, d, sid, action, moderator, str(data.get("reason") or ""))
+    decision = await run_in_threadpool(_decide, d, sid, action, moderator, str(data.get("reason") or ""))
     body_out = status_json(ctx, decision.submission)
     body_out["moderator"] = moderator
     return JSONResponse(body_out)

@@ -22,6 +22,7 @@ from graph.errors import FeatureDisabled, QueryParameterError
 from graph.namespaces import DCAT, ORG, PREFIXES, RSR
 from graph.queries import NamedQuery
 from graph.store.base import Term
+from graph.store.queries import QueryRequest
 from graph.web.conneg import negotiate
 from graph.web.context import Context, context
 from graph.web.linked import page_href, path_of
@@ -117,19 +118,8 @@ class Form:
 
 async def run(ctx: Context, query: NamedQuery, bindings: dict[str, Term], media_type: str) -> bytes:
     """The query's results in a SPARQL results format, from a query worker (timeout and row cap of /sparql)."""
-    answer = await ctx.pool.run(
-        {
-            "query": query.text,
-            "graph": False,
-            "default_graphs": None,
-            "named_graphs": None,
-            "base_iri": None,
-            "prefixes": PREFIXES,
-            "bindings": bindings,
-            "results_format": media_type,
-            "graph_format": "text/turtle",
-            "out_prefixes": None,
-        }
+    answer = await ctx.runner.run(
+        QueryRequest(query.text, prefixes=PREFIXES, bindings=dict(bindings), results_format=media_type)
     )
     if answer.body is not None:
         return answer.body

@@ -9,7 +9,8 @@ from typing import Any
 from fastapi import Request
 from pyoxigraph import NamedNode
 
-from graph.namespaces import ACCESS, ADMS, DCAT, DCT, FOAF, ID_SCHEME, SCHEMA, SKOS, VCARD
+from graph.model.access import BY_IRI
+from graph.namespaces import ADMS, DCAT, DCT, FOAF, ID_SCHEME, SCHEMA, SKOS, VCARD
 from graph.web._view import (
     Link,
     Own,
@@ -62,17 +63,6 @@ SELECT ?r ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?d WHERE {
   }
 }
 """
-
-# access rights in plain French: (badge text, DSFR badge kind, explanation)
-ACCESS_RIGHTS = {
-    ACCESS.PUBLIC.value: ("Ouverte", "success", "Accessible à tous, sans démarche ni restriction."),
-    ACCESS.RESTRICTED.value: ("Sur demande", "warning", "Accessible sur demande ou après création d'un compte."),
-    ACCESS.NON_PUBLIC.value: (
-        "Restreinte",
-        "error",
-        "Réservée à certains publics, en général les administrations habilitées.",
-    ),
-}
 
 
 @dataclass
@@ -229,10 +219,11 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceV
     )
     access = None
     for r in parts.get("access", []):
-        text, badge, explanation = ACCESS_RIGHTS.get(
-            r["x"].value, (r["label"].value if r.get("label") else r["x"].value, "info", "")
-        )
-        access = Access(text, badge, explanation)
+        known = BY_IRI.get(r["x"])
+        if known is not None:
+            access = Access(known.badge, known.level, known.explanation)
+        else:
+            access = Access(r["label"].value if r.get("label") else r["x"].value, "info", "")
     keywords = sorted(
         {Link(k.value, None, lang_of(k)) for k in own.literals(DCAT.keyword) + own.literals(SCHEMA.keywords)},
         key=lambda link: link.text.lower(),

@@ -15,9 +15,9 @@ from pyoxigraph import NamedNode, RdfFormat
 from graph._sparqltext import keywords, query_form
 from graph.errors import BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
 from graph.namespaces import PREFIXES
+from graph.store.queries import Answer, QueryRequest
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, by_name, negotiate
 from graph.web.context import Context, context
-from graph.web.querypool import Answer
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -159,18 +159,17 @@ async def sparql_endpoint(request: Request) -> Response:
         fmt = chosen
     else:
         fmt = negotiate(request.headers.get("accept"), offered).format
-    answer = await ctx.pool.run(
-        {
-            "query": text,
-            "graph": form in ("CONSTRUCT", "DESCRIBE"),
-            "default_graphs": params.iris("default-graph-uri"),
-            "named_graphs": params.iris("named-graph-uri"),
-            "base_iri": str(request.url).split("?", 1)[0],
-            "prefixes": None,
-            "results_format": fmt.media_type,
-            "graph_format": fmt.media_type if isinstance(fmt, RdfFormat) else "text/turtle",
-            "out_prefixes": PREFIXES,
-        }
+    answer = await ctx.runner.run(
+        QueryRequest(
+            text,
+            graph=form in ("CONSTRUCT", "DESCRIBE"),
+            default_graphs=params.iris("default-graph-uri"),
+            named_graphs=params.iris("named-graph-uri"),
+            base_iri=str(request.url).split("?", 1)[0],
+            results_format=fmt.media_type,
+            graph_format=fmt.media_type if isinstance(fmt, RdfFormat) else "text/turtle",
+            out_prefixes=PREFIXES,
+        )
     )
     headers = {"Vary": "Accept"}
     if answer.truncated:

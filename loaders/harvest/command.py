@@ -74,9 +74,9 @@ def harvest(app: App, args: argparse.Namespace) -> int:
     todo = entries(app, args)
     if app.iris.ontology_graph not in app.store.graph_names():
         print("the store has no ontology graph: loading it first", file=sys.stderr)
-        app.ingestor.replace_graphs({app.iris.ontology_graph: ontology_triples()})
+        app.writer.replace_graphs({app.iris.ontology_graph: ontology_triples()}, operation="ontology")
     concepts = Concepts.from_store(app.store, app.iris.ontology_graph, NamedNode(settings.theme_scheme))
-    harvester = Harvester(app.ingestor)
+    harvester = Harvester(app.writer)
     show = settings.progress == "always" or (settings.progress == "auto" and sys.stderr.isatty())
     failed = 0
     for name, location in todo:
@@ -105,7 +105,6 @@ def harvest(app: App, args: argparse.Namespace) -> int:
         print(report.summary())
         print(f"  report: {path}")
         failed += not report.succeeded
-    follow_search_index(app)
     return FAILED if failed else 0
 
 
@@ -117,7 +116,7 @@ def harvest_adapter(app: App, args: argparse.Namespace) -> int:
         raise BadRequest("--adapter harvests the LOCATIONs given, not the sources of harvest_sources (--all)")
     settings = app.settings
     if app.iris.ontology_graph not in app.store.graph_names():
-        app.ingestor.replace_graphs({app.iris.ontology_graph: ontology_triples()})
+        app.writer.replace_graphs({app.iris.ontology_graph: ontology_triples()}, operation="ontology")
     fetcher = Fetcher(
         timeout=settings.harvest_timeout, retries=settings.harvest_retries, max_bytes=settings.harvest_max_bytes
     )
@@ -125,7 +124,7 @@ def harvest_adapter(app: App, args: argparse.Namespace) -> int:
         source = build(args.adapter, args.source or [], app.iris, fetcher, args.accounts)
         if args.name:
             source.name = slugify(args.name)
-        report = Harvester(app.ingestor).run(source, " ".join(args.source))
+        report = Harvester(app.writer).run(source, " ".join(args.source))
     finally:
         fetcher.close()
     stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
@@ -133,16 +132,4 @@ def harvest_adapter(app: App, args: argparse.Namespace) -> int:
     report.write(path)
     print(report.summary())
     print(f"  report: {path}")
-    follow_search_index(app)
     return 0 if report.succeeded else FAILED
-
-
-def follow_search_index(app: App) -> None:
-    """The search index follows the harvest graphs: built again if the store no longer matches it."""
-    if app.settings.search_index_file == ":memory:":
-        return
-    index = app.search_index()
-    try:
-        index.sync(app.store)
-    finally:
-        index.close()

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 from graph.iris import Iris, slugify
+from graph.model.kinds import KIND_CLASSES
 from graph.namespaces import (
     ACCESS,
     ADMS,
@@ -37,13 +38,13 @@ from graph.namespaces import (
     Namespace,
 )
 from graph.store.base import Store
-from loaders._build import Themes, contact_iri, iri, norm
+from graph.text import norm
+from loaders._build import Themes, contact_iri, iri
 from loaders.harvest import vocabularies
 from loaders.harvest.fetch import Fetcher
 from loaders.harvest.keys import datagouv_key, identifier_keys, iri_key, name_key, siren_key, url_key
 from loaders.harvest.paging import Page, PageWalk
 from loaders.harvest.records import Record
-from loaders.ressourcerie import KINDS
 
 Node = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
@@ -458,7 +459,7 @@ def _kind(g: _Graph, s: Node) -> tuple[NamedNode, tuple[NamedNode, ...]] | None:
     (``dct:type kind:source-code``...), else a data service is an API and a dataset a dataset."""
     types = g.types(s)
     for v in g.values(s, DCT.type):
-        for kind, classes in KINDS.values():
+        for kind, classes in KIND_CLASSES.items():
             if v == kind and (types & {DCAT.Resource, *classes}):
                 return kind, classes
     if DCAT.DataService in types:

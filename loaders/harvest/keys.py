@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode
 
 from graph.rdf import root_of
 from graph.store.base import Store
-from loaders._build import norm
+from graph.text import norm
 
 # strongest first: a SIREN names one organisation, a name may be shared
 PRIORITY = ("siren", "datagouv", "identifier", "iri", "url", "name")

@@ -13,10 +13,11 @@ from collections import defaultdict
 from pyoxigraph import NamedNode, Triple
 
 from graph.errors import HarvestError, ValidationFailed
-from graph.ingest import Ingestor
 from graph.namespaces import DCT, FOAF, RDF, SKOS
 from graph.rdf import root_of
+from graph.store.base import Store
 from graph.validation import Report, ValidationResult
+from graph.writer import Transaction, Writer
 from loaders.harvest.keys import KeyIndex
 from loaders.harvest.merge import Limits, merge
 from loaders.harvest.records import Record, Source
@@ -24,10 +25,14 @@ from loaders.harvest.report import HarvestReport, Match, Skipped, now
 
 
 class Harvester:
-    def __init__(self, ingestor: Ingestor) -> None:
-        self.ingestor = ingestor
-        self.iris = ingestor.iris
-        self.limits = Limits.of(ingestor.validator)  # what a merged record may hold once, from the shapes
+    """Runs sources through the stages. Gathering (the source's pages, fetched over the network) happens
+    outside the writer's lock; matching against the store and writing happen in one transaction."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.iris = writer.iris
+        self.limits = Limits.of(writer.validator)  # what a merged record may hold once, from the shapes
+        self.store: Store = writer.store
 
     def graph_of(self, name: str) -> NamedNode:
         return self.iris.graph(f"harvest/{name}")
@@ -37,7 +42,8 @@ class Harvester:
         report = HarvestReport(source.name, location, graph.value, started=now())
         try:
             records = list(source.records())
-            self._harvest(source, records, graph, report)
+            with self.writer.transaction(f"harvest {source.name}") as tx:
+                self._harvest(tx, source, records, graph, report)
         except (HarvestError, ValidationFailed) as e:
             report.status = "failed"
             report.errors.append(e.message)
@@ -45,18 +51,20 @@ class Harvester:
                 report.errors += [r.text("en") for r in e.report.violations[:20]]
             self._source_facts(source, report)
             report.ended = now()
-            self.ingestor.add({self.iris.meta_graph: report.provenance()})
+            self.writer.add({self.iris.meta_graph: report.provenance()}, operation=f"harvest {source.name} (failed)")
         return report
 
     # --- stages ---------------------------------------------------------------------------------------------
 
-    def _harvest(self, source: Source, records: list[Record], graph: NamedNode, report: HarvestReport) -> None:
+    def _harvest(
+        self, tx: Transaction, source: Source, records: list[Record], graph: NamedNode, report: HarvestReport
+    ) -> None:
         rejected = list(getattr(source, "rejected", []))
         report.seen = len(records) + len(rejected)
         for what, why in rejected:
             report.skipped.append(Skipped(what, "", [_said(what, why)]))
         contents, labels = self._match(source, records, graph, report)
-        store = self.ingestor.store
+        store = tx.store
         previous = {root_of(q.subject) for q in store.quads(graph=graph) if isinstance(q.subject, NamedNode)}
         previous_labels = {iri: self._label(iri, graph) for iri in previous - set(contents)}
         self._source_facts(source, report)
@@ -77,7 +85,7 @@ class Harvester:
             report.ended = now()
             return report.provenance()
 
-        written, _skipped = self.ingestor.replace_graph_records(graph, contents, report.location, provenance)
+        written, _skipped = tx.replace_graph_records(graph, contents, report.location, provenance)
         report.triples = written.added
 
     def _match(
@@ -85,7 +93,7 @@ class Harvester:
     ) -> tuple[dict[NamedNode, list[Triple]], dict[NamedNode, str]]:
         """Give each record its IRI (a known record's, another of the run's, or its own) and merge records
         that share one; returns the triples to write, by record."""
-        index = KeyIndex.build(self.ingestor.store, graph, self.iris.meta_graph)
+        index = KeyIndex.build(self.store, graph, self.iris.meta_graph)
         run = KeyIndex()
         final: dict[NamedNode, NamedNode] = {}  # a source IRI -> the IRI its first record takes
         members: dict[NamedNode, list[Record]] = defaultdict(list)
@@ -150,12 +158,12 @@ class Harvester:
 
     def _elsewhere(self, iri: NamedNode, graph: NamedNode) -> list[Triple]:
         """A known record's statements in the other graphs."""
-        return [q.triple for q in self.ingestor.store.describe(iri) if q.graph_name != graph]
+        return [q.triple for q in self.store.describe(iri) if q.graph_name != graph]
 
     def _label(self, iri: NamedNode, graph: NamedNode) -> str:
         for g in (graph, None):
             for p in (DCT.title, FOAF.name, SKOS.altLabel, DCT.alternative):
-                for q in self.ingestor.store.quads(iri, p, None, g):
+                for q in self.store.quads(iri, p, None, g):
                     return q.object.value
         return iri.value
 

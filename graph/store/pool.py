@@ -18,35 +18,21 @@ import multiprocessing
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graph.errors import QuerySyntaxError, RessourcerieError, StoreError
-from graph.store.embedded import EmbeddedStore, _describe_syntax_error
-from graph.web import _worker
+from graph._sparqltext import describe_syntax_error
+from graph.errors import QuerySyntaxError, StoreError
+from graph.store import _worker
+from graph.store.queries import Answer, Job, QueryLimits, QueryRequest, QueryTimeout, Reply, too_large
+
+if TYPE_CHECKING:
+    from graph.store.embedded import EmbeddedStore
 
 log = logging.getLogger("ressourcerie.query")
 KEEP_SNAPSHOTS = 3
-
-
-class QueryTimeout(RessourcerieError):
-    status = 503
-
-
-class AnswerTooLarge(RessourcerieError):
-    status = 422
-
-
-@dataclass
-class Answer:
-    kind: str  # boolean, solutions, graph
-    path: Path | None  # a large answer, in a file
-    rows: int
-    truncated: bool
-    body: bytes | None = None  # a small answer, in memory
 
 
 class _Worker:
@@ -79,13 +65,19 @@ async def _readable(conn: Connection, timeout: float) -> bool:
 
 
 class QueryPool:
-    def __init__(
-        self, store: EmbeddedStore, workers: int, timeout: float, max_rows: int, cap: str, queue_timeout: float = 60.0
-    ) -> None:
+    """The embedded store's query runner: worker processes on snapshots of the store."""
+
+    def __init__(self, store: EmbeddedStore, limits: QueryLimits) -> None:
         if store.path is None:
             raise StoreError("the SPARQL endpoint needs an on-disk store (store_path), not ':memory:'")
         self.store = store
-        self.timeout, self.max_rows, self.cap, self.queue_timeout = timeout, max_rows, cap, queue_timeout
+        self.limits = limits
+        self.timeout, self.max_rows, self.cap, self.queue_timeout = (
+            limits.timeout,
+            limits.max_rows,
+            limits.cap,
+            limits.queue_timeout,
+        )
         self._ctx = multiprocessing.get_context("spawn")
         self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
         # snapshots sit beside the store; what a previous run left there is removed
@@ -96,7 +88,7 @@ class QueryPool:
         self._snapshot_lock = threading.Lock()
         self._snapshot: str = ""
         self.refresh()
-        self._size = workers
+        self._size = limits.workers
         self._idle: asyncio.Queue[_Worker] | None = None
         self._all: list[_Worker] = []
 
@@ -126,11 +118,10 @@ class QueryPool:
         shutil.rmtree(self._tmp, ignore_errors=True)
         shutil.rmtree(self._snapshots, ignore_errors=True)
 
-    async def run(self, request: dict[str, Any]) -> Answer:
+    async def run(self, request: QueryRequest) -> Answer:
         if self._idle is None:
             await self.start()
         assert self._idle is not None
-        request = {**request, "snapshot": self._snapshot, "max_rows": self.max_rows, "cap": self.cap}
         try:
             worker = await asyncio.wait_for(self._idle.get(), timeout=self.queue_timeout)
         except TimeoutError:
@@ -138,17 +129,18 @@ class QueryPool:
                 f"every query worker stayed busy for {self.queue_timeout:g} s (queue_timeout; "
                 f"query_workers = {self._size}); try again later"
             ) from None
+        job = Job(request, self._snapshot, self.max_rows, self.cap)
         try:
-            worker.conn.send(request)
+            worker.conn.send(job)
             ready = await _readable(worker.conn, self.timeout)
             if not ready:
                 raise QueryTimeout(
                     f"the query ran longer than {self.timeout:g} s (query_timeout) and was stopped; "
                     "narrow it (LIMIT, more specific patterns) or ask for a longer timeout"
                 )
-            reply = worker.conn.recv()
+            reply: Reply = worker.conn.recv()
         except QueryTimeout:
-            log.warning("query stopped after %.1f s: %s", self.timeout, request["query"][:200])
+            log.warning("query stopped after %.1f s: %s", self.timeout, request.query[:200])
             worker = await self._replace(worker)
             raise
         except (EOFError, OSError, BrokenPipeError) as e:
@@ -156,18 +148,15 @@ class QueryPool:
             raise StoreError(f"the query worker failed: {e}") from None
         finally:
             self._idle.put_nowait(worker)
-        if "error" in reply:
-            if reply["error"] == "syntax":
-                raise QuerySyntaxError(_describe_syntax_error(SyntaxError(reply["message"])))
-            if reply["error"] == "too_large":
-                raise AnswerTooLarge(
-                    f"the answer has more than {reply['rows']} rows (max_result_rows); "
-                    "page through it with LIMIT and OFFSET, or narrow the query"
-                )
-            log.error("query failed: %s", reply["message"])
-            raise StoreError(f"the query failed: {reply['message']}")
-        path = Path(reply["path"]) if reply["path"] else None
-        return Answer(reply["kind"], path, reply["rows"], reply["truncated"], reply["body"])
+        if reply.error is not None:
+            if reply.error == "syntax":
+                raise QuerySyntaxError(describe_syntax_error(SyntaxError(reply.message)))
+            if reply.error == "too_large":
+                raise too_large(reply.rows)
+            log.error("query failed: %s", reply.message)
+            raise StoreError(f"the query failed: {reply.message}")
+        assert reply.kind is not None
+        return Answer(reply.kind, Path(reply.path) if reply.path else None, reply.rows, reply.truncated, reply.body)
 
     async def _replace(self, worker: _Worker) -> _Worker:
         await asyncio.to_thread(worker.kill)

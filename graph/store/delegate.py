@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import httpx
 import pyoxigraph
@@ -23,24 +23,32 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 
 from graph._sparqltext import keywords
 from graph.errors import QuerySyntaxError, StoreError
-from graph.store.remote import RemoteStore, prepare
-from graph.web import _worker
-from graph.web.querypool import Answer, AnswerTooLarge, QueryTimeout
+from graph.store import _worker
+from graph.store._remotetext import prepare
+from graph.store.queries import Answer, AnswerKind, AnswerTooLarge, QueryLimits, QueryRequest, QueryTimeout, too_large
+
+if TYPE_CHECKING:
+    from graph.store.remote import RemoteStore
 
 RESULTS_JSON = QueryResultsFormat.JSON.media_type
 GRAPHS_TTL = 5.0  # seconds the list of graphs is kept (writes through the service clear it at once)
 GRAPH_NT = RdfFormat.N_TRIPLES.media_type
 
 
-class RemoteQueries:
-    def __init__(
-        self, store: RemoteStore, workers: int, timeout: float, max_rows: int, cap: str, queue_timeout: float = 60.0
-    ) -> None:
+class DelegatedQueries:
+    """A remote store's query runner: each query is sent to its endpoint, at most ``workers`` at a time."""
+
+    def __init__(self, store: RemoteStore, limits: QueryLimits) -> None:
         self.store = store
-        self.timeout, self.max_rows, self.cap, self.queue_timeout = timeout, max_rows, cap, queue_timeout
-        self._slots = asyncio.Semaphore(workers)
+        self.timeout, self.max_rows, self.cap, self.queue_timeout = (
+            limits.timeout,
+            limits.max_rows,
+            limits.cap,
+            limits.queue_timeout,
+        )
+        self._slots = asyncio.Semaphore(limits.workers)
         self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0))
+        self._client = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=10.0))
         self._graphs: tuple[float, list[str]] | None = None
 
     def refresh(self) -> None:
@@ -65,7 +73,7 @@ class RemoteQueries:
         self._client.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
-    async def run(self, request: dict[str, Any]) -> Answer:
+    async def run(self, request: QueryRequest) -> Answer:
         try:
             await asyncio.wait_for(self._slots.acquire(), timeout=self.queue_timeout)
         except TimeoutError:
@@ -75,22 +83,22 @@ class RemoteQueries:
         finally:
             self._slots.release()
 
-    def _execute(self, request: dict[str, Any]) -> Answer:
-        text = request["query"]
-        if request.get("bindings") or request.get("prefixes"):  # a named query: our prefixes, bound parameters
-            text = prepare(text, request.get("bindings"))
+    def _execute(self, request: QueryRequest) -> Answer:
+        text = request.query
+        if request.bindings or request.prefixes:  # a named query: our prefixes, bound parameters
+            text = prepare(text, request.bindings)
         form: dict[str, str | list[str]] = {"query": text}
-        if request.get("default_graphs") or request.get("named_graphs"):
-            if request.get("default_graphs"):
-                form["default-graph-uri"] = request["default_graphs"]
-            if request.get("named_graphs"):
-                form["named-graph-uri"] = request["named_graphs"]
-        elif "FROM" not in keywords(request["query"]):
+        if request.default_graphs or request.named_graphs:
+            if request.default_graphs:
+                form["default-graph-uri"] = request.default_graphs
+            if request.named_graphs:
+                form["named-graph-uri"] = request.named_graphs
+        elif "FROM" not in keywords(request.query):
             graphs = self._dataset()
             if graphs:
                 form["default-graph-uri"] = graphs
                 form["named-graph-uri"] = graphs
-        accept = f"{GRAPH_NT}, text/turtle;q=0.9, text/plain;q=0.5" if request.get("graph") else RESULTS_JSON
+        accept = f"{GRAPH_NT}, text/turtle;q=0.9, text/plain;q=0.5" if request.graph else RESULTS_JSON
         try:
             response = self._client.post(self.store.query_url, data=form, headers={"Accept": accept})
         except httpx.TimeoutException:
@@ -111,34 +119,32 @@ class RemoteQueries:
             )
         return self._rewrite(response, request)
 
-    def _rewrite(self, response: httpx.Response, request: dict[str, Any]) -> Answer:
+    def _rewrite(self, response: httpx.Response, request: QueryRequest) -> Answer:
         media = response.headers.get("content-type", "").split(";")[0].strip().lower()
         fd, name = tempfile.mkstemp(dir=self._tmp, suffix=".answer")
         try:
             with os.fdopen(fd, "wb") as out:
-                if not request.get("graph"):
+                kind: AnswerKind
+                if not request.graph:
                     result = pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
                     if isinstance(result, QueryBoolean):
-                        _worker.write_boolean(out, bool(result), request["results_format"])
+                        _worker.write_boolean(out, bool(result), request.results_format)
                         kind, rows, truncated = "boolean", 1, False
                     else:
                         assert isinstance(result, QuerySolutions)
-                        rows, truncated = _worker.write_solutions(out, result, request["results_format"], self.max_rows)
+                        rows, truncated = _worker.write_solutions(out, result, request.results_format, self.max_rows)
                         kind = "solutions"
                 else:
                     source = RdfFormat.from_media_type(media) or RdfFormat.N_TRIPLES  # text/plain: N-Triples
                     triples = (q.triple for q in pyoxigraph.parse(response.content, format=source))
                     counter = _worker._Counter(triples, self.max_rows)
-                    fmt = RdfFormat.from_media_type(request["graph_format"])
-                    pyoxigraph.serialize(counter, out, fmt, prefixes=request.get("out_prefixes"))
+                    fmt = RdfFormat.from_media_type(request.graph_format)
+                    pyoxigraph.serialize(counter, out, fmt, prefixes=request.out_prefixes)
                     kind, rows, truncated = "graph", counter.count, counter.truncated
         except (SyntaxError, ValueError) as e:
             os.unlink(name)
             raise StoreError(f"the SPARQL store sent an answer that cannot be read ({media}): {e}") from None
         if truncated and self.cap == "error":
             os.unlink(name)
-            raise AnswerTooLarge(
-                f"the answer has more than {self.max_rows} rows (max_result_rows); "
-                "page through it with LIMIT and OFFSET, or narrow the query"
-            )
+            raise too_large(self.max_rows)
         return Answer(kind, Path(name), rows, truncated)

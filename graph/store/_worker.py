@@ -1,6 +1,7 @@
 """The query worker: a separate process that runs one SPARQL query at a time on a read-only snapshot.
 
-It imports only pyoxigraph and the standard library, so it starts fast. The parent kills it when a query
+It imports only pyoxigraph, the standard library and the typed messages (``graph.store.queries``), so it starts
+fast and small. The parent kills it when a query
 runs past the timeout: that is the only way to stop a pyoxigraph query, and it stops it for sure.
 The answer is written whole to a file before the parent sends a status line, so a client never gets a
 200 followed by a cut body.
@@ -30,6 +31,8 @@ from pyoxigraph import (
     Variable,
 )
 
+from graph.store.queries import AnswerKind, Job, Reply
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -38,63 +41,64 @@ def main(conn: Connection, tmpdir: str) -> None:
     opened: str | None = None
     while True:
         try:
-            request = conn.recv()
+            job: Job = conn.recv()
         except EOFError:
             return
         try:
-            if request["snapshot"] != opened:
+            if job.snapshot != opened:
                 store = None
-                store = pyoxigraph.Store.read_only(request["snapshot"])
-                opened = request["snapshot"]
+                store = pyoxigraph.Store.read_only(job.snapshot)
+                opened = job.snapshot
             assert store is not None
-            conn.send(run(store, request, tmpdir))
+            conn.send(run(store, job, tmpdir))
         except SyntaxError as e:
-            conn.send({"error": "syntax", "message": str(e)})
+            conn.send(Reply(error="syntax", message=str(e)))
         except Exception as e:  # reported to the parent, which maps it to 500 and logs it
-            conn.send({"error": "internal", "message": f"{type(e).__name__}: {e}"})
+            conn.send(Reply(error="internal", message=f"{type(e).__name__}: {e}"))
 
 
-def _graphs(iris: list[str] | None) -> list[Any] | None:
+def _graphs(iris: list[str] | None) -> list[NamedNode | pyoxigraph.DefaultGraph] | None:
     if iris is None:
         return None
     return [pyoxigraph.DefaultGraph() if i == "" else NamedNode(i) for i in iris]
 
 
-def run(store: pyoxigraph.Store, request: dict[str, Any], tmpdir: str) -> dict[str, Any]:
-    default, named = _graphs(request.get("default_graphs")), _graphs(request.get("named_graphs"))
-    kwargs: dict[str, Any] = {"base_iri": request.get("base_iri"), "prefixes": request.get("prefixes")}
-    if request.get("bindings"):  # parameters of a named query, as RDF terms: never pasted into the text
-        kwargs["substitutions"] = {Variable(k): v for k, v in request["bindings"].items()}
+def run(store: pyoxigraph.Store, job: Job, tmpdir: str) -> Reply:
+    request = job.request
+    default, named = _graphs(request.default_graphs), _graphs(request.named_graphs)
+    kwargs: dict[str, Any] = {"base_iri": request.base_iri, "prefixes": request.prefixes}
+    if request.bindings:  # parameters of a named query, as RDF terms: never pasted into the text
+        kwargs["substitutions"] = {Variable(k): v for k, v in request.bindings.items()}
     if default is None and named is None:
-        kwargs["use_default_graph_as_union"] = request.get("union", True)
+        kwargs["use_default_graph_as_union"] = request.union
     else:
         kwargs["default_graph"] = default if default is not None else []
         if named is not None:
             kwargs["named_graphs"] = named
         elif default is not None:
             kwargs["named_graphs"] = []
-    result = store.query(request["query"], **kwargs)
-    max_rows, cap = request["max_rows"], request["cap"]
+    result = store.query(request.query, **kwargs)
+    max_rows, cap = job.max_rows, job.cap
+    kind: AnswerKind
     with _Spool(tmpdir) as out:
         if isinstance(result, QueryBoolean):
             kind = "boolean"
             rows, truncated = 1, False
-            write_boolean(out, bool(result), request["results_format"])
+            write_boolean(out, bool(result), request.results_format)
         elif isinstance(result, QuerySolutions):
             kind = "solutions"
-            rows, truncated = write_solutions(out, result, request["results_format"], max_rows)
+            rows, truncated = write_solutions(out, result, request.results_format, max_rows)
         else:
             assert isinstance(result, QueryTriples)
             kind = "graph"
             counter = _Counter(result, max_rows)
-            pyoxigraph.serialize(
-                counter, out, RdfFormat.from_media_type(request["graph_format"]), prefixes=request.get("out_prefixes")
-            )
+            fmt = RdfFormat.from_media_type(request.graph_format)
+            pyoxigraph.serialize(counter, out, fmt, prefixes=request.out_prefixes)
             rows, truncated = counter.count, counter.truncated
     if truncated and cap == "error":
         out.discard()
-        return {"error": "too_large", "rows": max_rows}
-    return {"kind": kind, "path": out.path, "body": out.body, "rows": rows, "truncated": truncated}
+        return Reply(error="too_large", rows=max_rows)
+    return Reply(kind=kind, path=out.path, body=out.body, rows=rows, truncated=truncated)
 
 
 class _Spool(io.RawIOBase):

@@ -1,0 +1,35 @@
+"""The text of a query sent to a remote store: our prefixes declared, bound parameters written as a VALUES row of
+checked terms (never caller text)."""
+
+from __future__ import annotations
+
+import re
+
+from pyoxigraph import BlankNode, DefaultGraph
+
+from graph._sparqltext import with_values
+from graph.errors import StoreError
+from graph.namespaces import PREFIXES
+from graph.store.base import Bindings, Term
+
+_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+
+
+def prepare(query: str, bindings: Bindings | None = None) -> str:
+    """The query as sent: our prefixes declared (those it does not declare itself), bindings as ``VALUES``."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
+    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
+    if not bindings:
+        return prologue + query
+    names = list(bindings)
+    return prologue + with_values(query, names, [constant(bindings[n], "") for n in names])
+
+
+def constant(term: Term | DefaultGraph | None, variable: str) -> str:
+    if term is None:
+        return variable
+    if isinstance(term, BlankNode):
+        raise StoreError("a blank node cannot be sent to a remote store; records use IRIs")
+    if isinstance(term, DefaultGraph):
+        raise StoreError("a remote store holds named graphs only")
+    return str(term)  # N-Triples form of a checked term: an IRI checked by NamedNode, an escaped literal
