@@ -1,4 +1,8 @@
-"""The seed: the ontology and the seed content, each in its named graph, loaded in one validated write."""
+"""The seed: the ontology and an instance's seed content, each in its named graph, loaded in one validated write.
+
+The ontology is the core's (``ontology/``). The seed content is built by the seed loader registered for the
+instance (``graph.plugins``; the bundled one reads the Ressourcerie's and api.gouv.fr's files, ``loaders.seed``).
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,18 @@ from pathlib import Path
 from pyoxigraph import NamedNode, Triple, parse
 
 from graph.ingest import WriteResult
-from graph.iris import Iris
 from graph.namespaces import DUV, RDF, RSR
 from graph.paths import bundled
+from graph.plugins import seed_builder
 from graph.writer import Writer
-from loaders import apigouv, ressourcerie
-from loaders._build import Themes
 
 THEME_SCHEME = NamedNode(RSR + "theme")
 
 
 @dataclass
 class SeedBuild:
+    """The triples of each named graph of the seed, where each came from, and what could not be resolved."""
+
     graphs: dict[NamedNode, list[Triple]]
     sources: dict[NamedNode, str]
     problems: list[str] = field(default_factory=list)
@@ -40,34 +44,9 @@ def ontology_triples(folder: Path | None = None) -> list[Triple]:
     return triples
 
 
-def build(iris: Iris, seed_dir: Path) -> SeedBuild:
-    """Turn the seed files into the triples of each named graph (no store involved)."""
-    onto = ontology_triples()
-    themes = Themes.from_triples(onto, THEME_SCHEME)
-    res_out, index = ressourcerie.load(seed_dir / "ressourcerie", iris, themes)
-    api_out = apigouv.load(seed_dir / "apigouv", iris, themes, index, res_out.triples)
-    graphs = {
-        iris.ontology_graph: onto,
-        iris.graph("seed/ressourcerie"): res_out.triples,
-        iris.graph("seed/apigouv"): api_out.triples,
-    }
-    sources = {
-        iris.ontology_graph: str(bundled("ontology")),
-        iris.graph("seed/ressourcerie"): "SocialGouv/ressourcerie _data @ " + _commit(seed_dir / "ressourcerie"),
-        iris.graph("seed/apigouv"): "betagouv/api.gouv.fr _data @ " + _commit(seed_dir / "apigouv"),
-    }
-    return SeedBuild(graphs, sources, res_out.problems + api_out.problems)
-
-
 def load(writer: Writer, seed_dir: Path) -> tuple[SeedBuild, WriteResult, float]:
+    """Build the seed with the registered seed loader and write it, replacing the graphs it names."""
     start = time.perf_counter()
-    seed = build(writer.iris, seed_dir)
+    seed = seed_builder()(writer.iris, seed_dir)
     result = writer.replace_graphs(seed.graphs, operation="seed", sources=seed.sources)
     return seed, result, time.perf_counter() - start
-
-
-def _commit(folder: Path) -> str:
-    try:
-        return (folder / "SOURCE_COMMIT").read_text().strip()
-    except OSError:
-        return "unknown"

@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 import yaml
 from pyoxigraph import Literal, NamedNode
 
+from graph.harvest.records import Record
 from graph.iris import Iris, slugify
 from graph.namespaces import ADMS, DCAT, DCT, DUV, FOAF, ID_SCHEME, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
 from graph.text import excerpt, norm
 from loaders._build import Out, contact_iri, fr, iri
-from loaders.harvest.records import Record
 
 SOFTWARE_CLASSES = (DCAT.Resource, SCHEMA.SoftwareSourceCode, ADMS.Asset)
 AGENCIES = {

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple
 
+from graph.datagouv import page_url
+from graph.harvest.records import Record
 from graph.iris import Iris, slugify
 from graph.namespaces import DCAT, DCT, FOAF, RDF, SKOS
 from graph.rdf import root_of
@@ -23,8 +25,6 @@ from graph.text import norm
 from loaders import apigouv
 from loaders._build import Themes
 from loaders._mapping import keys, url_key
-from loaders.datagouv import page_url
-from loaders.harvest.records import Record
 from loaders.ressourcerie import Index
 
 

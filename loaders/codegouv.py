@@ -22,6 +22,7 @@ import yaml
 from pyoxigraph import Literal
 
 from graph.errors import HarvestError
+from graph.harvest.records import Record
 from graph.iris import Iris, slugify
 from graph.model.licences import spdx
 from graph.namespaces import DCAT, DCT, KIND, RDFS, SCHEMA
@@ -37,7 +38,6 @@ from loaders._mapping import (
     url_key,
     when,
 )
-from loaders.harvest.records import Record
 
 # short keys of code.gouv.fr's repository JSON -> the CSV's column names
 SHORT_KEYS = {

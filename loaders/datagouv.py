@@ -19,7 +19,9 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from graph.datagouv import SITE, page_url
 from graph.errors import HarvestError
+from graph.harvest.records import Record
 from graph.iris import Iris, slugify
 from graph.model import licences
 from graph.namespaces import ACCESS, DCAT, DCT, DUV, FOAF, KIND, ORG_TYPE, RDF, SCHEMA, XSD
@@ -38,9 +40,7 @@ from loaders._mapping import (
     usage,
     when,
 )
-from loaders.harvest.records import Record
 
-SITE = "https://www.data.gouv.fr/fr"
 ACCESS_TYPES = {"open": ACCESS.PUBLIC, "open_with_account": ACCESS.RESTRICTED, "restricted": ACCESS.NON_PUBLIC}
 _FREQ = "http://publications.europa.eu/resource/authority/frequency/"
 FREQUENCIES = {
@@ -59,11 +59,6 @@ FREQUENCIES = {
 BADGES = {"local-authority": ORG_TYPE.collectivite}
 
 Fetch = Callable[[str], Any]
-
-
-def page_url(kind: str, slug: str) -> str:
-    """The data.gouv.fr page of a dataset or dataservice, as api.gouv.fr and udata link it."""
-    return f"{SITE}/{kind}s/{slug}/"
 
 
 def organisation(org: dict[str, Any] | None) -> Organisation | None:

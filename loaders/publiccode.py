@@ -19,6 +19,7 @@ import yaml
 from pyoxigraph import Literal
 
 from graph.errors import HarvestError
+from graph.harvest.records import Record
 from graph.iris import Iris, slugify
 from graph.model.licences import spdx
 from graph.namespaces import DCAT, DCT, FOAF, KIND, SCHEMA
@@ -38,7 +39,6 @@ from loaders._mapping import (
     yaml_position,
 )
 from loaders.codegouv import Publishers
-from loaders.harvest.records import Record
 
 _SIREN = re.compile(r"siren[:/=](\d{9})\b", re.IGNORECASE)
 _ANNUAIRE = re.compile(r"lannuaire\.service-public\.fr/(?:[\w-]+/)*([0-9a-f]{8}-[0-9a-f-]{27})", re.IGNORECASE)

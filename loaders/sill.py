@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, NamedNode
 
 from graph.errors import HarvestError
+from graph.harvest.records import Record
 from graph.iris import Iris, slugify
 from graph.model.licences import spdx
 from graph.namespaces import DCAT, DCT, FOAF, KIND, RDFS, SCHEMA, SKOS
@@ -39,7 +40,6 @@ from loaders._mapping import (
     when,
 )
 from loaders.codegouv import Publishers
-from loaders.harvest.records import Record
 
 FORGES = {"github.com", "gitlab.com", "framagit.org", "bitbucket.org", "codeberg.org", "git.sr.ht", "forge.aeif.fr"}
 STATUS = {"R": "recommandé", "O": "en observation", "FR": "fin de recommandation"}

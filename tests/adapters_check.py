@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import NamedNode, Triple
 
+from graph.harvest.records import Record
 from graph.rdf import root_of
 from graph.validation import Report
 from graph.writer import Writer
-from loaders.harvest.records import Record
 
 
 @dataclass

@@ -5,10 +5,11 @@ from collections.abc import Iterator
 import pytest
 
 from graph.config import Settings
+from graph.datagouv import DatagouvClient
 from graph.errors import BadRequest, HarvestError, SourceTimeout
 from graph.iris import Iris
 from graph.writer import Writer
-from loaders.datagouv_search import DatagouvClient
+from loaders.datagouv_search import records
 from tests.adapters_check import check
 from tests.datagouv_fake import fixture_objects, serve
 
@@ -90,12 +91,12 @@ def test_a_hit_becomes_valid_records_in_one_call(
     client: DatagouvClient, iris: Iris, ontology_only: Writer, kind: str
 ) -> None:
     hit = client.search(kind, "sirene").hits[0]
-    records = client.records(hit, iris)
-    assert records[-1].label == hit.title
-    assert f"datagouv:{hit.id}" in records[-1].keys
-    outcome = check(records, ontology_only)
+    found = records(client, hit, iris)
+    assert found[-1].label == hit.title
+    assert f"datagouv:{hit.id}" in found[-1].keys
+    outcome = check(found, ontology_only)
     assert not outcome.invalid, outcome.text()
     if kind == "dataset":  # resources read from the v2 resources link, page by page
         source = next(b for b in fixture_objects()["dataset"] if b["id"] == hit.id)["_resources"]
-        pages = [t for t in records[-1].triples if t.predicate.value.endswith(("#distribution", "/page"))]
+        pages = [t for t in found[-1].triples if t.predicate.value.endswith(("#distribution", "/page"))]
         assert len(pages) >= len([r for r in source if r.get("url")]) > 0

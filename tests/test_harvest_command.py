@@ -7,8 +7,8 @@ import pytest
 from feeds import FeedServer
 
 from graph.cli import main
+from graph.cli.harvest import source_name
 from graph.store import EmbeddedStore
-from loaders.harvest.command import source_name
 
 
 @pytest.fixture

@@ -3,13 +3,13 @@ from __future__ import annotations
 from feeds import FEEDS
 from pyoxigraph import Literal, NamedNode, Quad
 
+from graph.harvest.records import Record
 from graph.iris import Iris
 from graph.namespaces import ACCESS, DCAT, DCT, FOAF, KIND, RDF, VCARD
 from graph.rdf import parse_bytes
 from graph.store import EmbeddedStore
 from loaders.harvest.dcat import Concepts, DcatMapper, _Graph
 from loaders.harvest.fetch import sniff
-from loaders.harvest.records import Record
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 EU_THEME = "http://publications.europa.eu/resource/authority/data-theme/"

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from pyoxigraph import NamedNode
 
+from graph.harvest.keys import KeyIndex, datagouv_key, identifier_keys, siren_key, url_key
 from graph.iris import Iris
 from graph.store import EmbeddedStore
-from loaders.harvest.keys import KeyIndex, datagouv_key, identifier_keys, siren_key, url_key
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 

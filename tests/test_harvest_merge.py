@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
+from graph.harvest.merge import Limits, merge
+from graph.harvest.pipeline import Harvester
+from graph.harvest.records import Record
+from graph.harvest.report import HarvestReport
 from graph.iris import Iris
 from graph.namespaces import ADMS, DCAT, DCT, DUV, FOAF, KIND, ORG, PROV, RDF, RDFS, SKOS, XSD
 from graph.store import EmbeddedStore
 from graph.validation import Validator
 from graph.writer import Writer
-from loaders.harvest.adapters import build
 from loaders.harvest.fetch import Fetcher
-from loaders.harvest.merge import Limits, merge
-from loaders.harvest.pipeline import Harvester
-from loaders.harvest.records import Record
-from loaders.harvest.report import HarvestReport
+from loaders.harvest.sources import build
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 SOURCES = Path(__file__).parent / "fixtures" / "sources"

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from feeds import FeedServer
 from pyoxigraph import Literal, NamedNode, Triple
 
+from graph.harvest.pipeline import Harvester
+from graph.harvest.records import Record
+from graph.harvest.report import HarvestReport
 from graph.namespaces import DCAT, DCT, DUV, KIND, PROV, RDF, RSR
 from graph.writer import Writer
 from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import Fetcher
-from loaders.harvest.pipeline import Harvester
-from loaders.harvest.records import Record
-from loaders.harvest.report import HarvestReport
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 THEMES = NamedNode(BASE + "def/theme")

@@ -17,6 +17,7 @@ import uvicorn
 from pyoxigraph import NamedNode
 
 from graph.config import Settings
+from graph.harvest.pipeline import Harvester
 from graph.iris import Iris
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore, Store
@@ -25,7 +26,6 @@ from graph.web.app import create_app
 from graph.writer import Writer
 from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import Fetcher
-from loaders.harvest.pipeline import Harvester
 
 RECORDS = """SELECT ?r ?kind ?title ?publisher WHERE {
   ?r a dcat:Resource ; dct:type ?kind ; dct:title ?title ; dct:publisher ?publisher .

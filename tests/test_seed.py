@@ -5,10 +5,10 @@ from pyoxigraph import NamedNode
 from graph.iris import Iris, slugify
 from graph.namespaces import DCAT, DUV, ORG, RDF
 from graph.paths import bundled
-from graph.seed import build
 from graph.store import EmbeddedStore
 from graph.validation import Validator
 from loaders.frontmatter import read_pages
+from loaders.seed import build
 
 SEED = bundled("data/seed")
 

@@ -20,6 +20,7 @@ from bench.scenarios.http import ours
 from graph.config import Settings
 from graph.dcat.formats import serialize
 from graph.dcat.publish import Feed, Paging
+from graph.harvest.pipeline import Harvester
 from graph.iris import Iris
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore
@@ -27,7 +28,6 @@ from graph.validation import Validator
 from graph.writer import Writer
 from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import ACCEPT, Fetcher
-from loaders.harvest.pipeline import Harvester
 
 PAGE = 100
 HARVEST_PAGE = 1000

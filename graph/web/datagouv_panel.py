@@ -1,7 +1,7 @@
 """Beside the search results: what data.gouv.fr holds for the same words (datasets and APIs), each with a link
 that opens the proposal form already filled in, so a resource we lack is proposed in one click.
 
-data.gouv.fr is asked through the client of the source adapters (loaders/datagouv_search.py), with a short
+data.gouv.fr is asked through its client (graph/datagouv.py), with a short
 timeout; its answer is kept a few minutes per query. When it does not answer, the panel says so and the search
 page is served all the same."""
 
@@ -16,9 +16,9 @@ from urllib.parse import urlencode
 from starlette.concurrency import run_in_threadpool
 
 from graph.config import Settings
+from graph.datagouv import DatagouvClient, Hit
 from graph.errors import RessourcerieError
 from graph.proposals import OTHER
-from loaders.datagouv_search import DatagouvClient, Hit
 
 PER_KIND = 4  # hits shown per kind (datasets, APIs)
 TIMEOUT = 4.0  # seconds: a slow data.gouv.fr must not hold the page

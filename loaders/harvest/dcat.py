@@ -18,6 +18,8 @@ from datetime import date, datetime
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
+from graph.harvest.keys import datagouv_key, identifier_keys, iri_key, name_key, siren_key, url_key
+from graph.harvest.records import Record
 from graph.iris import Iris, slugify
 from graph.model.kinds import KIND_CLASSES
 from graph.namespaces import (
@@ -42,9 +44,7 @@ from graph.text import norm
 from loaders._build import Themes, contact_iri, iri
 from loaders.harvest import vocabularies
 from loaders.harvest.fetch import Fetcher
-from loaders.harvest.keys import datagouv_key, identifier_keys, iri_key, name_key, siren_key, url_key
 from loaders.harvest.paging import Page, PageWalk
-from loaders.harvest.records import Record
 
 Node = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal

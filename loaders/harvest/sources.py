@@ -1,21 +1,27 @@
-"""The source adapters as harvest sources: ``ressourcerie harvest --adapter NAME LOCATION...`` reads each
-LOCATION (a file or a URL, through the harvest fetcher: timeouts, retries, size cap) and hands the adapter
-its payloads. The records then go through the same pipeline as a DCAT catalogue's."""
+"""The bundled harvest sources (entry points ``ressourcerie.sources``, see ``graph.plugins``): ``dcat`` walks a
+DCAT catalogue page by page; the source adapters (``ressourcerie harvest --adapter NAME LOCATION...``) read each
+LOCATION (a file or a URL, through the harvest fetcher: timeouts, retries, size cap) and map its payloads. The
+records then go through the same pipeline (``graph.harvest.pipeline``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from pyoxigraph import NamedNode
+
 from graph.errors import BadRequest, HarvestError
-from graph.iris import Iris
+from graph.harvest.records import Record, Source
+from graph.harvest.sources import OpenSource, SourceKind, SourceRequest
+from graph.iris import Iris, slugify
 from loaders.apigouv_source import ApigouvSource
 from loaders.codegouv import CodeGouvSource, Publishers
 from loaders.datagouv import DatagouvSource
+from loaders.harvest.dcat import Concepts, DcatSource
 from loaders.harvest.fetch import Fetcher, is_url
-from loaders.harvest.records import Source
+from loaders.harvest.paging import Page
 from loaders.publiccode import PublicCodeSource
 from loaders.sill import SillSource
 
@@ -79,3 +85,74 @@ def _apigouv(locations: list[str], iris: Iris) -> ApigouvSource:
     if is_url(locations[0]) or not folder.is_dir():
         raise BadRequest(f"--adapter apigouv reads a folder ({ADAPTERS['apigouv']}), not {locations[0]!r}")
     return ApigouvSource(iris, folder)
+
+
+# --- the sources as plugins -------------------------------------------------------------------------------------
+
+
+class _Closing:
+    """A source with the fetcher it reads through, closed with it; the source's facts (pages, warnings...) show
+    through."""
+
+    def __init__(self, source: Source, fetcher: Fetcher) -> None:
+        self._source, self._fetcher = source, fetcher
+
+    @property
+    def name(self) -> str:
+        return self._source.name
+
+    def records(self) -> Iterator[Record]:
+        return self._source.records()
+
+    def close(self) -> None:
+        self._fetcher.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._source, name)
+
+
+def _fetcher(request: SourceRequest) -> Fetcher:
+    s = request.settings
+    return Fetcher(timeout=s.harvest_timeout, retries=s.harvest_retries, max_bytes=s.harvest_max_bytes)
+
+
+def _open_dcat(request: SourceRequest) -> OpenSource:
+    if len(request.locations) != 1:
+        raise BadRequest("harvest reads one catalogue at a time (or --all); several LOCATIONs go with --adapter")
+    concepts = Concepts.from_store(request.store, request.iris.ontology_graph, NamedNode(request.settings.theme_scheme))
+    fetcher = _fetcher(request)
+    told = request.on_page
+
+    def on_page(page: Page) -> None:
+        if told is not None:
+            told(len(page.quads))
+
+    name = request.name or "catalogue"
+    source = DcatSource(
+        name, request.locations[0], request.iris, fetcher, concepts, max_pages=request.settings.harvest_max_pages,
+        on_page=on_page,
+    )  # fmt: skip
+    return _Closing(source, fetcher)
+
+
+def _adapter(name: str) -> Callable[[SourceRequest], OpenSource]:
+    def open_adapter(request: SourceRequest) -> OpenSource:
+        fetcher = _fetcher(request)
+        try:
+            source = build(name, request.locations, request.iris, fetcher, request.accounts)
+        except BaseException:
+            fetcher.close()
+            raise
+        if request.name:
+            source.name = slugify(request.name)
+        return _Closing(source, fetcher)
+
+    return open_adapter
+
+
+DCAT = SourceKind("dcat", "a DCAT catalogue (Turtle, RDF/XML, JSON-LD, N-Triples), followed page by page", _open_dcat)
+DATAGOUV = SourceKind("datagouv", ADAPTERS["datagouv"], _adapter("datagouv"))
+APIGOUV = SourceKind("apigouv", ADAPTERS["apigouv"], _adapter("apigouv"), one_location=True)
+CODEGOUV = SourceKind("codegouv", ADAPTERS["codegouv"], _adapter("codegouv"), one_location=True)
+SILL = SourceKind("sill", ADAPTERS["sill"], _adapter("sill"), one_location=True)
+PUBLICCODE = SourceKind("publiccode", ADAPTERS["publiccode"], _adapter("publiccode"))

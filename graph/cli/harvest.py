@@ -1,4 +1,5 @@
-"""``ressourcerie harvest SOURCE | --all``: each source through the pipeline, a JSON report per run."""
+"""``ressourcerie harvest SOURCE | --all | --adapter NAME LOCATION...``: each source through the pipeline, a JSON
+report per run. The sources are plugins (``graph.plugins``): ``dcat`` for catalogues, the others adapters."""
 
 from __future__ import annotations
 
@@ -8,22 +9,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-from pyoxigraph import NamedNode
 from tqdm import tqdm
 
 from graph.errors import BadRequest, FeatureDisabled
+from graph.harvest.pipeline import Harvester
+from graph.harvest.report import HarvestReport
+from graph.harvest.sources import SourceRequest
 from graph.iris import slugify
+from graph.plugins import source_kind
 from graph.seed import ontology_triples
-from loaders.harvest.dcat import Concepts, DcatSource
-from loaders.harvest.fetch import Fetcher, is_url
-from loaders.harvest.paging import Page
-from loaders.harvest.pipeline import Harvester
 
 if TYPE_CHECKING:
-    from graph.cli import App
+    from graph.cli.app import App
 
 REPORT_DIR = Path("var/harvest")
 FAILED = 4
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
 
 
 def source_name(location: str) -> str:
@@ -61,8 +65,7 @@ def entries(app: App, args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def harvest(app: App, args: argparse.Namespace) -> int:
-    settings = app.settings
-    if not settings.feature_harvest:
+    if not app.settings.feature_harvest:
         raise FeatureDisabled(
             "harvesting is switched off on this instance (feature_harvest = false); "
             "set feature_harvest = true (or RESSOURCERIE_FEATURE_HARVEST=true) to allow it"
@@ -72,64 +75,56 @@ def harvest(app: App, args: argparse.Namespace) -> int:
     if args.source and len(args.source) > 1:
         raise BadRequest("harvest reads one catalogue at a time (or --all); several LOCATIONs go with --adapter")
     todo = entries(app, args)
-    if app.iris.ontology_graph not in app.store.graph_names():
-        print("the store has no ontology graph: loading it first", file=sys.stderr)
-        app.writer.replace_graphs({app.iris.ontology_graph: ontology_triples()}, operation="ontology")
-    concepts = Concepts.from_store(app.store, app.iris.ontology_graph, NamedNode(settings.theme_scheme))
-    harvester = Harvester(app.writer)
-    show = settings.progress == "always" or (settings.progress == "auto" and sys.stderr.isatty())
+    _ontology(app)
     failed = 0
     for name, location in todo:
-        fetcher = Fetcher(
-            timeout=settings.harvest_timeout, retries=settings.harvest_retries, max_bytes=settings.harvest_max_bytes
-        )
-        bar = tqdm(desc=f"harvest {name}", unit="page", file=sys.stderr) if show else None
-
-        def on_page(page: Page, bar: tqdm | None = bar) -> None:
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix_str(f"{len(page.quads)} triples")
-
-        source = DcatSource(
-            name, location, app.iris, fetcher, concepts, max_pages=settings.harvest_max_pages, on_page=on_page
-        )
-        try:
-            report = harvester.run(source, location)
-        finally:
-            fetcher.close()
-            if bar is not None:
-                bar.close()
-        stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
-        path = Path(args.report) if args.report and len(todo) == 1 else REPORT_DIR / f"{name}-{stamp}.json"
-        report.write(path)
-        print(report.summary())
-        print(f"  report: {path}")
+        report = _run(app, "dcat", SourceRequest(name, [location], app.iris, app.settings, app.store), location)
+        _report(report, args.report if len(todo) == 1 else None)
         failed += not report.succeeded
     return FAILED if failed else 0
 
 
 def harvest_adapter(app: App, args: argparse.Namespace) -> int:
     """One source adapter over its payloads (files or URLs), through the same pipeline."""
-    from loaders.harvest.adapters import build
-
     if args.all:
         raise BadRequest("--adapter harvests the LOCATIONs given, not the sources of harvest_sources (--all)")
-    settings = app.settings
-    if app.iris.ontology_graph not in app.store.graph_names():
-        app.writer.replace_graphs({app.iris.ontology_graph: ontology_triples()}, operation="ontology")
-    fetcher = Fetcher(
-        timeout=settings.harvest_timeout, retries=settings.harvest_retries, max_bytes=settings.harvest_max_bytes
-    )
-    try:
-        source = build(args.adapter, args.source or [], app.iris, fetcher, args.accounts)
-        if args.name:
-            source.name = slugify(args.name)
-        report = Harvester(app.writer).run(source, " ".join(args.source))
-    finally:
-        fetcher.close()
-    stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
-    path = Path(args.report) if args.report else REPORT_DIR / f"{source.name}-{stamp}.json"
-    report.write(path)
-    print(report.summary())
-    print(f"  report: {path}")
+    _ontology(app)
+    request = SourceRequest(args.name, list(args.source or []), app.iris, app.settings, app.store, args.accounts)
+    report = _run(app, args.adapter, request, " ".join(args.source))
+    _report(report, args.report)
     return 0 if report.succeeded else FAILED
+
+
+def _ontology(app: App) -> None:
+    if app.iris.ontology_graph not in app.store.graph_names():
+        print("the store has no ontology graph: loading it first", file=sys.stderr)
+        app.writer.replace_graphs({app.iris.ontology_graph: ontology_triples()}, operation="ontology")
+
+
+def _run(app: App, kind: str, request: SourceRequest, location: str) -> HarvestReport:
+    settings = app.settings
+    show = settings.progress == "always" or (settings.progress == "auto" and sys.stderr.isatty())
+    bar = tqdm(desc=f"harvest {request.name or kind}", unit="page", file=sys.stderr) if show else None
+    if bar is not None:
+        bar_ = bar
+
+        def on_page(triples: int) -> None:
+            bar_.update(1)
+            bar_.set_postfix_str(f"{triples} triples")
+
+        request.on_page = on_page
+    source = source_kind(kind).open(request)
+    try:
+        return Harvester(app.writer).run(source, location)
+    finally:
+        source.close()
+        if bar is not None:
+            bar.close()
+
+
+def _report(report: HarvestReport, path: str | None) -> None:
+    stamp = report.started.strftime("%Y%m%dT%H%M%SZ")
+    where = Path(path) if path else REPORT_DIR / f"{report.source}-{stamp}.json"
+    report.write(where)
+    print(report.summary())
+    print(f"  report: {where}")

@@ -13,15 +13,15 @@ from collections import defaultdict
 from pyoxigraph import NamedNode, Triple
 
 from graph.errors import HarvestError, ValidationFailed
+from graph.harvest.keys import KeyIndex
+from graph.harvest.merge import Limits, merge
+from graph.harvest.records import Record, Source
+from graph.harvest.report import HarvestReport, Match, Skipped, now
 from graph.namespaces import DCT, FOAF, RDF, SKOS
 from graph.rdf import root_of
 from graph.store.base import Store
 from graph.validation import Report, ValidationResult
 from graph.writer import Transaction, Writer
-from loaders.harvest.keys import KeyIndex
-from loaders.harvest.merge import Limits, merge
-from loaders.harvest.records import Record, Source
-from loaders.harvest.report import HarvestReport, Match, Skipped, now
 
 
 class Harvester:
