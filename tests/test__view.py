@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from graph.web._view import branches
+from graph.web.pages._view import branches
 
 
 def test_a_union_of_branches_runs_one_branch_at_a_time() -> None:

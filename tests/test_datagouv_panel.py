@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from datagouv_fake import BROKEN_HITS, serve
 
-from graph.web import datagouv_panel
+from graph.web.pages import datagouv_panel
 
 HTML = {"Accept": "text/html"}
 

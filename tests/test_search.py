@@ -322,7 +322,7 @@ def test_json_three_ways_and_csv(client: TestClient) -> None:
         ({"per_page": "5000"}, "per_page must be a whole number"),
         ({"kind": "nope"}, "unknown kind 'nope'"),
         ({"q": "x" * 201}, "too long"),
-        ({"format": "xml"}, "format must be html, json or csv"),
+        ({"format": "xml"}, "format 'xml' is not one of: html, json, csv"),
     ],
 )
 def test_bad_parameters_are_400_in_the_one_error_shape(client: TestClient, params: dict, message: str) -> None:  # type: ignore[type-arg]

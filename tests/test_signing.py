@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 
-from graph.web.signing import CSRF_SECONDS, Signer
+from graph.web.contrib.signing import CSRF_SECONDS, Signer
 
 
 def test_a_csrf_token_is_bound_to_its_browser_form_and_time() -> None:

@@ -11,9 +11,9 @@ from pyoxigraph import Literal, NamedNode, RdfFormat
 from graph.config import Settings
 from graph.namespaces import DCT, DUV, PROV, RDF, SKOS
 from graph.web._templates import templates
-from graph.web.descriptions import SD, VOID
-from graph.web.linked import Page
-from graph.web.pages import site
+from graph.web.pages.linked import Page
+from graph.web.protocol.descriptions import SD, VOID
+from graph.web.render import site
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 SIRENE = "/resource/api-sirene"
@@ -188,7 +188,9 @@ def test_html_page_lists_inbound_usages(client: TestClient) -> None:
 def test_html_escapes_everything() -> None:
     evil = "<script>alert(1)</script>"
     p = Page(evil, evil, "/x", [], {evil: []}, [], "/", "/sparql")
-    html = templates().get_template("record.html").render(page=p, site=site(Settings()), path="/x", alternates=[])
+    html = (
+        templates().get_template("record.html").render(page=p, site=site(Settings()), path="/x", alternates=[], url=str)
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 

@@ -288,7 +288,7 @@ def cmd_search(app: App, args: argparse.Namespace) -> int:
     finally:
         index.close()
     if args.format == "json":
-        from graph.web.search import as_json
+        from graph.web.pages.search import as_json
 
         json.dump(
             as_json(results, Search(args.query, filters, args.page, args.limit)),

@@ -14,25 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import (
-    assets,
-    catalog,
-    contribute,
-    descriptions,
-    errors,
-    governance,
-    gsp,
-    home,
-    linked,
-    moderation,
-    namedqueries,
-    network,
-    search,
-    sparql,
-    themes,
-)
+from graph.web import assets, errors
 from graph.web.context import Context
-from graph.web.desk import Desk
+from graph.web.contrib import contribute, moderation
+from graph.web.contrib.desk import Desk
+from graph.web.pages import governance, home, linked, namedqueries, network, search, themes
+from graph.web.protocol import catalog, descriptions, gsp, sparql
 
 ROUTES = [
     ("/", ["GET", "HEAD"], home.home, "Home page: what the service holds, where to go"),
@@ -78,7 +65,7 @@ ROUTES = [
     ),
     ("/governance", ["GET", "HEAD"], governance.governance, "Governance: scope, moderation, licences, sources"),
     ("/themes", ["GET", "HEAD"], themes.themes, "The themes of the instance with their resource counts (HTML, JSON)"),
-    ("/themes/{notation}", ["GET", "HEAD"], themes.theme_by_notation, "The page of a theme, by its notation"),
+    ("/themes/{notation}", ["GET", "HEAD"], linked.theme_by_notation, "The page of a theme, by its notation"),
     ("/network", ["GET", "HEAD"], network.network_page, "Map of the usage network (HTML), filtered by GET"),
     ("/network.{ext}", ["GET", "HEAD"], network.network_twin, "The usage network as JSON (cytoscape), SVG or CSV"),
     ("/queries", ["GET", "HEAD"], namedqueries.query_list, "The named queries (HTML, or JSON by Accept)"),

@@ -1,4 +1,5 @@
-"""Content negotiation, in one place: parse Accept (with q-values), pick the best format we offer, or 406.
+"""Content negotiation, in one place: parse Accept (with q-values), pick the best format we offer, or 406; and
+the one precedence rule every route follows (``choose``): the path's extension, then ``?format=``, then Accept.
 
 The media types come from pyoxigraph's ``RdfFormat`` and ``QueryResultsFormat``: no hand-written tables,
 except the few aliases clients send in the wild (``application/json`` for SPARQL JSON results...).
@@ -6,10 +7,11 @@ except the few aliases clients send in the wild (``application/json`` for SPARQL
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from fastapi import Request
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from graph.errors import RessourcerieError
@@ -30,6 +32,8 @@ RESULT_FORMATS: list[QueryResultsFormat] = [
     QueryResultsFormat.CSV,
     QueryResultsFormat.TSV,
 ]
+HTML_OR_JSON = ["text/html", "application/json"]  # a page for people, its JSON twin for machines
+HTML_OR_JSON_NAMES = {"html": "text/html", "json": "application/json"}
 # media types some clients send, beyond the registered ones
 ALIASES: dict[str, str] = {
     "application/json": "application/sparql-results+json",
@@ -39,6 +43,10 @@ ALIASES: dict[str, str] = {
     "text/plain": "application/n-triples",
     "application/json+ld": "application/ld+json",
 }
+
+
+class UnknownFormat(RessourcerieError):
+    status = 400
 
 
 class NotAcceptable(RessourcerieError):
@@ -137,3 +145,26 @@ def by_name(name: str, offered: Sequence[F]) -> F | None:
         if name in {media, ext, short, getattr(fmt, "name", "").lower().replace(" ", "")}:
             return fmt
     return None
+
+
+def choose(
+    request: Request,
+    offered: Sequence[F],
+    *,
+    extension: str | None = None,
+    default: F | None = None,
+    names: Mapping[str, F] | None = None,
+) -> F:
+    """The format a request asks for: the path's extension, else ``?format=`` (a short name, a file extension or
+    a media type; ``names`` adds others, such as ``html``), else Accept (``default`` for a missing Accept or
+    ``*/*``). An unknown extension or format name is a 400 naming those offered; 406 when Accept allows none."""
+    for given, what in ((extension, "extension"), (request.query_params.get("format"), "format")):
+        if given:
+            fmt = (names or {}).get(given.strip().lower()) or by_name(given, offered)
+            if fmt is None:
+                known = (
+                    list(names) if names else [getattr(f, "file_extension", None) or media_type_of(f) for f in offered]
+                )  # type: ignore[arg-type]
+                raise UnknownFormat(f"{what} {given!r} is not one of: {', '.join(known)}")
+            return fmt
+    return negotiate(request.headers.get("accept"), offered, default).format

@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import RessourcerieError, ValidationFailed
 from graph.web.conneg import parse_accept
-from graph.web.pages import render
+from graph.web.render import render
 
 log = logging.getLogger("ressourcerie.web")
 

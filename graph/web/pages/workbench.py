@@ -14,7 +14,8 @@ from graph.errors import QueryParameterError
 from graph.namespaces import PREFIXES
 from graph.queries import NamedQuery
 from graph.web.context import Context
-from graph.web.pages import render
+from graph.web.render import render
+from graph.web.urls import Urls
 
 _EXAMPLE = re.compile(r"e\.g\.\s+(\S+)")
 FORMATS = [
@@ -56,7 +57,10 @@ def _split_header(text: str) -> tuple[str, str]:
 
 def workbench_page(request: Request, ctx: Context) -> Response:
     queries = list(ctx.queries.queries.values())
-    tabs = [{"name": q.title, "query": example_text(q), "href": f"/queries/{q.name}"} for q in queries]
+    tabs = [
+        {"name": q.title, "query": example_text(q), "href": Urls.of(request).path(f"/queries/{q.name}")}
+        for q in queries
+    ]
     page = {
         "queries": queries,
         "tabs": tabs,

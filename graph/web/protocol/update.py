@@ -38,7 +38,7 @@ from graph.ingest import GraphName
 from graph.store.base import Store
 from graph.web.auth import Forbidden, require_writer
 from graph.web.context import Context
-from graph.web.sparql import Params
+from graph.web.protocol._request import Params
 
 
 def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:

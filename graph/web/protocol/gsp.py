@@ -27,8 +27,8 @@ from graph.store.base import Store
 from graph.web.auth import require_writer
 from graph.web.conneg import RDF_FORMATS, negotiate
 from graph.web.context import Context, context
-from graph.web.sparql import check_charset, media_type, read_body, url_params
-from graph.web.update import forbid_meta
+from graph.web.protocol._request import check_charset, media_type, read_body, url_params
+from graph.web.protocol.update import forbid_meta
 
 GRAPH_FORMATS: list[RdfFormat] = [f for f in RDF_FORMATS if f not in (RdfFormat.TRIG, RdfFormat.N_QUADS)]
 MULTIPART = "multipart/form-data"

@@ -18,8 +18,9 @@ from graph.namespaces import ADMS, DCAT, DCT, FOAF, RDF
 from graph.web.conneg import RDF_FORMATS
 from graph.web.context import Context
 from graph.web.context import context as context_of
-from graph.web.linked import HTML, best, choose, page_href, path_of
-from graph.web.pages import render
+from graph.web.pages.linked import HTML, best, choose_record_format
+from graph.web.render import render
+from graph.web.urls import Urls, path_of
 
 CLASS_LABELS = {
     DCAT.Dataset: "Jeu de données",
@@ -44,7 +45,7 @@ def _page(ctx: Context, feed: str, request: Request, extension: str | None) -> P
 
 def _answer(request: Request, feed: str, extension: str | None) -> Response:
     ctx = context_of(request)
-    fmt = choose(request, extension)
+    fmt = choose_record_format(request, extension)
     path = f"{request.scope.get('root_path', '')}/{FEEDS[feed]}"
     if fmt == HTML:
         page = _page(ctx, feed, request, None)
@@ -122,7 +123,7 @@ def _html_page(request: Request, ctx: Context, page: Page, path: str) -> dict[st
             rows.append(
                 Row(
                     text(r, DCT.title) or r.value,
-                    page_href(request, ctx, local) if local else r.value,
+                    Urls.of(request).page(local) if local else r.value,
                     cls,
                     text(publisher, FOAF.name) if isinstance(publisher, NamedNode) else "",
                     text(r, DCT.modified)[:10],

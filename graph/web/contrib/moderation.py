@@ -16,10 +16,10 @@ from graph.moderation import Decision
 from graph.proposals import Proposal, map_report, roles_for
 from graph.rdf import serialize_triples
 from graph.submissions import Submission
-from graph.web import forms
 from graph.web.context import Context, context
-from graph.web.contribute import STATUS_LABELS, TITLES, _href, _title, describe_values, french_time, status_json
-from graph.web.desk import (
+from graph.web.contrib import forms
+from graph.web.contrib.contribute import STATUS_LABELS, TITLES, _href, _title, describe_values, french_time, status_json
+from graph.web.contrib.desk import (
     DEFAULT_MODERATOR,
     Desk,
     bearer_moderator,
@@ -29,13 +29,14 @@ from graph.web.desk import (
     session_moderator,
     token_matches,
 )
-from graph.web.pages import Alternate, render
-from graph.web.signing import SESSION_COOKIE, browser_id, set_browser_id, set_session
+from graph.web.contrib.signing import SESSION_COOKIE, browser_id, set_browser_id, set_session
+from graph.web.render import Alternate, render
+from graph.web.urls import Urls
 
 LIST_LIMIT = 100
 
 
-def _entry(ctx: Context, d: Desk, sub: Submission) -> dict[str, object]:
+def _entry(ctx: Context, urls: Urls, d: Desk, sub: Submission) -> dict[str, object]:
     """A submission as the moderators see it: answers, statements, and the report against the store now."""
     report = d.moderation.check(sub)
     roles = roles_for(sub.form, sub.record, sub.statements, ctx.iris.base)
@@ -50,7 +51,7 @@ def _entry(ctx: Context, d: Desk, sub: Submission) -> dict[str, object]:
         "violations": [(forms.LABELS.get(f or "", ""), m) for f, ms in mapped.by_field.items() for m in ms]
         + [("", m) for m in mapped.general],
         "warnings": [r.message.get("fr") or r.text("fr") for r in report.warnings],
-        "record": _href(ctx, sub.record.value),
+        "record": _href(urls, sub.record.value),
         "submitted": french_time(sub.submitted_at),
     }
 
@@ -69,7 +70,9 @@ async def page(request: Request) -> Response:
             request, "moderation_login.html", page={"csrf": d.signer.csrf_token(browser, "login"), "error": None}
         )
     else:
-        entries = await run_in_threadpool(lambda: [_entry(ctx, d, s) for s in d.moderation.pending()[:LIST_LIMIT]])
+        entries = await run_in_threadpool(
+            lambda: [_entry(ctx, Urls.of(request), d, s) for s in d.moderation.pending()[:LIST_LIMIT]]
+        )
         done = request.query_params.get("done")
         sid = request.query_params.get("id", "")
         flash = None
@@ -82,7 +85,13 @@ async def page(request: Request) -> Response:
             "flash": flash,
             "refused": None,
         }
-        alternates = [Alternate("/api/moderation/submissions", "application/json", "Contributions en attente (JSON)")]
+        alternates = [
+            Alternate(
+                Urls.of(request).path("/api/moderation/submissions"),
+                "application/json",
+                "Contributions en attente (JSON)",
+            )
+        ]
         response = render(request, "moderation.html", page=values, alternates=alternates)
     if new:
         set_browser_id(request, response, browser)
@@ -114,14 +123,14 @@ async def login(request: Request) -> Response:
             set_browser_id(request, response, browser)
         return response
     name = data.get("name", "").strip()[:120] or DEFAULT_MODERATOR
-    response = RedirectResponse("/moderation", status_code=303)
+    response = RedirectResponse(Urls.of(request).path("/moderation"), status_code=303)
     set_session(request, response, d.signer.session(name))
     return response
 
 
 async def logout(request: Request) -> Response:
     desk(request)
-    response = RedirectResponse("/moderation", status_code=303)
+    response = RedirectResponse(Urls.of(request).path("/moderation"), status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -140,7 +149,7 @@ async def _decide_form(request: Request, sid: str, action: str) -> Response:
     require_open(ctx.settings)
     moderator = session_moderator(request, d)
     if moderator is None:
-        return RedirectResponse("/moderation", status_code=303)
+        return RedirectResponse(Urls.of(request).path("/moderation"), status_code=303)
     data = await _form(request)
     if not d.signer.csrf_valid(data.get("csrf", ""), request.cookies.get("rsr_csrf", ""), "moderation"):
         raise BadRequest("the moderation form has expired: reload the moderation page and try again")
@@ -148,13 +157,17 @@ async def _decide_form(request: Request, sid: str, action: str) -> Response:
         decision = await run_in_threadpool(_decide, d, sid, action, moderator, data.get("reason", ""))
     except ValidationFailed as e:
         return await _refused(request, ctx, d, sid, moderator, e)
-    return RedirectResponse(f"/moderation?done={decision.submission.status}&id={sid}", status_code=303)
+    return RedirectResponse(
+        Urls.of(request).path("/moderation", done=decision.submission.status, id=sid), status_code=303
+    )
 
 
 async def _refused(request: Request, ctx: Context, d: Desk, sid: str, moderator: str, e: ValidationFailed) -> Response:
     """The moderation page again, with the report that stopped the approval."""
     browser, _new = browser_id(request)
-    entries = await run_in_threadpool(lambda: [_entry(ctx, d, s) for s in d.moderation.pending()[:LIST_LIMIT]])
+    entries = await run_in_threadpool(
+        lambda: [_entry(ctx, Urls.of(request), d, s) for s in d.moderation.pending()[:LIST_LIMIT]]
+    )
     values = {
         "moderator": moderator,
         "entries": entries,
@@ -179,7 +192,6 @@ def _decide(d: Desk, sid: str, action: str, moderator: str, reason: str) -> Deci
 
 async def api_list(request: Request) -> Response:
     d = desk(request)
-    ctx = context(request)
     bearer_moderator(request)
     status = request.query_params.get("status", "pending")
     if status not in ("pending", "approved", "rejected", "all"):
@@ -191,7 +203,7 @@ async def api_list(request: Request) -> Response:
         for sub in subs[:LIST_LIMIT]:
             if sub is None:
                 continue
-            item = status_json(ctx, sub)
+            item = status_json(Urls.of(request), sub)
             item.update(
                 {
                     "contributor": {"name": sub.contributor_name, "email": sub.contributor_email},
@@ -221,7 +233,6 @@ async def api_reject(request: Request, sid: str) -> Response:
 
 async def _api_decide(request: Request, sid: str, action: str) -> Response:
     d = desk(request)
-    ctx = context(request)
     bearer_moderator(request)
     body = await request.body()
     data: dict[str, object] = {}
@@ -235,6 +246,6 @@ async def _api_decide(request: Request, sid: str, action: str) -> Response:
         data = loaded
     moderator = str(data.get("moderator") or DEFAULT_MODERATOR).strip()[:120]
     decision = await run_in_threadpool(_decide, d, sid, action, moderator, str(data.get("reason") or ""))
-    body_out = status_json(ctx, decision.submission)
+    body_out = status_json(Urls.of(request), decision.submission)
     body_out["moderator"] = moderator
     return JSONResponse(body_out)

@@ -14,10 +14,10 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple
 
-from graph.errors import RessourcerieError, StoreError
+from graph.errors import StoreError
 from graph.namespaces import DCT, PREFIXES, RDF, RDFS, XSD, Namespace
 from graph.store.base import Store
-from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, by_name, negotiate
+from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, choose
 from graph.web.context import Context, context
 from graph.web.errors import wants_html
 
@@ -29,26 +29,15 @@ DUMP_PATH = "dumps/ressourcerie.nq.gz"
 Statement = Triple | Quad
 
 
-class UnknownFormat(RessourcerieError):
-    status = 400
-
-
 # --- shared by every RDF answer --------------------------------------------------------------------------------
 
 
 def pick_format(request: Request, extension: str | None = None) -> RdfFormat:
     """The RDF format asked for: a file extension, then ``?format=``, then Accept (Turtle by default, and for
     browsers until there is an HTML view)."""
-    name = extension or request.query_params.get("format")
-    if name:
-        fmt = by_name(name, RDF_FORMATS)
-        if fmt is None:
-            known = ", ".join(f.file_extension for f in RDF_FORMATS)
-            raise UnknownFormat(f"format {name!r} is not one of: {known}")
-        return fmt
-    if wants_html(request):
+    if wants_html(request) and not (extension or request.query_params.get("format")):
         return RdfFormat.TURTLE
-    return negotiate(request.headers.get("accept"), RDF_FORMATS, default=RdfFormat.TURTLE).format
+    return choose(request, RDF_FORMATS, extension=extension, default=RdfFormat.TURTLE)
 
 
 def serialize(statements: Sequence[Statement], fmt: RdfFormat) -> bytes:

@@ -20,7 +20,7 @@ from graph.moderation import Moderation
 from graph.submissions import SubmissionStore
 from graph.web.auth import Forbidden, Unauthorized
 from graph.web.context import Context, context
-from graph.web.signing import SESSION_COOKIE, Signer
+from graph.web.contrib.signing import SESSION_COOKIE, Signer
 
 DEFAULT_MODERATOR = "Équipe de modération"
 MAX_PENDING = 1000

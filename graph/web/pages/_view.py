@@ -7,18 +7,16 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 from pyoxigraph import Literal, NamedNode, Quad
 
-from graph.namespaces import FOAF, PROV, RDFS
+from graph.namespaces import FOAF, PROV, RDF, RDFS
 from graph.store.base import Term
 from graph.web.conneg import RDF_FORMATS
 from graph.web.context import Context
-from graph.web.pages import Alternate
-
-LINKABLE = ("http://", "https://", "mailto:")
+from graph.web.render import Alternate
+from graph.web.urls import Urls, path_of
 
 
 @dataclass(frozen=True)
@@ -45,19 +43,12 @@ def lang_of(literal: Literal | None) -> str | None:
 
 def record_path(ctx: Context, iri: str) -> str | None:
     """The service path of an IRI this instance serves (a record, or the vocabulary on the main instance)."""
-    from graph.web.linked import path_of
-
     return path_of(ctx, iri)
 
 
 def href_of(request: Request, ctx: Context, iri: str) -> str | None:
     """Where a node leads: its page on this service, else the IRI itself when a browser can follow it."""
-    from graph.web.linked import page_href
-
-    path = record_path(ctx, iri)
-    if path is not None:
-        return page_href(request, ctx, path)
-    return iri if iri.startswith(LINKABLE) else None
+    return Urls.of(request).href(iri)
 
 
 def merge(rows: Iterable[dict[str, Term | None]]) -> list[dict[str, Any]]:
@@ -150,11 +141,9 @@ class Own:
     def literals(self, predicate: NamedNode, subject: str | None = None) -> list[Literal]:
         """Every literal, French ones first (keywords: all are shown)."""
         found = [v for v in self.all(predicate, subject) if isinstance(v, Literal)]
-        return sorted(found, key=lambda lit: (lang_of(lit) is not None, lit.value.lower()))
+        return sorted(found, key=lambda lit: (lang_of(lit) is not None, lit.value.lower(), lit.value))
 
     def types(self) -> set[str]:
-        from graph.namespaces import RDF
-
         return set(self.iris(RDF.type))
 
 
@@ -165,8 +154,7 @@ def record_alternates(page: str) -> list[Alternate]:
 
 def sparql_href(request: Request, iri: str) -> str:
     """A link that opens the record's description in the SPARQL endpoint (or its workbench)."""
-    query = f"DESCRIBE <{iri}>"
-    return f"{request.scope.get('root_path', '')}/sparql?query={quote(query)}"
+    return Urls.of(request).sparql(f"DESCRIBE <{iri}>")
 
 
 def date_fr(literal: Literal | None) -> str | None:
@@ -197,14 +185,7 @@ def date_fr(literal: Literal | None) -> str | None:
 
 def theme_href(request: Request, ctx: Context, iri: str, notation: str | None) -> str | None:
     """A theme's page: its IRI's page where this instance serves it, else /themes/{notation}."""
-    path = record_path(ctx, iri)
-    if path is not None:
-        from graph.web.linked import page_href
-
-        return page_href(request, ctx, path)
-    if notation:
-        return f"{request.scope.get('root_path', '')}/themes/{quote(notation, safe='')}"
-    return None
+    return Urls.of(request).theme(iri, notation)
 
 
 def group(rows: Iterable[dict[str, Any]], key: str = "x") -> dict[str, list[dict[str, Any]]]:

@@ -12,11 +12,12 @@ from pyoxigraph import NamedNode
 
 from graph.namespaces import RSR
 from graph.summary import record_counts
-from graph.web._view import Link, date_fr, href_of, lang_of, merge, theme_href
-from graph.web.conneg import negotiate
+from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
 from graph.web.context import Context, context
-from graph.web.pages import Alternate, render
-from graph.web.themes import theme_counts
+from graph.web.pages._view import Link, date_fr, href_of, lang_of, merge, theme_href
+from graph.web.pages.themes import theme_counts
+from graph.web.render import Alternate, render
+from graph.web.urls import Urls
 
 HOME_THEMES = 12
 KINDS = """
@@ -91,19 +92,18 @@ def counts(ctx: Context) -> dict[str, int]:
 async def home(request: Request) -> Response:
     ctx = context(request)
     figures = counts(ctx)
-    if request.query_params.get("format") == "json":
-        media = "application/json"
-    else:
-        media = negotiate(
-            request.headers.get("accept"), ["text/html", "application/json"], default="text/html"
-        ).media_type
+    media = choose(request, HTML_OR_JSON, default="text/html", names=HTML_OR_JSON_NAMES)
+    urls = Urls.of(request)
     if media == "application/json":
         links = {
-            "sparql": "/sparql",
-            "void": "/.well-known/void",
-            "dump": "/dumps/ressourcerie.nq.gz",
-            "openapi": "/openapi.json",
-            "themes": "/themes",
+            name: urls.path(path)
+            for name, path in (
+                ("sparql", "/sparql"),
+                ("void", "/.well-known/void"),
+                ("dump", "/dumps/ressourcerie.nq.gz"),
+                ("openapi", "/openapi.json"),
+                ("themes", "/themes"),
+            )
         }
         body = {"name": ctx.settings.site_name, "counts": figures, "links": links}
         return JSONResponse(body, headers={"Vary": "Accept"})
@@ -116,7 +116,7 @@ async def home(request: Request) -> Response:
         "latest": latest(ctx, request),
     }
     alternates = [
-        Alternate("/?format=json", "application/json", "JSON"),
-        Alternate("/.well-known/void", "text/turtle", "VoID"),
+        Alternate(urls.path("/", format="json"), "application/json", "JSON"),
+        Alternate(urls.path("/.well-known/void"), "text/turtle", "VoID"),
     ]
     return render(request, "home.html", alternates=alternates, page=page)

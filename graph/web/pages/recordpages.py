@@ -11,10 +11,10 @@ from fastapi.responses import Response
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCAT, DUV, FOAF, ORG
-from graph.web import organisation_page, person_page, resource_page, themes, usage_page
-from graph.web._view import Own, record_alternates, sparql_href
 from graph.web.context import Context
-from graph.web.pages import render
+from graph.web.pages import organisation_page, person_page, resource_page, themes, usage_page
+from graph.web.pages._view import Own, record_alternates, sparql_href
+from graph.web.render import render
 
 Builder = Callable[[Request, Context, NamedNode, Own], Any]
 

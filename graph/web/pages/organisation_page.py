@@ -10,8 +10,8 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCT, FOAF, RDFS, SKOS
-from graph.web._view import Link, Own, first, group, href_of, lang_of, parts_of, values
-from graph.web.resource_page import Identifier, contacts, identifiers, links
+from graph.web.pages._view import Link, Own, first, group, href_of, lang_of, parts_of, values
+from graph.web.pages.resource_page import Identifier, contacts, identifiers, links
 
 QUERY = """
 SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {

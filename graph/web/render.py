@@ -3,7 +3,7 @@ the feature switches) and the machine-readable twins of the page, also sent as `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from graph.config import Settings
 from graph.web import assets
 from graph.web._templates import templates
+from graph.web.urls import Urls
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class Alternate:
     label: str
 
 
-def site(settings: Settings) -> dict[str, Any]:
+def site(settings: Settings, url: Callable[[str], str] = str) -> dict[str, Any]:
     """What every page shows of the instance. The navigation follows the feature switches."""
     nav = [("/", "Accueil"), ("/search", "Rechercher")]
     if settings.feature_map:
@@ -34,6 +35,7 @@ def site(settings: Settings) -> dict[str, Any]:
     if settings.feature_contributions:
         nav.append(("/contribute", "Contribuer"))
     nav.append(("/governance", "Gouvernance"))
+    nav = [(url(path), label) for path, label in nav]
     return {
         "name": settings.site_name,
         "tagline": settings.site_tagline,
@@ -63,11 +65,18 @@ def render(
     headers: dict[str, str] | None = None,
     **values: Any,
 ) -> HTMLResponse:
-    settings: Settings = request.app.state.context.settings
+    urls = Urls.of(request)
     body = (
         templates()
         .get_template(template)
-        .render(site=site(settings), path=request.url.path, alternates=list(alternates), **values)
+        .render(
+            site=site(urls.ctx.settings, urls.path),
+            path=request.url.path,
+            alternates=list(alternates),
+            url=urls.path,
+            urls=urls,
+            **values,
+        )
     )
     all_headers = {"Vary": "Accept", **(headers or {})}
     if alternates and "Link" not in all_headers:

@@ -10,8 +10,8 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCT, FOAF, ORG, PROV, RSR
-from graph.web._view import Link, Own, date_fr, first, group, href_of, lang_of, parts_of, values
-from graph.web.organisation_page import _link
+from graph.web.pages._view import Link, Own, date_fr, first, group, href_of, lang_of, parts_of, values
+from graph.web.pages.organisation_page import _link
 
 QUERY = """
 SELECT ?u ?part ?x ?label ?a ?alabel ?b ?c ?clabel WHERE {

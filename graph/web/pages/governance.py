@@ -16,9 +16,10 @@ from graph.config import Settings
 from graph.model.licences import licence_name
 from graph.namespaces import DCT, RSR
 from graph.paths import bundled
-from graph.web.conneg import negotiate
+from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
 from graph.web.context import Context, context
-from graph.web.pages import Alternate, render
+from graph.web.render import Alternate, render
+from graph.web.urls import Urls
 
 FEATURES = [
     ("feature_contributions", "Propositions de ressources et d'usages, et leur modération"),
@@ -92,9 +93,10 @@ def summary(settings: Settings, ctx: Context) -> dict[str, object]:
 async def governance(request: Request) -> Response:
     ctx = context(request)
     data = summary(ctx.settings, ctx)
-    choice = negotiate(request.headers.get("accept"), ["text/html", "application/json"], default="text/html")
-    if choice.media_type == "application/json" or request.query_params.get("format") == "json":
+    if choose(request, HTML_OR_JSON, default="text/html", names=HTML_OR_JSON_NAMES) == "application/json":
         return JSONResponse(data, headers={"Vary": "Accept"})
     features = [(name, label, data["features"][name]) for name, label in FEATURES]  # type: ignore[index]
-    alternates = [Alternate("/governance?format=json", "application/json", "Gouvernance en JSON")]
+    alternates = [
+        Alternate(Urls.of(request).path("/governance", format="json"), "application/json", "Gouvernance en JSON")
+    ]
     return render(request, "governance.html", alternates=alternates, page={**data, "feature_list": features})

@@ -9,9 +9,9 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import FOAF
-from graph.web._view import Link, Own, first, group, href_of, lang_of, parts_of, values
-from graph.web.organisation_page import Member, UsageLine, _link, usage_lines
-from graph.web.resource_page import contacts, links
+from graph.web.pages._view import Link, Own, first, group, href_of, lang_of, parts_of, values
+from graph.web.pages.organisation_page import Member, UsageLine, _link, usage_lines
+from graph.web.pages.resource_page import contacts, links
 
 QUERY = """
 SELECT ?p ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {

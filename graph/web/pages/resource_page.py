@@ -11,7 +11,8 @@ from pyoxigraph import NamedNode
 
 from graph.model.access import BY_IRI
 from graph.namespaces import ADMS, DCAT, DCT, FOAF, ID_SCHEME, SCHEMA, SKOS, VCARD
-from graph.web._view import (
+from graph.web.context import Context
+from graph.web.pages._view import (
     Link,
     Own,
     date_fr,
@@ -24,7 +25,7 @@ from graph.web._view import (
     theme_href,
     values,
 )
-from graph.web.context import Context
+from graph.web.urls import Urls
 
 QUERY = """
 SELECT ?r ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?d WHERE {
@@ -205,7 +206,7 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceV
     if kinds:
         k = kinds[0]
         notation = k.get("c")
-        search = f"/search?kind={notation.value}" if notation else None
+        search = Urls.of(request).path("/search", kind=notation.value) if notation else None
         kind = Link(k["label"].value if k.get("label") else k["x"].value, search)
     themes = sorted(
         {
@@ -215,7 +216,7 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceV
             )
             for r in parts.get("theme", [])
         },
-        key=lambda link: link.text.lower(),
+        key=lambda link: (link.text.lower(), link.text),
     )
     access = None
     for r in parts.get("access", []):
@@ -226,7 +227,7 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceV
             access = Access(r["label"].value if r.get("label") else r["x"].value, "info", "")
     keywords = sorted(
         {Link(k.value, None, lang_of(k)) for k in own.literals(DCAT.keyword) + own.literals(SCHEMA.keywords)},
-        key=lambda link: link.text.lower(),
+        key=lambda link: (link.text.lower(), link.text),
     )
     documents: dict[str, list[Link]] = {}
     for iri_doc, rs in group(parts.get("document", [])).items():

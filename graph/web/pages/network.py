@@ -19,8 +19,8 @@ from graph.network import EDGE_KINDS, SCOPES, TYPES, Network, build
 from graph.network_svg import COLOURS, columns, svg
 from graph.queries import Param
 from graph.web.context import Context, context
-from graph.web.linked import page_href, path_of
-from graph.web.pages import Alternate, render
+from graph.web.render import Alternate, render
+from graph.web.urls import Urls, path_of
 
 FILTERS = {
     "theme": Param("theme", "iri", False, "un thème"),
@@ -83,7 +83,7 @@ def _network(ctx: Context, q: Query) -> tuple[Network, Network]:
 
 def _href(request: Request, ctx: Context, iri: str) -> str:
     path = path_of(ctx, iri)
-    return page_href(request, ctx, path) if path is not None else iri
+    return Urls.of(request).page(path) if path is not None else iri
 
 
 def _check_feature(ctx: Context) -> None:
@@ -187,7 +187,8 @@ async def _answer(request: Request, ext: str | None) -> Response:
         )
     view = "table" if request.query_params.get("view") == "table" else "map"
     qs = q.string()
-    alternates = [Alternate(f"/network.{e}{qs}", media, title) for e, media, title, _label in TWINS]
+    urls = Urls.of(request)
+    alternates = [Alternate(urls.path(f"/network.{e}") + qs, media, title) for e, media, title, _label in TWINS]
     page = {
         "query": q,
         "view": view,
@@ -197,9 +198,9 @@ async def _answer(request: Request, ext: str | None) -> Response:
         "elements": elements(request, ctx, net) if view == "map" else None,
         "svg": svg(net, lambda i: _href(request, ctx, i)).split("\n", 1)[1] if view == "map" else "",
         "rows": rows(request, ctx, net) if view == "table" else [],
-        "map_href": "/network" + q.string(),
-        "table_href": "/network" + q.string(view="table"),
-        "twins": [(f"/network.{e}{qs}", label, e.upper()) for e, _m, _t, label in TWINS],
+        "map_href": urls.path("/network") + q.string(),
+        "table_href": urls.path("/network") + q.string(view="table"),
+        "twins": [(urls.path(f"/network.{e}") + qs, label, e.upper()) for e, _m, _t, label in TWINS],
         "types": [(t, label, COLOURS[t]) for t, label in TYPES.items()],
         "edge_kinds": EDGE_KINDS,
     }

@@ -23,10 +23,10 @@ from graph.namespaces import DCAT, ORG, PREFIXES, RSR
 from graph.queries import NamedQuery
 from graph.store.base import Term
 from graph.store.queries import QueryRequest
-from graph.web.conneg import negotiate
+from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
 from graph.web.context import Context, context
-from graph.web.linked import page_href, path_of
-from graph.web.pages import Alternate, render
+from graph.web.render import Alternate, render
+from graph.web.urls import Urls, path_of
 
 HTML_ROWS = 500  # rows shown on the page; the downloads have them all
 DOWNLOADS = {
@@ -137,7 +137,7 @@ def _cell(request: Request, ctx: Context, term: Any) -> dict[str, str]:
     if isinstance(term, NamedNode):
         path = path_of(ctx, term.value)
         if path is not None:
-            return {**cell, "text": path, "href": page_href(request, ctx, path), "title": term.value}
+            return {**cell, "text": path, "href": Urls.of(request).page(path), "title": term.value}
         web = term.value.startswith(("http://", "https://"))
         return {**cell, "text": term.value, "href": term.value if web else ""}
     if isinstance(term, BlankNode):
@@ -154,8 +154,7 @@ async def query_list(request: Request) -> Response:
     ctx = context(request)
     _feature(ctx)
     queries = list(ctx.queries.queries.values())
-    choice = negotiate(request.headers.get("accept"), ["text/html", "application/json"], default="text/html")
-    if choice.media_type == "application/json":
+    if choose(request, HTML_OR_JSON, default="text/html", names=HTML_OR_JSON_NAMES) == "application/json":
         return JSONResponse(
             [
                 {
@@ -165,13 +164,13 @@ async def query_list(request: Request) -> Response:
                     "parameters": [
                         {"name": p.name, "type": p.type, "required": p.required, "help": p.help} for p in q.params
                     ],
-                    "href": f"/queries/{q.name}",
+                    "href": Urls.of(request).path(f"/queries/{q.name}"),
                 }
                 for q in queries
             ],
             headers={"Vary": "Accept"},
         )
-    alternates = [Alternate("/queries", "application/json", "Named queries, JSON")]
+    alternates = [Alternate(Urls.of(request).path("/queries"), "application/json", "Named queries, JSON")]
     return render(request, "queries.html", alternates=alternates, page={"queries": queries})
 
 
@@ -193,8 +192,12 @@ async def query_page(request: Request, name: str) -> Response:
         table = {"variables": variables, "rows": rows[:HTML_ROWS], "total": len(rows)}
     qs = form.string()
     alternates = [
-        Alternate(f"/queries/{query.name}.csv{qs}", "text/csv", f"{query.name}, CSV"),
-        Alternate(f"/queries/{query.name}.json{qs}", QueryResultsFormat.JSON.media_type, f"{query.name}, JSON"),
+        Alternate(Urls.of(request).path(f"/queries/{query.name}.csv") + qs, "text/csv", f"{query.name}, CSV"),
+        Alternate(
+            Urls.of(request).path(f"/queries/{query.name}.json") + qs,
+            QueryResultsFormat.JSON.media_type,
+            f"{query.name}, JSON",
+        ),
     ]
     fields = [
         {

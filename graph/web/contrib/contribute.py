@@ -18,13 +18,13 @@ from graph.model.licences import licence_name
 from graph.proposals import FieldErrors, Proposal, map_report
 from graph.submissions import Submission
 from graph.validation import Report
-from graph.web import forms
 from graph.web.context import Context, context
-from graph.web.desk import MAX_PENDING, Desk, QueueFull, desk, options
+from graph.web.contrib import forms
+from graph.web.contrib.desk import MAX_PENDING, Desk, QueueFull, desk, options
+from graph.web.contrib.signing import browser_id, set_browser_id
 from graph.web.errors import error_response
-from graph.web.linked import UnknownIri, path_of
-from graph.web.pages import Alternate, render
-from graph.web.signing import browser_id, set_browser_id
+from graph.web.render import Alternate, render
+from graph.web.urls import UnknownIri, Urls
 
 TITLES = {"resource": "Proposer une ressource", "usage": "Documenter un usage"}
 STATUS_LABELS = {"pending": "En attente de modération", "approved": "Publiée", "rejected": "Refusée"}
@@ -150,7 +150,9 @@ async def _post(request: Request, form: str) -> Response:
     outcome = await run_in_threadpool(_check, ctx, d, form, posted)
     if outcome.submission is None:
         return await _render_form(request, form, posted, outcome.errors, status=400)
-    return RedirectResponse(f"/contribute/submission/{outcome.submission.id}?new=1", status_code=303)
+    return RedirectResponse(
+        Urls.of(request).path(f"/contribute/submission/{outcome.submission.id}", new="1"), status_code=303
+    )
 
 
 async def submission_page(request: Request, sid: str) -> Response:
@@ -166,9 +168,9 @@ async def submission_page(request: Request, sid: str) -> Response:
         "new": request.query_params.get("new") == "1",
         "submitted": french_time(sub.submitted_at),
         "decided": french_time(sub.decided_at),
-        "records": [_href(context(request), r.value) for r in sub.published],
+        "records": [_href(Urls.of(request), r.value) for r in sub.published],
     }
-    alternates = [Alternate(f"/api/contributions/{sid}", "application/json", "Suivi en JSON")]
+    alternates = [Alternate(Urls.of(request).path(f"/api/contributions/{sid}"), "application/json", "Suivi en JSON")]
     return render(request, "contribution_status.html", page=page, alternates=alternates)
 
 
@@ -194,7 +196,7 @@ async def _api_post(request: Request, form: str) -> Response:
         extra = {**outcome.errors.as_json(), "report": outcome.report.as_json()}
         return error_response(request, 422, detail, extra)
     sub = outcome.submission
-    body = status_json(ctx, sub)
+    body = status_json(Urls.of(request), sub)
     body["warnings"] = {
         **map_report(outcome.report, outcome.proposal, "Warning").as_json(),
     }
@@ -206,10 +208,10 @@ async def api_status(request: Request, sid: str) -> Response:
     sub = await run_in_threadpool(d.submissions.get, sid)
     if sub is None:
         raise UnknownIri(f"no contribution has the number {sid!r}")
-    return JSONResponse(status_json(context(request), sub))
+    return JSONResponse(status_json(Urls.of(request), sub))
 
 
-def status_json(ctx: Context, sub: Submission) -> dict[str, object]:
+def status_json(urls: Urls, sub: Submission) -> dict[str, object]:
     """What anyone holding the number may know: never the contributor's name or address before publication."""
     body: dict[str, object] = {
         "ok": True,
@@ -217,8 +219,8 @@ def status_json(ctx: Context, sub: Submission) -> dict[str, object]:
         "form": sub.form,
         "status": sub.status,
         "submitted_at": sub.submitted_at,
-        "url": f"/api/contributions/{sub.id}",
-        "page": f"/contribute/submission/{sub.id}",
+        "url": urls.path(f"/api/contributions/{sub.id}"),
+        "page": urls.path(f"/contribute/submission/{sub.id}"),
     }
     if sub.status != "pending":
         body["decided_at"] = sub.decided_at
@@ -245,9 +247,8 @@ def _title(sub: Submission) -> str:
     return str(v.get("title") or v.get("purpose") or sub.record.value)[:200]
 
 
-def _href(ctx: Context, iri: str) -> str:
-    path = path_of(ctx, iri)
-    return f"/{path}" if path else iri
+def _href(urls: Urls, iri: str) -> str:
+    return urls.record(iri) or iri
 
 
 def describe_values(sub: Submission, opts: Options) -> list[tuple[str, str]]:

@@ -11,10 +11,23 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.errors import RessourcerieError
 from graph.namespaces import DCT, SKOS
-from graph.web._view import Link, Own, first, group, href_of, lang_of, merge, parts_of, record_path, theme_href, values
-from graph.web.conneg import negotiate
+from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
 from graph.web.context import Context, context
-from graph.web.pages import Alternate, render
+from graph.web.pages._view import (
+    Link,
+    Own,
+    first,
+    group,
+    href_of,
+    lang_of,
+    merge,
+    parts_of,
+    record_path,
+    theme_href,
+    values,
+)
+from graph.web.render import Alternate, render
+from graph.web.urls import Urls
 
 THEMES = """
 SELECT ?scheme ?t ?label ?notation (COUNT(DISTINCT ?r) AS ?n) WHERE {
@@ -168,13 +181,7 @@ def themes(request: Request) -> Response:
     """GET /themes: the themes of the instance with their resource counts (HTML, or JSON)."""
     ctx = context(request)
     found = theme_counts(ctx)
-    wanted = request.query_params.get("format")
-    offered = ["text/html", "application/json"]
-    media = (
-        "application/json"
-        if wanted == "json"
-        else negotiate(request.headers.get("accept"), offered, default="text/html").media_type
-    )
+    media = choose(request, HTML_OR_JSON, default="text/html", names=HTML_OR_JSON_NAMES)
     if media == "application/json":
         body = [
             {
@@ -188,27 +195,11 @@ def themes(request: Request) -> Response:
         ]
         return JSONResponse({"scheme": ctx.settings.theme_scheme, "themes": body}, headers={"Vary": "Accept"})
     items = [(t, theme_href(request, ctx, t.iri, t.notation)) for t in found]
-    alternates = [Alternate("/themes?format=json", "application/json", "JSON")]
+    urls = Urls.of(request)
+    alternates = [Alternate(urls.path("/themes", format="json"), "application/json", "JSON")]
     scheme_path = record_path(ctx, ctx.settings.theme_scheme)
     if scheme_path is not None:  # the SKOS scheme itself, where this instance serves it
-        alternates.append(Alternate(f"/{scheme_path}.ttl", "text/turtle", "Turtle (SKOS)"))
+        alternates.append(Alternate(urls.page(scheme_path) + ".ttl", "text/turtle", "Turtle (SKOS)"))
     return render(
         request, "themes.html", alternates=alternates, page={"themes": items, "scheme": ctx.settings.theme_scheme}
     )
-
-
-def theme_by_notation(request: Request, notation: str) -> Response:
-    """GET /themes/{notation}: the page of a theme of the instance's scheme, for schemes not served under /def/."""
-    from graph.web.recordpages import render_record
-
-    ctx = context(request)
-    bindings = {"scheme": NamedNode(ctx.settings.theme_scheme), "notation": Literal(notation)}
-    rows = ctx.store.select(BY_NOTATION, bindings).dicts()
-    if not rows or rows[0]["t"] is None:
-        raise UnknownTheme(f"no theme {notation!r} in the scheme <{ctx.settings.theme_scheme}>")
-    iri = rows[0]["t"]
-    assert isinstance(iri, NamedNode)
-    own = Own(iri, ctx.store.describe(iri))
-    response = render_record(request, ctx, iri, own, None, {"Vary": "Accept"})
-    assert response is not None
-    return response

@@ -16,16 +16,16 @@ from fastapi import Request
 from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 
-from graph.errors import RessourcerieError
-from graph.iris import Iris
-from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, RSR, SKOS, VCARD, XSD
+from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, SKOS, VCARD, XSD
 from graph.store.base import Store
-from graph.web._view import Own
-from graph.web.conneg import RDF_FORMATS, negotiate
+from graph.web.conneg import RDF_FORMATS, choose
 from graph.web.context import Context, context
-from graph.web.descriptions import pick_format, rdf_response
-from graph.web.pages import render
-from graph.web.recordpages import render_record
+from graph.web.pages._view import Own
+from graph.web.pages.recordpages import render_record
+from graph.web.pages.themes import BY_NOTATION, UnknownTheme
+from graph.web.protocol.descriptions import rdf_response
+from graph.web.render import render
+from graph.web.urls import UnknownIri, Urls, iri_of, path_of
 
 HTML = "text/html"
 EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
@@ -54,41 +54,7 @@ ORDER BY ?t ?x ?p
 """
 
 
-class UnknownIri(RessourcerieError):
-    status = 404
-
-
-# --- paths and IRIs -------------------------------------------------------------------------------------------
-
-
-def serves_def(ctx: Context) -> bool:
-    """The /def/ vocabulary is served by the instance whose base IRI is its host."""
-    return str(RSR) == ctx.iris.base + "def/"
-
-
-def iri_of(ctx: Context, path: str) -> NamedNode:
-    """The IRI a service path stands for: base IRI + path, for record paths (and def/ where served)."""
-    first = path.split("/", 1)[0]
-    if first not in Iris.KINDS and not (first == "def" and serves_def(ctx)):
-        raise UnknownIri(f"no record lives at /{path}")
-    try:
-        return NamedNode(ctx.iris.base + path)
-    except ValueError:
-        raise UnknownIri(f"/{path} is not the path of an IRI") from None
-
-
-def path_of(ctx: Context, iri: str) -> str | None:
-    """The service path (with its #fragment) of an IRI this service dereferences, else None."""
-    if not iri.startswith(ctx.iris.base):
-        return None
-    path = iri[len(ctx.iris.base) :]
-    first = path.split("/", 1)[0]
-    return path if first in Iris.KINDS or (first == "def" and serves_def(ctx)) else None
-
-
-def page_href(request: Request, ctx: Context, path: str) -> str:
-    prefix = "/doc" if ctx.settings.redirect_303 else ""
-    return f"{request.scope.get('root_path', '')}{prefix}/{path}"
+# --- paths ---------------------------------------------------------------------------------------------------
 
 
 def split_extension(path: str) -> tuple[str, str | None]:
@@ -162,18 +128,16 @@ def record_doc(request: Request, path: str) -> Response:
 
 
 def see_other(request: Request, path: str) -> Response:
-    location = f"{request.scope.get('root_path', '')}/doc/{path}"
+    location = Urls.of(request).path(f"/doc/{path}")
     if request.url.query:
         location += f"?{request.url.query}"
     return Response(status_code=303, headers={"Location": location})
 
 
-def choose(request: Request, extension: str | None) -> RdfFormat | str:
-    name = extension or request.query_params.get("format")
-    if name:
-        return HTML if name.strip().lower() in ("html", HTML) else pick_format(request, name)
+def choose_record_format(request: Request, extension: str | None) -> RdfFormat | str:
+    """An RDF format or the HTML page (``html``), by the one precedence rule; Turtle by default."""
     offered: Sequence[RdfFormat | str] = [*RDF_FORMATS, HTML]
-    return negotiate(request.headers.get("accept"), offered, default=RdfFormat.TURTLE).format
+    return choose(request, offered, extension=extension, default=RdfFormat.TURTLE, names={"html": HTML})
 
 
 def describe(request: Request, ctx: Context, path: str) -> Response:
@@ -182,8 +146,8 @@ def describe(request: Request, ctx: Context, path: str) -> Response:
     own = ctx.store.describe(iri)
     if not own:
         raise UnknownIri(f"nothing is known about <{iri.value}>")
-    page = page_href(request, ctx, path)
-    chosen = choose(request, extension)
+    page = Urls.of(request).page(path)
+    chosen = choose_record_format(request, extension)
     headers = {"Vary": "Accept", "Link": link_header(page)}
     if extension is None:
         ext = "html" if chosen == HTML else chosen.file_extension  # type: ignore[union-attr]
@@ -286,7 +250,7 @@ def build_page(request: Request, ctx: Context, description: Description, page: s
             return term.value[len(iri.value) :]
         path = path_of(ctx, term.value)
         if path is not None:
-            return page_href(request, ctx, path)
+            return Urls.of(request).page(path)
         return term.value if term.value.startswith(LINKABLE_SCHEMES) else None
 
     def value(term: object) -> Value:
@@ -327,5 +291,22 @@ def build_page(request: Request, ctx: Context, description: Description, page: s
             items.append(item)
 
     alternates = [(f.name, f"{page}.{f.file_extension}", f.media_type) for f in RDF_FORMATS]
-    root = request.scope.get("root_path", "")
-    return Page(labels(iri) or iri.value, iri.value, page, nodes, inbound, alternates, f"{root}/", f"{root}/sparql")
+    urls = Urls.of(request)
+    return Page(
+        labels(iri) or iri.value, iri.value, page, nodes, inbound, alternates, urls.path("/"), urls.path("/sparql")
+    )
+
+
+def theme_by_notation(request: Request, notation: str) -> Response:
+    """GET /themes/{notation}: the page of a theme of the instance's scheme, for schemes not served under /def/."""
+    ctx = context(request)
+    bindings = {"scheme": NamedNode(ctx.settings.theme_scheme), "notation": Literal(notation)}
+    rows = ctx.store.select(BY_NOTATION, bindings).dicts()
+    if not rows or rows[0]["t"] is None:
+        raise UnknownTheme(f"no theme {notation!r} in the scheme <{ctx.settings.theme_scheme}>")
+    iri = rows[0]["t"]
+    assert isinstance(iri, NamedNode)
+    own = Own(iri, ctx.store.describe(iri))
+    response = render_record(request, ctx, iri, own, None, {"Vary": "Accept"})
+    assert response is not None
+    return response

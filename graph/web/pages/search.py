@@ -18,10 +18,11 @@ from fastapi.responses import JSONResponse, Response
 
 from graph.errors import BadRequest
 from graph.search import FACETS, Results, Search
-from graph.web.conneg import by_name, negotiate
+from graph.web.conneg import choose
 from graph.web.context import context
-from graph.web.datagouv_panel import panel_for
-from graph.web.pages import Alternate, render
+from graph.web.pages.datagouv_panel import panel_for
+from graph.web.render import Alternate, render
+from graph.web.urls import Urls
 
 FORMATS = ["text/html", "application/json", "text/csv"]
 EXTENSIONS = {"html": "text/html", "json": "application/json", "csv": "text/csv"}
@@ -58,17 +59,12 @@ def _pick(request: Request, ext: str | None) -> str:
         if ext not in EXTENSIONS:
             raise NotFound(f"no /search.{ext}; the formats are: {', '.join(f'/search.{e}' for e in EXTENSIONS)}")
         return EXTENSIONS[ext]
-    name = request.query_params.get("format")
-    if name:
-        chosen = by_name(name, FORMATS) or EXTENSIONS.get(name.strip().lower())
-        if chosen is None:
-            raise BadRequest(f"format must be html, json or csv, not {name!r}")
-        return chosen
-    return negotiate(request.headers.get("accept"), FORMATS, default="text/html").media_type
+    return choose(request, FORMATS, default="text/html", names=EXTENSIONS)
 
 
-def url(path: str, query: str) -> str:
-    return f"{path}?{query}" if query else path
+def url(path: str, query: str, root: str = "") -> str:
+    """A search link: ``root`` is the root path the service is served at (see ``graph.web.urls``)."""
+    return f"{root}{path}?{query}" if query else f"{root}{path}"
 
 
 def query_string(search: Search, **changes: object) -> str:
@@ -98,27 +94,28 @@ async def search_page(request: Request) -> Response:
         if results.total > CSV_ROWS:
             headers["Ressourcerie-Truncated"] = f"{CSV_ROWS} of {results.total} rows"
         return Response(as_csv(results), media_type="text/csv; charset=utf-8", headers=headers)
+    root = Urls.of(request).root
     plain = query_string(search, page=None, per_page=None)
     alternates = [
-        Alternate(url("/search.json", query_string(search)), "application/json", "JSON"),
-        Alternate(url("/search.csv", plain), "text/csv", "CSV"),
+        Alternate(url("/search.json", query_string(search), root), "application/json", "JSON"),
+        Alternate(url("/search.csv", plain, root), "text/csv", "CSV"),
     ]
     page = {
         "search": search,
         "results": results,
         "facet_titles": FACET_TITLES,
-        "pages": _pagination(search, results),
-        "prev_url": url("/search", query_string(search, page=search.page - 1 if search.page > 2 else None)),
-        "next_url": url("/search", query_string(search, page=search.page + 1)),
-        "json_url": url("/search.json", query_string(search)),
-        "first_url": url("/search", query_string(search, page=None)),
-        "csv_url": url("/search.csv", plain),
-        "clear_url": url("/search", query_string(search, page=None, **dict.fromkeys(FACETS))),
+        "pages": _pagination(search, results, root),
+        "prev_url": url("/search", query_string(search, page=search.page - 1 if search.page > 2 else None), root),
+        "next_url": url("/search", query_string(search, page=search.page + 1), root),
+        "json_url": url("/search.json", query_string(search), root),
+        "first_url": url("/search", query_string(search, page=None), root),
+        "csv_url": url("/search.csv", plain, root),
+        "clear_url": url("/search", query_string(search, page=None, **dict.fromkeys(FACETS)), root),
         "removals": [
             (
                 FACET_TITLES[f],
                 _label(results, f, v),
-                url("/search", query_string(search, page=None, **{f: [x for x in vs if x != v]})),
+                url("/search", query_string(search, page=None, **{f: [x for x in vs if x != v]}), root),
             )
             for f, vs in results.filters.items()
             for v in vs
@@ -133,7 +130,7 @@ def _label(results: Results, facet: str, value: str) -> str:
     return next((c.label for c in results.facets.get(facet, ()) if c.value == value), value)
 
 
-def _pagination(search: Search, results: Results) -> list[tuple[str, str | None]]:
+def _pagination(search: Search, results: Results, root: str = "") -> list[tuple[str, str | None]]:
     """(label, href or None for the current page / a gap) of the pagination links."""
     last, current = results.pages, search.page
     shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
@@ -142,7 +139,8 @@ def _pagination(search: Search, results: Results) -> list[tuple[str, str | None]
     for n in shown:
         if n - previous > 1:
             out.append(("…", None))
-        out.append((str(n), None if n == current else url("/search", query_string(search, page=n if n > 1 else None))))
+        href = url("/search", query_string(search, page=n if n > 1 else None), root)
+        out.append((str(n), None if n == current else href))
         previous = n
     return out
 
