@@ -1,5 +1,6 @@
-"""Just enough of SPARQL's lexical structure to find keywords and the outermost WHERE group (strings, IRIs and
-comments are skipped whole), and to bind variables there with a VALUES row."""
+"""Just enough of SPARQL's lexical structure to find keywords, prefixes and the outermost WHERE group (strings,
+IRIs and comments are skipped whole), and to bind variables there with a VALUES row. The one scanner of SPARQL
+text in the project."""
 
 from __future__ import annotations
 
@@ -58,6 +59,23 @@ def keywords(text: str) -> list[str]:
     return [t.text.upper() for t in tokens(text) if t.text[0].isalpha()]
 
 
+def declared_prefixes(text: str) -> set[str]:
+    """The prefixes a query declares itself (``PREFIX p: <...>``; ``""`` for the empty prefix)."""
+    toks = [t.text for t in tokens(text)]
+    return {toks[k + 1][:-1] for k in range(len(toks) - 1) if toks[k].upper() == "PREFIX" and toks[k + 1].endswith(":")}
+
+
+def used_prefixes(text: str) -> set[str]:
+    """The prefixes of the prefixed names a query uses (``dct:title`` -> ``dct``), outside strings and IRIs."""
+    found = set()
+    for tok in tokens(text):
+        for part in _PATH_OPERATORS.split(tok.text):  # org:role/skos:prefLabel names two prefixes
+            head, colon, _rest = part.partition(":")
+            if colon and _PREFIX_NAME.fullmatch(head):
+                found.add(head)
+    return found
+
+
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them after the prologue."""
     for word in keywords(text):
@@ -67,6 +85,8 @@ def query_form(text: str) -> str:
 
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PREFIX_NAME = re.compile(r"[A-Za-z][\w.-]*")
+_PATH_OPERATORS = re.compile(r"[/|^*+!]")
 
 
 def with_values(query: str, names: list[str], terms: list[str]) -> str:

@@ -23,6 +23,21 @@ from graph.paths import bundled
 _CSS_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|hsl)a?\([0-9.,%/\s]+\)")
 
 
+# numeric settings that must be above zero
+POSITIVE = (
+    "port",
+    "query_workers",
+    "max_result_rows",
+    "max_body_bytes",
+    "harvest_max_bytes",
+    "harvest_max_pages",
+    "query_timeout",
+    "queue_timeout",
+    "harvest_timeout",
+    "store_timeout",
+)
+
+
 def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
@@ -143,6 +158,10 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
+        if isinstance(self.harvest_sources, list | tuple):  # a TOML list
+            object.__setattr__(self, "harvest_sources", ",".join(str(x) for x in self.harvest_sources))
+        for f in dataclasses.fields(self):  # every setting takes the type of its declared default
+            object.__setattr__(self, f.name, _coerce(f.name, getattr(self, f.name), type(f.default)))
         if not self.base_iri.endswith(("/", "#")):
             raise ConfigError(f"base_iri must end with '/' or '#': {self.base_iri!r}")
         try:
@@ -161,25 +180,11 @@ class Settings:
             )
         if self.store_auth not in {"digest", "basic"}:
             raise ConfigError(f"store_auth must be 'digest' or 'basic', not {self.store_auth!r}")
-        object.__setattr__(self, "store_timeout", _coerce("store_timeout", self.store_timeout, float))
-        for name in ("port", "query_workers", "max_result_rows", "max_body_bytes"):
-            object.__setattr__(self, name, _coerce(name, getattr(self, name), int))
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be a positive integer")
-        object.__setattr__(self, "harvest_retries", _coerce("harvest_retries", self.harvest_retries, int))
+        for name in POSITIVE:
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)!r}")
         if self.harvest_retries < 0:
             raise ConfigError("harvest_retries must be 0 or more")
-        for name in ("harvest_max_bytes", "harvest_max_pages"):
-            object.__setattr__(self, name, _coerce(name, getattr(self, name), int))
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be a positive integer")
-        for name in ("query_timeout", "queue_timeout", "harvest_timeout"):
-            object.__setattr__(self, name, _coerce(name, getattr(self, name), float))
-        if isinstance(self.harvest_sources, list | tuple):
-            object.__setattr__(self, "harvest_sources", ",".join(str(x) for x in self.harvest_sources))
-        bools = ("updates", "redirect_303", "feature_map", "feature_contributions", "feature_harvest")
-        for name in (*bools, "feature_datagouv_search", "feature_workbench"):
-            object.__setattr__(self, name, _coerce(name, getattr(self, name), bool))
 
     @property
     def harvest_source_list(self) -> list[str]:
@@ -233,8 +238,14 @@ class Settings:
 
 def _coerce(name: str, value: Any, kind: type) -> Any:
     """Settings from the environment arrive as text: turn them into the declared type, or say why not."""
-    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+    if isinstance(value, kind) and not (kind in (int, float) and isinstance(value, bool)):
         return value
+    if kind is str:
+        if isinstance(value, dict | list | tuple):
+            raise ConfigError(f"{name} must be a text, not {value!r}")
+        return str(value)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
     text = str(value).strip().lower()
     if kind is bool:
         if text in {"1", "true", "yes", "on"}:

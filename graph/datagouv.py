@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from graph.config import Settings
 from graph.errors import BadRequest, HarvestError, SourceTimeout
+from graph.http import Http, HttpFailure
 from graph.text import excerpt
 
 SITE = "https://www.data.gouv.fr/fr"
@@ -58,9 +57,9 @@ class Results:
 class DatagouvClient:
     """``DatagouvClient("https://www.data.gouv.fr/api/").search("dataservice", "sirene")``."""
 
-    def __init__(self, base_url: str, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/") + "/"
-        self.http = httpx.Client(timeout=timeout, transport=transport, headers={"Accept": "application/json"})
+        self.http = Http(timeout=timeout, headers={"Accept": "application/json"})
 
     @classmethod
     def from_settings(cls, settings: Settings, **kwargs: Any) -> DatagouvClient:
@@ -78,11 +77,11 @@ class DatagouvClient:
     def fetch(self, url: str, params: dict[str, Any] | None = None) -> Any:
         """GET a JSON document (also the ``fetch`` a ``DatagouvSource`` takes to read paged resources)."""
         try:
-            response = self.http.get(url, params=params)
-        except httpx.TimeoutException:
-            raise SourceTimeout(f"data.gouv.fr did not answer in time ({url})") from None
-        except httpx.HTTPError as e:
-            raise HarvestError(f"data.gouv.fr is unreachable ({url}): {e}") from None
+            response = self.http.request("GET", url, params=params)
+        except HttpFailure as e:
+            if e.timed_out:
+                raise SourceTimeout(f"data.gouv.fr did not answer in time ({url})") from None
+            raise HarvestError(f"data.gouv.fr is unreachable ({url}): {e.reason}") from None
         if response.status_code == 404:
             raise HarvestError(f"data.gouv.fr has no such object ({response.url})")
         if response.status_code >= 400:

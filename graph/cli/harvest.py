@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 
 from tqdm import tqdm
 
-from graph.errors import BadRequest, FeatureDisabled
+from graph import features
+from graph.errors import BadRequest
 from graph.harvest.pipeline import Harvester
 from graph.harvest.report import HarvestReport
 from graph.harvest.sources import SourceRequest
@@ -65,11 +66,7 @@ def entries(app: App, args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def harvest(app: App, args: argparse.Namespace) -> int:
-    if not app.settings.feature_harvest:
-        raise FeatureDisabled(
-            "harvesting is switched off on this instance (feature_harvest = false); "
-            "set feature_harvest = true (or RESSOURCERIE_FEATURE_HARVEST=true) to allow it"
-        )
+    features.require(app.settings, "harvest")
     if args.adapter:
         return harvest_adapter(app, args)
     if args.source and len(args.source) > 1:

@@ -3,21 +3,17 @@ checked terms (never caller text)."""
 
 from __future__ import annotations
 
-import re
-
 from pyoxigraph import BlankNode, DefaultGraph
 
-from graph._sparqltext import with_values
+from graph._sparqltext import declared_prefixes, with_values
 from graph.errors import StoreError
 from graph.namespaces import PREFIXES
 from graph.store.base import Bindings, Term
 
-_DECLARED = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
-
 
 def prepare(query: str, bindings: Bindings | None = None) -> str:
     """The query as sent: our prefixes declared (those it does not declare itself), bindings as ``VALUES``."""
-    declared = {m.group(1) or "" for m in _DECLARED.finditer(query)}
+    declared = declared_prefixes(query)
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items() if p not in declared)
     if not bindings:
         return prologue + query

@@ -23,6 +23,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 
 from graph._sparqltext import keywords
 from graph.errors import QuerySyntaxError, StoreError
+from graph.http import Http, HttpFailure
 from graph.store import _worker
 from graph.store._remotetext import prepare
 from graph.store.queries import Answer, AnswerKind, AnswerTooLarge, QueryLimits, QueryRequest, QueryTimeout, too_large
@@ -48,7 +49,7 @@ class DelegatedQueries:
         )
         self._slots = asyncio.Semaphore(limits.workers)
         self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
-        self._client = httpx.Client(timeout=httpx.Timeout(self.timeout, connect=10.0))
+        self._http = Http(timeout=self.timeout, connect=10.0)  # no retries: a query has its time limit
         self._graphs: tuple[float, list[str]] | None = None
 
     def refresh(self) -> None:
@@ -70,7 +71,7 @@ class DelegatedQueries:
         return None
 
     async def close(self) -> None:
-        self._client.close()
+        self._http.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     async def run(self, request: QueryRequest) -> Answer:
@@ -100,14 +101,14 @@ class DelegatedQueries:
                 form["named-graph-uri"] = graphs
         accept = f"{GRAPH_NT}, text/turtle;q=0.9, text/plain;q=0.5" if request.graph else RESULTS_JSON
         try:
-            response = self._client.post(self.store.query_url, data=form, headers={"Accept": accept})
-        except httpx.TimeoutException:
-            raise QueryTimeout(
-                f"the query ran longer than {self.timeout:g} s (query_timeout) and was abandoned; narrow it "
-                "(LIMIT, more specific patterns)"
-            ) from None
-        except httpx.TransportError as e:
-            raise StoreError(f"the SPARQL store at {self.store.query_url} did not answer: {e!r}") from None
+            response = self._http.request("POST", self.store.query_url, data=form, headers={"Accept": accept})
+        except HttpFailure as e:
+            if e.timed_out:
+                raise QueryTimeout(
+                    f"the query ran longer than {self.timeout:g} s (query_timeout) and was abandoned; narrow it "
+                    "(LIMIT, more specific patterns)"
+                ) from None
+            raise StoreError(f"the SPARQL store at {self.store.query_url} did not answer: {e.reason}") from None
         if response.status_code == 400:
             raise QuerySyntaxError(f"the SPARQL store refused the query: {response.text[:500].strip()}")
         if response.status_code >= 300:

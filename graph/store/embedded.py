@@ -6,7 +6,6 @@ graph. Every write is a single pyoxigraph transaction: a whole update request or
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
@@ -25,15 +24,13 @@ from pyoxigraph import (
     Variable,
 )
 
-from graph._sparqltext import describe_syntax_error, with_values
+from graph._sparqltext import describe_syntax_error, keywords, with_values
 from graph.errors import QuerySyntaxError, StoreError
 from graph.namespaces import PREFIXES
 from graph.rdf import record_statements
 from graph.store.base import Bindings, GraphInfo, SelectResult, StoreStats, Term
 from graph.store.pool import QueryPool
 from graph.store.queries import QueryLimits, QueryRunner
-
-_UNION = re.compile(r"\bUNION\b", re.IGNORECASE)
 
 
 def _with_values(query: str, bindings: Bindings) -> str | None:
@@ -44,7 +41,7 @@ def _with_values(query: str, bindings: Bindings) -> str | None:
     1M triples instead of 5 ms). The VALUES row, made of the bound terms' own serialisation (never of text),
     lets the planner start from them; the substitutions still apply, so the answer is the same. Not for a query
     with UNION: a row joined above the branches is not pushed into them, and only adds a join."""
-    if _UNION.search(query) or not all(isinstance(v, NamedNode | pyoxigraph.Literal) for v in bindings.values()):
+    if "UNION" in keywords(query) or not all(isinstance(v, NamedNode | pyoxigraph.Literal) for v in bindings.values()):
         return None  # blank nodes cannot be written in VALUES
     try:
         return with_values(query, list(bindings), [str(v) for v in bindings.values()])

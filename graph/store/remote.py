@@ -24,11 +24,10 @@ Cut answers: Virtuoso stops at ``ResultSetMaxRows`` (10,000 by default) and only
 from __future__ import annotations
 
 import contextlib
-import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import pyoxigraph
@@ -45,6 +44,7 @@ from pyoxigraph import (
 )
 
 from graph.errors import QuerySyntaxError, StoreError
+from graph.http import Http, HttpFailure
 from graph.namespaces import PREFIXES
 from graph.rdf import record_statements
 from graph.store._remotetext import constant as _constant
@@ -81,39 +81,23 @@ class RemoteStore:
         self.query_url = query_url
         self.update_url = update_url or query_url
         self.gsp_url = gsp_url
-        self.retries = retries
         credentials: httpx.Auth | None = None
         if user:
             credentials = httpx.DigestAuth(user, password) if auth == "digest" else httpx.BasicAuth(user, password)
-        self._reader = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=10.0), limits=httpx.Limits(max_connections=8)
-        )
-        self._writer = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=10.0), auth=credentials, limits=httpx.Limits(max_connections=4)
-        )
+        # ``retries`` is the number of attempts of an idempotent request (reads); writes are sent once
+        self._reader = Http(timeout=timeout, connect=10.0, retries=retries - 1, max_connections=8)
+        self._writer = Http(timeout=timeout, connect=10.0, retries=retries - 1, auth=credentials, max_connections=4)
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.query_url!r})"
 
     # --- HTTP -----------------------------------------------------------------------------------------------
 
-    def _send(
-        self, client: httpx.Client, method: str, url: str, *, idempotent: bool, **kwargs: object
-    ) -> httpx.Response:
-        attempts = self.retries if idempotent else 1
-        for attempt in range(attempts):
-            try:
-                response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
-            except httpx.TransportError as e:
-                if attempt + 1 < attempts:
-                    time.sleep(0.5 * 2**attempt)
-                    continue
-                raise StoreError(f"the SPARQL store at {url} did not answer: {e!r}") from None
-            if response.status_code in (502, 503, 504) and attempt + 1 < attempts:
-                time.sleep(0.5 * 2**attempt)
-                continue
-            return response
-        raise AssertionError("unreachable")
+    def _send(self, http: Http, method: str, url: str, *, idempotent: bool, **kwargs: Any) -> httpx.Response:
+        try:
+            return http.request(method, url, retry=idempotent, **kwargs)
+        except HttpFailure as e:
+            raise StoreError(f"the SPARQL store at {url} did not answer: {e.reason}") from None
 
     def _query(self, query: str, accept: str) -> httpx.Response:
         # Form POST: Virtuoso hangs on direct POST (application/sparql-query); GET limits the query's length.

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from graph import features
 from graph.config import Settings
 from graph.web import assets
 from graph.web._templates import templates
@@ -28,11 +29,11 @@ class Alternate:
 def site(settings: Settings, url: Callable[[str], str] = str) -> dict[str, Any]:
     """What every page shows of the instance. The navigation follows the feature switches."""
     nav = [("/", "Accueil"), ("/search", "Rechercher")]
-    if settings.feature_map:
+    if features.enabled(settings, "map"):
         nav.append(("/network", "Réseau des usages"))
-    if settings.feature_workbench:
+    if features.enabled(settings, "workbench"):
         nav.append(("/queries", "Requêtes"))
-    if settings.feature_contributions:
+    if features.enabled(settings, "contributions"):
         nav.append(("/contribute", "Contribuer"))
     nav.append(("/governance", "Gouvernance"))
     nav = [(url(path), label) for path, label in nav]
@@ -44,11 +45,7 @@ def site(settings: Settings, url: Callable[[str], str] = str) -> dict[str, Any]:
         "primary_colour": settings.primary_colour,
         "content_licence": settings.content_licence,
         "features": {
-            "map": settings.feature_map,
-            "contributions": settings.feature_contributions,
-            "harvest": settings.feature_harvest,
-            "datagouv_search": settings.feature_datagouv_search,
-            "workbench": settings.feature_workbench,
+            **{name: features.enabled(settings, name) for name in features.FEATURES},
             "updates": settings.updates,
         },
         "nav": nav,

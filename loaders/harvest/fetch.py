@@ -4,16 +4,15 @@ telling its RDF format (Content-Type, else the extension, else the first bytes).
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import httpx
 from pyoxigraph import RdfFormat
 
 from graph import __version__
 from graph.errors import HarvestError
+from graph.http import Http, HttpFailure, TooLarge
 from graph.rdf import FORMATS
 
 ACCEPT = (
@@ -27,6 +26,7 @@ _LOOSE_TYPES = {
     "text/xml": RdfFormat.RDF_XML,
 }
 _NOT_RDF = ("text/html", "application/xhtml+xml")
+SERVER_ERRORS = frozenset(range(500, 600))
 _NTRIPLES_LINE = re.compile(rb"^\s*(<[^>]*>|_:\S+)\s+<[^>]*>\s+.+\.\s*$")
 
 
@@ -43,20 +43,26 @@ def is_url(location: str) -> bool:
 
 class Fetcher:
     """Reads pages; a transient failure (timeout, connection error, 5xx) is retried ``retries`` times,
-    waiting ``backoff`` seconds, then twice as long each time. Other failures are not retried."""
+    waiting ``backoff`` seconds, then twice as long each time (``graph.http``). Other failures are not retried."""
 
     def __init__(
         self, *, timeout: float = 30.0, retries: int = 3, max_bytes: int = 50_000_000, backoff: float = 0.5
     ) -> None:
         self.retries = retries
         self.max_bytes = max_bytes
-        self.backoff = backoff
-        self.attempts = 0  # requests made, retries included
-        self._client = httpx.Client(
+        self._http = Http(
             timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            retry_statuses=SERVER_ERRORS,
             follow_redirects=True,
             headers={"Accept": ACCEPT, "User-Agent": f"ressourcerie-harvester/{__version__}"},
         )
+
+    @property
+    def attempts(self) -> int:
+        """Requests made, retries included."""
+        return self._http.attempts
 
     def get(self, location: str) -> Document:
         """A page of RDF: its format is told from Content-Type, extension or first bytes (or the read fails)."""
@@ -69,47 +75,22 @@ class Fetcher:
     def _get(self, location: str, rdf: bool) -> Document:
         if not is_url(location):
             return self._file(location, rdf)
-        wait = self.backoff
-        for attempt in range(self.retries + 1):
-            last = attempt == self.retries
-            try:
-                return self._http(location, rdf)
-            except _Transient as e:
-                if last:
-                    tries = f"{self.retries + 1} attempt{'s' if self.retries else ''}"
-                    raise HarvestError(f"{location}: {e} (gave up after {tries})") from None
-            time.sleep(wait)
-            wait *= 2
-        raise AssertionError("unreachable")
+        try:
+            page = self._http.get(location, max_bytes=self.max_bytes)
+        except HttpFailure as e:
+            raise HarvestError(f"{location}: {e.reason} {e.gave_up()}") from None
+        except TooLarge:
+            raise self._too_large(location) from None
+        if page.status >= 500:
+            tries = f"{page.attempts} attempt{'s' if page.attempts > 1 else ''}"
+            raise HarvestError(f"{location}: HTTP {page.status} {page.reason} (gave up after {tries})")
+        if page.status >= 400:
+            raise HarvestError(f"{location}: HTTP {page.status} {page.reason}")
+        content_type = page.headers.get("Content-Type", "")
+        return Document(page.url, page.data, detect(page.url, content_type, page.data) if rdf else None)
 
     def close(self) -> None:
-        self._client.close()
-
-    def _http(self, url: str, rdf: bool = True) -> Document:
-        self.attempts += 1
-        try:
-            with self._client.stream("GET", url) as response:
-                if response.status_code >= 500:
-                    raise _Transient(f"HTTP {response.status_code} {response.reason_phrase}")
-                if response.status_code >= 400:
-                    raise HarvestError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
-                declared = response.headers.get("Content-Length")
-                if declared and declared.isdigit() and int(declared) > self.max_bytes:
-                    raise self._too_large(url)
-                chunks, size = [], 0
-                for chunk in response.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise self._too_large(url)
-                    chunks.append(chunk)
-                final = str(response.url)
-                content_type = response.headers.get("Content-Type", "")
-        except httpx.TimeoutException:
-            raise _Transient("timed out") from None
-        except httpx.TransportError as e:  # connection refused, reset, DNS...
-            raise _Transient(f"cannot connect: {e}") from None
-        data = b"".join(chunks)
-        return Document(final, data, detect(final, content_type, data) if rdf else None)
+        self._http.close()
 
     def _file(self, location: str, rdf: bool = True) -> Document:
         path = Path(unquote(urlparse(location).path) if location.startswith("file:") else location)
@@ -128,10 +109,6 @@ class Fetcher:
             f"{where}: the page is larger than harvest_max_bytes ({self.max_bytes} bytes); "
             "raise the setting or ask the source for smaller pages"
         )
-
-
-class _Transient(Exception):
-    pass
 
 
 def detect(url: str, content_type: str, data: bytes) -> RdfFormat:

@@ -7,27 +7,22 @@ on the API, or once on the login form, which sets a signed session cookie naming
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from fastapi import Request
 
+from graph import features
 from graph.choices import Options
 from graph.config import Settings
 from graph.errors import RessourcerieError
 from graph.moderation import Moderation
 from graph.submissions import SubmissionStore
-from graph.web.auth import Forbidden, Unauthorized
+from graph.web.auth import Forbidden, require_bearer
 from graph.web.context import Context, context
 from graph.web.contrib.signing import SESSION_COOKIE, Signer
 
 DEFAULT_MODERATOR = "Équipe de modération"
 MAX_PENDING = 1000
-
-
-class FeatureOff(RessourcerieError):
-    status = 404
 
 
 class QueueFull(RessourcerieError):
@@ -51,19 +46,12 @@ class Desk:
 
 def desk(request: Request) -> Desk:
     """The desk, after checking that contributions are switched on (404 otherwise)."""
-    if not context(request).settings.feature_contributions:
-        raise FeatureOff("contributions are switched off on this instance (feature_contributions = false)")
+    features.require(context(request).settings, "contributions")
     return request.app.state.desk  # type: ignore[no-any-return]
 
 
 def options(ctx: Context) -> Options:
     return ctx.cached("contribute-options", lambda: Options.load(ctx.store, ctx.settings.theme_scheme))
-
-
-def token_matches(settings: Settings, token: str) -> bool:
-    expected = settings.moderation_token_sha256.strip().lower()
-    digest = hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
-    return bool(expected) and hmac.compare_digest(digest, expected)
 
 
 def require_open(settings: Settings) -> None:
@@ -75,11 +63,12 @@ def bearer_moderator(request: Request) -> None:
     """Raise unless the request carries the moderators' bearer token (401), moderation being open (403)."""
     settings = context(request).settings
     require_open(settings)
-    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("moderation needs an 'Authorization: Bearer <token>' header")
-    if not token_matches(settings, token):
-        raise Unauthorized("the bearer token is not the moderators' token", error="invalid_token")
+    require_bearer(
+        request,
+        settings.moderation_token_sha256,
+        missing="moderation needs an 'Authorization: Bearer <token>' header",
+        wrong="the bearer token is not the moderators' token",
+    )
 
 
 def session_moderator(request: Request, d: Desk) -> str | None:

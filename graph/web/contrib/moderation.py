@@ -16,6 +16,7 @@ from graph.moderation import Decision
 from graph.proposals import Proposal, map_report, roles_for
 from graph.rdf import serialize_triples
 from graph.submissions import Submission
+from graph.web.auth import token_matches
 from graph.web.context import Context, context
 from graph.web.contrib import forms
 from graph.web.contrib.contribute import STATUS_LABELS, TITLES, _href, _title, describe_values, french_time, status_json
@@ -27,7 +28,6 @@ from graph.web.contrib.desk import (
     options,
     require_open,
     session_moderator,
-    token_matches,
 )
 from graph.web.contrib.signing import SESSION_COOKIE, browser_id, set_browser_id, set_session
 from graph.web.render import Alternate, render
@@ -113,7 +113,7 @@ async def login(request: Request) -> Response:
     error = None
     if not d.signer.csrf_valid(data.get("csrf", ""), browser, "login"):
         error = "Le formulaire a expiré : saisissez de nouveau le jeton."
-    elif not token_matches(ctx.settings, data.get("token", "")):
+    elif not token_matches(ctx.settings.moderation_token_sha256, data.get("token", "")):
         error = "Ce jeton n'est pas celui des modérateurs."
     if error:
         browser, new = browser_id(request)

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 
+from graph import features
 from graph.config import Settings
 from graph.datagouv import DatagouvClient, Hit
 from graph.errors import RessourcerieError
@@ -94,7 +95,7 @@ def _ask(settings: Settings, q: str) -> Panel:
                             _plain(hit.excerpt)[:240],
                             hit.url,
                             hit.organisation,
-                            proposal_link(hit) if settings.feature_contributions else None,
+                            proposal_link(hit) if features.enabled(settings, "contributions") else None,
                         )
                     )
     except RessourcerieError as e:
@@ -105,7 +106,7 @@ def _ask(settings: Settings, q: str) -> Panel:
 async def panel_for(settings: Settings, q: str) -> Panel | None:
     """The data.gouv.fr panel for a query, or None when the feature is off or there is nothing to ask."""
     q = q.strip()
-    if not settings.feature_datagouv_search or not q:
+    if not features.enabled(settings, "datagouv_search") or not q:
         return None
     key = (settings.datagouv_api_url, q.lower())
     now = time.monotonic()

@@ -18,7 +18,8 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions
 
-from graph.errors import FeatureDisabled, QueryParameterError
+from graph import features
+from graph.errors import QueryParameterError
 from graph.namespaces import DCAT, ORG, PREFIXES, RSR
 from graph.queries import NamedQuery
 from graph.store.base import Term
@@ -55,8 +56,7 @@ SELECT ?class ?iri (MIN(?name) AS ?label) WHERE {
 
 
 def _feature(ctx: Context) -> None:
-    if not ctx.settings.feature_workbench:
-        raise FeatureDisabled("the named query pages are switched off on this instance (feature_workbench)")
+    features.require(ctx.settings, "workbench")
 
 
 def suggestions(ctx: Context, name: str) -> list[tuple[str, str]]:

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from graph.errors import BadRequest, FeatureDisabled, QueryParameterError
+from graph import features
+from graph.errors import BadRequest, QueryParameterError
 from graph.network import EDGE_KINDS, SCOPES, TYPES, Network, build
 from graph.network_svg import COLOURS, columns, svg
 from graph.queries import Param
@@ -87,8 +88,7 @@ def _href(request: Request, ctx: Context, iri: str) -> str:
 
 
 def _check_feature(ctx: Context) -> None:
-    if not ctx.settings.feature_map:
-        raise FeatureDisabled("the map of the usage network is switched off on this instance (feature_map)")
+    features.require(ctx.settings, "map")
 
 
 def elements(request: Request, ctx: Context, net: Network) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import re
 from fastapi import Request
 from fastapi.responses import Response
 
-from graph._sparqltext import tokens
+from graph._sparqltext import tokens, used_prefixes
 from graph.errors import QueryParameterError
 from graph.namespaces import PREFIXES
 from graph.queries import NamedQuery
@@ -31,7 +31,8 @@ FORMATS = [
 def example_text(query: NamedQuery) -> str:
     """The query as a tab of the workbench: the prefixes it uses declared; each required parameter bound
     by a VALUES block to the example its help gives (optional ones stay unbound: no filter)."""
-    used = [p for p in PREFIXES if re.search(rf"(?<![\w<]){re.escape(p)}:", query.text)]
+    named = used_prefixes(query.text)
+    used = [p for p in PREFIXES if p in named]
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
     header, body = _split_header(query.text)
     values = []

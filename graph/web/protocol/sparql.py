@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from pyoxigraph import RdfFormat
 
+from graph import features
 from graph._sparqltext import keywords, query_form
 from graph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
 from graph.namespaces import PREFIXES
@@ -74,7 +75,7 @@ async def sparql_endpoint(request: Request) -> Response:
     ctx = context(request)
     kind, text, params = await protocol_request(request, ctx)
     if kind == "description":
-        if ctx.settings.feature_workbench and wants_html(request):
+        if features.enabled(ctx.settings, "workbench") and wants_html(request):
             return workbench_page(request, ctx)
         return service_description(request, ctx)
     if kind == "update":
