@@ -31,7 +31,7 @@ FORMATS = [
 def example_text(query: NamedQuery) -> str:
     """The query as a tab of the workbench: the prefixes it uses declared; each required parameter bound
     by a VALUES block to the example its help gives (optional ones stay unbound: no filter)."""
-    named = used_prefixes(query.text)
+    named = used_prefixes(query.text) | used_prefixes(" ".join(p.help for p in query.params))  # and the examples
     used = [p for p in PREFIXES if p in named]
     prologue = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in used)
     header, body = _split_header(query.text)
