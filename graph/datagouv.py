@@ -111,7 +111,7 @@ class DatagouvClient:
         self, kind: str, q: str = "", *, limit: int = 100, page_size: int = 50, **filters: str
     ) -> Iterator[Hit]:
         """Hits page after page (following ``next_page``), at most ``limit``; stops if a page repeats."""
-        results = self.search(kind, q, page_size=min(page_size, MAX_PAGE_SIZE), **filters)
+        results = self.search(kind, q, page=1, page_size=min(page_size, MAX_PAGE_SIZE), **filters)
         seen: set[str] = set()
         count = 0
         while True:
@@ -130,7 +130,10 @@ class DatagouvClient:
             raise BadRequest(f"unknown kind {kind!r}: 'dataset' or 'dataservice'")
         if not ident or not ident.replace("-", "").replace("_", "").isalnum():
             raise BadRequest(f"not a data.gouv.fr id or slug: {ident!r}")
-        return self.fetch(f"{self.base_url}1/{kind}s/{ident}/")
+        found = self.fetch(f"{self.base_url}1/{kind}s/{ident}/")
+        if not isinstance(found, dict):
+            raise HarvestError(f"data.gouv.fr answered {kind} {ident!r} with something that is not an object")
+        return found
 
     def _results(self, kind: str, payload: Any) -> Results:
         if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
@@ -145,7 +148,7 @@ class DatagouvClient:
         )
 
     def _hit(self, kind: str, obj: dict[str, Any]) -> Hit:
-        org = obj.get("organization") if isinstance(obj.get("organization"), dict) else {}
+        org: dict[str, Any] = obj["organization"] if isinstance(obj.get("organization"), dict) else {}
         url = obj.get("self_web_url") or obj.get("page") or page_url(kind, obj.get("slug") or obj["id"])
         text = obj.get("description_short") or obj.get("description")
         return Hit(kind, obj["id"], obj.get("title") or "", excerpt(text) or "", url, org.get("name"), obj)

@@ -25,6 +25,8 @@ from graph.rdf import record_statements, root_of, skolemize
 from graph.store.base import GraphName, Store
 from graph.validation import Report, ValidationResult, Validator
 
+# the graphs a write touches, each with its triples (named graphs; the default graph for Graph Store writes)
+Contents = Mapping[NamedNode, Iterable[Triple]] | Mapping[GraphName, Iterable[Triple]]
 ProvenanceOf = Callable[[dict[NamedNode, list[ValidationResult]], Report], Iterable[Triple]]
 
 
@@ -94,14 +96,14 @@ class Ingestor:
 
     # --- public API -----------------------------------------------------------------------------------------
 
-    def check_graphs(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
+    def check_graphs(self, contents: Contents) -> Report:
         """Validate replacing these graphs without writing anything."""
         prepared = self._prepare(contents)
         return self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))[0]
 
     def replace_graphs(
         self,
-        contents: Mapping[GraphName, Iterable[Triple]],
+        contents: Contents,
         sources: Mapping[NamedNode, str] | None = None,
         provenance: Iterable[Triple] = (),
     ) -> WriteResult:
@@ -162,11 +164,11 @@ class Ingestor:
         )
         return result, skipped
 
-    def check_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
+    def check_add(self, contents: Contents) -> Report:
         """Validate adding these triples without writing anything."""
         return self._plan_add(contents)[0]
 
-    def add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> WriteResult:
+    def add(self, contents: Contents) -> WriteResult:
         """Add triples to named graphs, atomically, after validation of the records they touch."""
         report, focus, fresh = self._plan_add(contents)
         if not report.conforms:
@@ -174,7 +176,7 @@ class Ingestor:
         self.store.add(fresh)
         return WriteResult(report, len(focus), added=len(fresh), records=focus)
 
-    def _plan_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> tuple[Report, set[NamedNode], list[Quad]]:
+    def _plan_add(self, contents: Contents) -> tuple[Report, set[NamedNode], list[Quad]]:
         fresh: list[Quad] = []
         for g, triples in self._prepare(contents).items():
             by_subject: dict[NamedNode, list[Triple]] = defaultdict(list)
@@ -206,7 +208,7 @@ class Ingestor:
 
     # --- internals ------------------------------------------------------------------------------------------
 
-    def _prepare(self, contents: Mapping[GraphName, Iterable[Triple]]) -> dict[GraphName, list[Triple]]:
+    def _prepare(self, contents: Contents) -> dict[GraphName, list[Triple]]:
         prepared = {}
         for g, triples in contents.items():
             quads = skolemize([Quad(t.subject, t.predicate, t.object, g) for t in triples], self.iris.base)

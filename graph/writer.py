@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, Triple
 
-from graph.ingest import GraphName, Ingestor, ProvenanceOf, WriteResult
+from graph.ingest import Contents, GraphName, Ingestor, ProvenanceOf, WriteResult
 from graph.iris import Iris
 from graph.store.base import Store
 from graph.validation import Report, ValidationResult, Validator
@@ -73,44 +73,44 @@ class Transaction:
 
     def replace_graphs(
         self,
-        contents: Mapping[GraphName, Iterable[Triple]],
+        contents: Contents,
         sources: Mapping[NamedNode, str] | None = None,
         provenance: Iterable[Triple] = (),
     ) -> WriteResult:
         """Replace each named graph (or the default graph) with new content, after validation."""
-        self._begin(contents)
+        self._begin(contents.keys())
         return self._done(self._writer._ingestor.replace_graphs(contents, sources, provenance))
 
     def replace_graph_records(
         self, graph: NamedNode, records: Mapping[NamedNode, list[Triple]], source: str, provenance: ProvenanceOf
     ) -> tuple[WriteResult, dict[NamedNode, list[ValidationResult]]]:
         """Replace a graph with the records that conform, leaving out the others (see ``Ingestor``)."""
-        self._begin({graph: ()})
+        self._begin([graph])
         result, skipped = self._writer._ingestor.replace_graph_records(graph, records, source, provenance)
         return self._done(result), skipped
 
-    def add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> WriteResult:
+    def add(self, contents: Contents) -> WriteResult:
         """Add triples to graphs, after validation of the records they touch."""
-        self._begin(contents)
+        self._begin(contents.keys())
         return self._done(self._writer._ingestor.add(contents))
 
     def remove_record(self, iri: NamedNode, graph: NamedNode | None = None) -> WriteResult:
         """Remove a record (its IRI and its # nodes), from one graph or all, if what remains stays valid."""
-        self._begin({graph: ()} if graph is not None else {})
+        self._begin([graph] if graph is not None else [])
         return self._done(self._writer._ingestor.remove_record(iri, graph))
 
     # --- checks: what a write would meet, nothing written ------------------------------------------------------
 
-    def check_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
+    def check_add(self, contents: Contents) -> Report:
         return self._writer._ingestor.check_add(contents)
 
-    def check_graphs(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
+    def check_graphs(self, contents: Contents) -> Report:
         return self._writer._ingestor.check_graphs(contents)
 
-    def _begin(self, contents: Mapping[GraphName, object]) -> None:
+    def _begin(self, graphs: Iterable[GraphName]) -> None:
         if self.result is not None:
             raise RuntimeError(f"{self.operation}: a transaction makes one write; open another for the next")
-        self._graphs.update(contents)
+        self._graphs.update(graphs)
 
     def _done(self, result: WriteResult) -> WriteResult:
         self.result = result
@@ -167,7 +167,7 @@ class Writer:
 
     def replace_graphs(
         self,
-        contents: Mapping[GraphName, Iterable[Triple]],
+        contents: Contents,
         *,
         operation: str = "replace",
         sources: Mapping[NamedNode, str] | None = None,
@@ -176,7 +176,7 @@ class Writer:
         with self.transaction(operation) as tx:
             return tx.replace_graphs(contents, sources, provenance)
 
-    def add(self, contents: Mapping[GraphName, Iterable[Triple]], *, operation: str = "add") -> WriteResult:
+    def add(self, contents: Contents, *, operation: str = "add") -> WriteResult:
         with self.transaction(operation) as tx:
             return tx.add(contents)
 
@@ -188,10 +188,10 @@ class Writer:
 
     # --- checks, against the store as it is -------------------------------------------------------------------
 
-    def check_add(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
+    def check_add(self, contents: Contents) -> Report:
         return self._ingestor.check_add(contents)
 
-    def check_graphs(self, contents: Mapping[GraphName, Iterable[Triple]]) -> Report:
+    def check_graphs(self, contents: Contents) -> Report:
         return self._ingestor.check_graphs(contents)
 
     def _notify(self, change: Change) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple
 
 from graph import seed
 from graph.cli.app import App
@@ -97,8 +97,10 @@ def _read(app: App, files: Sequence[str], fmt: str | None, target: NamedNode) ->
             bar.close()
         quads = parse_bytes(b"".join(chunks), rdf_format, source=str(path), base_iri=path.resolve().as_uri())
         for q in quads:
+            if isinstance(q.graph_name, BlankNode):
+                raise BadInput(f"{path}: a graph named by a blank node ({q.graph_name}) cannot be loaded; name it")
             graph = target if isinstance(q.graph_name, DefaultGraph) else q.graph_name
-            contents.setdefault(graph, []).append(q.triple)  # type: ignore[arg-type]
+            contents.setdefault(graph, []).append(q.triple)
     return contents
 
 

@@ -223,7 +223,7 @@ class RemoteStore:
             offset += PAGE_ROWS
 
     def describe(self, iri: NamedNode) -> list[Quad]:
-        def fetch(nodes: list[NamedNode]) -> Iterator[Quad]:
+        def fetch(nodes: list[NamedNode]) -> list[Quad]:
             values = " ".join(str(n) for n in nodes)  # checked terms, serialised by pyoxigraph
             return self._quads(f"VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }}{_OURS}", None, None, None, None)
 

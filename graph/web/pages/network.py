@@ -142,7 +142,7 @@ def rows(request: Request, ctx: Context, net: Network) -> list[dict[str, Any]]:
         n = net.nodes[iri]
         return {"iri": iri, "label": n.label, "href": _href(request, ctx, iri), "type": TYPES[n.type]}
 
-    out = [
+    out: list[dict[str, Any]] = [
         {
             "resource": cell(e.target),
             "user": cell(e.source),
