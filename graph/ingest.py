@@ -247,7 +247,7 @@ class Ingestor:
             triples, nodes = view.record(root)
             data.extend(triples)
             focus_nodes |= nodes
-            linked.update(t.object for t in triples if isinstance(t.object, NamedNode) and t.predicate != RDF.type)  # type: ignore[misc]
+            linked.update(t.object for t in triples if isinstance(t.object, NamedNode) and t.predicate != RDF.type)
         for node in linked - focus_nodes:
             data.extend(Triple(node, RDF.type, t) for t in view.types(node))
         if not data:

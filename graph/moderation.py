@@ -164,9 +164,16 @@ class Moderation:
     def _same_name(self, root: NamedNode, statements: list[Triple]) -> NamedNode | None:
         """The existing record at this IRI when it has the proposed record's name."""
         names = {
-            norm(t.object.value) for t in statements if t.subject == root and t.predicate in (FOAF.name, DCT.title)
+            norm(t.object.value)
+            for t in statements
+            if t.subject == root and t.predicate in (FOAF.name, DCT.title) and isinstance(t.object, Literal)
         }
-        held = {norm(q.object.value) for p in (FOAF.name, DCT.title) for q in self._store.quads(root, p, None, None)}
+        held = {
+            norm(q.object.value)
+            for p in (FOAF.name, DCT.title)
+            for q in self._store.quads(root, p, None, None)
+            if isinstance(q.object, Literal)
+        }
         return root if names & held else None
 
     def _published(self, sub: Submission) -> list[NamedNode]:
@@ -185,14 +192,15 @@ def _renamed(t: Triple, renames: dict[str, str]) -> Triple:
     if not renames:
         return t
 
-    def move(term: object) -> object:
-        if isinstance(term, NamedNode):
-            root = root_of(term).value
-            if root in renames:
-                return NamedNode(renames[root] + term.value[len(root) :])
-        return term
+    def move(term: NamedNode) -> NamedNode:
+        root = root_of(term).value
+        return NamedNode(renames[root] + term.value[len(root) :]) if root in renames else term
 
-    s, o = move(t.subject), move(t.object)
-    if t.predicate == DCT.identifier and s != t.subject and isinstance(t.object, Literal):
-        o = Literal(s.value.rsplit("/", 1)[-1])  # type: ignore[union-attr]
-    return Triple(s, t.predicate, o)  # type: ignore[arg-type]
+    s, o = t.subject, t.object
+    if isinstance(s, NamedNode):
+        s = move(s)
+        if t.predicate == DCT.identifier and s != t.subject and isinstance(o, Literal):
+            o = Literal(s.value.rsplit("/", 1)[-1])
+    if isinstance(o, NamedNode):
+        o = move(o)
+    return Triple(s, t.predicate, o)

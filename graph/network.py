@@ -127,7 +127,7 @@ class Network:
         if theme:
             keep = {i for i in keep if any(t == theme for t, _ in self.nodes[i].themes)}
         if kind:
-            keep = {i for i in keep if self.nodes[i].kind and self.nodes[i].kind[0] == kind}
+            keep = {i for i in keep if (k := self.nodes[i].kind) is not None and k[0] == kind}
         if organisation:
             tools = {e.target for e in self.edges if e.kind == "operation" and e.source == organisation}
             touched = {e.target for e in self.edges if e.kind != "operation" and e.source in {organisation, *tools}}
@@ -191,8 +191,8 @@ def build(store: Store, scope: str = "used") -> Network:
         if previous is None or _rank(nodes[user].type) < _rank(nodes[previous[0]].type):
             usage_ends[usage.value] = (user, res.value)
     for usage_iri, (user, rid) in usage_ends.items():
-        purpose = _pick(purposes.get(usage_iri, []))
-        edges[f"usage:{usage_iri}"] = Edge(f"usage:{usage_iri}", user, rid, "usage", purpose, usage_iri)
+        purpose_text = _pick(purposes.get(usage_iri, []))
+        edges[f"usage:{usage_iri}"] = Edge(f"usage:{usage_iri}", user, rid, "usage", purpose_text, usage_iri)
     for n in nodes.values():
         n.label = _pick(labels.get(n.id, [])) or _short(n.id)
         n.themes = sorted(

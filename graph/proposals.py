@@ -332,6 +332,8 @@ def roles_for(form: str, record: NamedNode, statements: Iterable[Triple], base: 
     """The roles of a stored proposal's nodes, from their IRIs (as ``resource`` and ``usage`` minted them)."""
     roles: dict[str, str] = {}
     for t in statements:
+        if not isinstance(t.subject, NamedNode):
+            continue  # a blank node has no role
         s = t.subject.value
         kind = s[len(base) :].split("/", 1)[0] if s.startswith(base) else ""
         if s.startswith(record.value + "#"):

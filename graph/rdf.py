@@ -9,7 +9,7 @@ import xml.parsers.expat
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TypeVar, cast
 
 import rdflib
 from pyoxigraph import (
@@ -28,7 +28,7 @@ from graph.errors import RdfSyntaxError, UnsupportedFormat
 from graph.namespaces import PREFIXES, XSD
 
 Term = NamedNode | BlankNode | Literal
-Subject = NamedNode | BlankNode
+Subject = NamedNode | BlankNode  # pyoxigraph's stubs also allow a Triple, which RDF 1.2 and pyoxigraph 0.5 never give
 
 FORMATS: dict[str, RdfFormat] = {
     "ttl": RdfFormat.TURTLE,
@@ -136,14 +136,22 @@ def _precheck(data: bytes, fmt: RdfFormat, source: str) -> None:
             ) from None
 
 
+def serialize_bytes(
+    data: Iterable[Triple] | Iterable[Quad], fmt: RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """``pyoxigraph.serialize`` into memory, with the prefixes given (none by default)."""
+    # pyoxigraph's stub says ``bytes | None`` for every call: None is only for calls given an output to write to
+    return cast(bytes, serialize(data, format=fmt, prefixes=prefixes))
+
+
 def serialize_quads(quads: Iterable[Quad], fmt: RdfFormat) -> bytes:
     if fmt.supports_datasets:
-        return serialize(quads, format=fmt, prefixes=PREFIXES)
-    return serialize((q.triple for q in quads), format=fmt, prefixes=PREFIXES)
+        return serialize_bytes(quads, fmt, PREFIXES)
+    return serialize_bytes((q.triple for q in quads), fmt, PREFIXES)
 
 
 def serialize_triples(triples: Iterable[Triple], fmt: RdfFormat, prefixes: dict[str, str] | None = None) -> bytes:
-    return serialize(triples, format=fmt, prefixes=PREFIXES if prefixes is None else prefixes)
+    return serialize_bytes(triples, fmt, PREFIXES if prefixes is None else prefixes)
 
 
 # --- blank nodes -------------------------------------------------------------------------------------------
@@ -159,7 +167,7 @@ def skolemize(quads: list[Quad], base_iri: str) -> list[Quad]:
     if not any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode) for q in quads):
         return quads
     outgoing: dict[BlankNode, list[Quad]] = defaultdict(list)
-    parent: dict[BlankNode, tuple[Subject, NamedNode]] = {}
+    parent: dict[BlankNode, tuple[Subject | Triple, NamedNode]] = {}
     for q in quads:
         if isinstance(q.subject, BlankNode):
             outgoing[q.subject].append(q)
@@ -171,7 +179,7 @@ def skolemize(quads: list[Quad], base_iri: str) -> list[Quad]:
     for node in list(parent) + [b for b in outgoing if b not in parent]:
         if node in names:
             continue
-        root: Subject | None = node
+        root: Subject | Triple | None = node
         seen: set[BlankNode] = set()
         while isinstance(root, BlankNode) and root not in seen:
             seen.add(root)

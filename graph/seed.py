@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, Triple, parse
 
-from graph.ingest import WriteResult
+from graph.ingest import GraphName, WriteResult
 from graph.namespaces import DUV, RDF, RSR
 from graph.paths import bundled
 from graph.plugins import seed_builder
@@ -25,7 +25,7 @@ THEME_SCHEME = NamedNode(RSR + "theme")
 class SeedBuild:
     """The triples of each named graph of the seed, where each came from, and what could not be resolved."""
 
-    graphs: dict[NamedNode, list[Triple]]
+    graphs: dict[GraphName, list[Triple]]
     sources: dict[NamedNode, str]
     problems: list[str] = field(default_factory=list)
 

@@ -31,7 +31,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from graph.config import Settings
 from graph.iris import Iris
 from graph.namespaces import DCT, FOAF, PROV, RDF, RDFS, RSR, XSD
-from graph.rdf import root_of
+from graph.rdf import Term, root_of
 from graph.store.embedded import EmbeddedStore
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
@@ -190,7 +190,9 @@ class SubmissionStore:
         statements = [q.triple for q in quads if root_of(q.subject) != c]  # type: ignore[arg-type]
 
         def one(s: NamedNode, p: NamedNode) -> str | None:
-            found = [t.object.value for t in status if t.subject == s and t.predicate == p]
+            found = [
+                t.object.value for t in status if t.subject == s and t.predicate == p and isinstance(t.object, Term)
+            ]
             return found[0] if found else None
 
         decision = NamedNode(f"{c.value}#decision")

@@ -86,8 +86,15 @@ class Themes:
         triples = list(triples)
         concepts = {t.subject for t in triples if t.predicate == SKOS.inScheme and t.object == scheme}
         labels = (SKOS.prefLabel, SKOS.altLabel, SKOS.notation)
-        by_label = {norm(t.object.value): t.subject for t in triples if t.subject in concepts and t.predicate in labels}
-        return cls(by_label)  # type: ignore[arg-type]
+        by_label = {
+            norm(t.object.value): t.subject
+            for t in triples
+            if t.subject in concepts
+            and isinstance(t.subject, NamedNode)
+            and t.predicate in labels
+            and isinstance(t.object, Literal)
+        }
+        return cls(by_label)
 
     def get(self, label: str) -> NamedNode | None:
         return self.by_label.get(norm(label))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -37,6 +38,12 @@ def url_key(url: object, *, repository: bool = False) -> str | None:
         path = path[: -len(".git")]
     text = (parts.netloc + path + (f"?{parts.query}" if parts.query else "")).lower()
     return f"url:{text}" if parts.netloc else None
+
+
+def section(doc: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """A mapping held under ``key`` in a source document, or an empty one when it is missing or not a mapping."""
+    value = doc.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def yaml_position(error: yaml.YAMLError, first_line: int = 1) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.datagouv import page_url
 from graph.harvest.records import Record
@@ -48,22 +48,26 @@ class ApigouvSource:
 
 def _label(node: NamedNode, triples: list[Triple]) -> str:
     for t in triples:
-        if t.subject == node and t.predicate in (DCT.title, FOAF.name):
+        if t.subject == node and t.predicate in (DCT.title, FOAF.name) and isinstance(t.object, Literal):
             return t.object.value
     return node.value.rsplit("/", 1)[-1]
 
 
 def _keys(node: NamedNode, triples: list[Triple]) -> frozenset[str]:
     own = [t for t in triples if t.subject == node]
-    found: list[str | None] = [f"identifier:{t.object.value}" for t in own if t.predicate == DCT.identifier]
+    found: list[str | None] = [f"identifier:{v}" for v in _texts(own, DCT.identifier)]
     types = {t.object for t in own if t.predicate == RDF.type}
     if DCAT.DataService in types:
-        found += [url_key(page_url("dataservice", slugify(t.object.value))) for t in own if t.predicate == DCT.title]
-        pages = [t.object.value for t in own if t.predicate == FOAF.page]
+        found += [url_key(page_url("dataservice", slugify(v))) for v in _texts(own, DCT.title)]
+        pages = [t.object.value for t in own if t.predicate == FOAF.page and isinstance(t.object, NamedNode)]
         found += [url_key(p) for p in pages if p.startswith(f"{apigouv.SITE}/les-api/")]
     elif FOAF.Agent in types:
-        found += [f"name:{norm(t.object.value)}" for t in own if t.predicate in (FOAF.name, SKOS.altLabel)]
+        found += [f"name:{norm(v)}" for v in _texts(own, FOAF.name, SKOS.altLabel)]
     return keys(*found)
+
+
+def _texts(own: list[Triple], *predicates: NamedNode) -> list[str]:
+    return [t.object.value for t in own if t.predicate in predicates and isinstance(t.object, Literal)]
 
 
 def _notes(node: NamedNode, problems: list[str]) -> list[str]:

@@ -155,7 +155,8 @@ class CodeGouvSource:
                 data = json.loads(text)
             except json.JSONDecodeError as e:
                 raise HarvestError(f"code.gouv.fr repositories: invalid JSON, line {e.lineno}: {e.msg}") from None
-            return [{SHORT_KEYS.get(k, k): v for k, v in row.items()} for row in data if isinstance(row, dict)]
+            objects: list[dict[str, Any]] = [row for row in data if isinstance(row, dict)]  # JSON keys are strings
+            return [{SHORT_KEYS.get(k, k): v for k, v in row.items()} for row in objects]
         rows = list(csv.DictReader(io.StringIO(text)))
         if rows and "repository_url" not in rows[0]:
             raise HarvestError("code.gouv.fr repositories: the CSV has no repository_url column")

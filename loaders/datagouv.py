@@ -287,14 +287,15 @@ def _require(obj: object, kind: str) -> None:
 
 def items(payload: Any) -> list[Any]:
     """The objects of a payload: a list, a list envelope ``{"data": [...]}``, or one object."""
-    if isinstance(payload, dict) and isinstance(payload.get("data"), list):
-        return payload["data"]
-    if isinstance(payload, dict) and isinstance(payload.get("datasets"), list):
-        return payload["datasets"]
+    if isinstance(payload, dict):
+        data, datasets = payload.get("data"), payload.get("datasets")
+        if isinstance(data, list):
+            return data
+        if isinstance(datasets, list):
+            return datasets
+        return [payload]
     if isinstance(payload, list):
         return payload
-    if isinstance(payload, dict):
-        return [payload]
     raise HarvestError(f"data.gouv.fr payload: expected a JSON object or list, got {type(payload).__name__}")
 
 
@@ -339,8 +340,9 @@ class DatagouvSource:
         yield from found.values()
 
     def _resources(self, obj: dict[str, Any], bundle: dict[str, Any]) -> list[dict[str, Any]]:
-        if isinstance(bundle.get("resources"), list):
-            return bundle["resources"]
+        resources = bundle.get("resources")
+        if isinstance(resources, list):
+            return resources
         return resources_of(obj, self.fetch)
 
 

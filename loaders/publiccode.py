@@ -33,6 +33,7 @@ from loaders._mapping import (
     keywords,
     record,
     resource_head,
+    section,
     url_key,
     usage,
     when,
@@ -99,7 +100,7 @@ class PublicCodeSource:
             chosen[slugify(name)] = (source, doc)
         for source, doc in chosen.values():
             url = doc["url"]
-            org_section = doc.get("organisation") if isinstance(doc.get("organisation"), dict) else {}
+            org_section = section(doc, "organisation")
             publisher = organisation_from(org_section.get("name"), org_section.get("uri")) or self.publishers.of(url)
             if publisher is None:
                 self.skipped.append(f"{source}: no publisher (no organisation section, repository not on a forge)")
@@ -113,7 +114,7 @@ class PublicCodeSource:
     ) -> list[Record]:
         out = Out()
         node = self.iris.resource(f"publiccode-{slugify(name)}")
-        descriptions = doc.get("description") if isinstance(doc.get("description"), dict) else {}
+        descriptions = section(doc, "description")
         local = descriptions.get("fr") or next((d for d in descriptions.values() if isinstance(d, dict)), {}) or {}
         short = " ".join(str(local.get("shortDescription") or "").split()) or None
         fallback = f"Logiciel {name}, décrit par son fichier publiccode.yml."
@@ -125,18 +126,18 @@ class PublicCodeSource:
         out.add(node, DCAT.landingPage, iri(doc.get("landingURL")) or iri(url))
         out.add(node, FOAF.page, iri(local.get("documentation")))
         out.add(node, FOAF.page, iri(local.get("apiDocumentation")))
-        legal = doc.get("legal") if isinstance(doc.get("legal"), dict) else {}
+        legal = section(doc, "legal")
         for link in spdx(legal.get("license")):
             out.add(node, DCT.license, link)
         if legal.get("license") and not spdx(legal.get("license")):
             out.problems.append(f"licence {legal.get('license')!r} is not an SPDX licence: left out")
         keywords(out, node, [*(doc.get("categories") or []), *(local.get("features") or [])])
         out.add(node, DCT.issued, when(doc.get("creationDate")))
-        release = doc.get("latestRelease") if isinstance(doc.get("latestRelease"), dict) else {}
+        release = section(doc, "latestRelease")
         out.add(node, DCT.modified, when(doc.get("releaseDate") or release.get("date")))
         out.add(node, SCHEMA.softwareVersion, _text(doc.get("softwareVersion") or release.get("version")))
         out.add(node, SCHEMA.applicationCategory, _text(doc.get("softwareType")))
-        maintenance = doc.get("maintenance") if isinstance(doc.get("maintenance"), dict) else {}
+        maintenance = section(doc, "maintenance")
         for n, person in enumerate(maintenance.get("contacts") or [], start=1):
             if isinstance(person, dict):
                 contact(out, node, f"contact-{n}", person.get("name"), person.get("email"))

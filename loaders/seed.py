@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pyoxigraph import Triple
+
+from graph.ingest import GraphName
 from graph.iris import Iris
 from graph.paths import bundled
 from graph.seed import THEME_SCHEME, SeedBuild, ontology_triples
@@ -20,7 +23,7 @@ def build(iris: Iris, seed_dir: Path) -> SeedBuild:
     themes = Themes.from_triples(onto, THEME_SCHEME)
     res_out, index = ressourcerie.load(seed_dir / "ressourcerie", iris, themes)
     api_out = apigouv.load(seed_dir / "apigouv", iris, themes, index, res_out.triples)
-    graphs = {
+    graphs: dict[GraphName, list[Triple]] = {
         iris.ontology_graph: onto,
         iris.graph("seed/ressourcerie"): res_out.triples,
         iris.graph("seed/apigouv"): api_out.triples,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from pyoxigraph import Literal, NamedNode
@@ -35,6 +35,7 @@ from loaders._mapping import (
     keywords,
     record,
     resource_head,
+    section,
     url_key,
     usage,
     when,
@@ -45,7 +46,7 @@ FORGES = {"github.com", "gitlab.com", "framagit.org", "bitbucket.org", "codeberg
 STATUS = {"R": "recommandé", "O": "en observation", "FR": "fin de recommandation"}
 
 
-def on_forge(url: object) -> bool:
+def on_forge(url: object) -> TypeGuard[str]:
     if not isinstance(url, str):
         return False
     parts = urlsplit(url.strip())
@@ -94,7 +95,7 @@ class SillSource:
             if not name:
                 self.skipped.append(f"SILL entry {ident}: no name")
                 continue
-            external = entry.get("softwareExternalData") if isinstance(entry.get("softwareExternalData"), dict) else {}
+            external = section(entry, "softwareExternalData")
             sources = _get(entry, "sources", "sourceUrl", "codeRepositoryUrl") or external.get("sourceUrl")
             if not on_forge(sources):
                 self.skipped.append(f"{name} (SILL {ident}): no publisher (its sources are not on a known forge)")

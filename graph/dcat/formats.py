@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-import pyoxigraph
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple
 
 from graph.namespaces import PREFIXES, XSD
+from graph.rdf import Subject, serialize_bytes
 
 CONTEXT_PATH = "catalog/context.jsonld"
 FEED_PREFIXES: dict[str, str] = {
@@ -44,11 +44,11 @@ def serialize(triples: Sequence[Triple], fmt: RdfFormat, context_url: str) -> by
     if fmt == RdfFormat.JSON_LD:
         return jsonld(data, context_url)
     if fmt in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
-        return pyoxigraph.serialize(data, format=fmt)  # type: ignore[no-any-return]
+        return serialize_bytes(data, fmt)
     used = {t.predicate.value for t in data} | {t.object.value for t in data if isinstance(t.object, NamedNode)}
-    used |= {t.subject.value for t in data}  # type: ignore[union-attr]
+    used |= {t.subject.value for t in data if isinstance(t.subject, NamedNode)}  # a blank node's id is no IRI
     prefixes = {k: ns for k, ns in FEED_PREFIXES.items() if any(i.startswith(ns) for i in used)}
-    return pyoxigraph.serialize(data, format=fmt, prefixes=prefixes)  # type: ignore[no-any-return]
+    return serialize_bytes(data, fmt, prefixes)
 
 
 def _compact(iri: str) -> str:
@@ -76,13 +76,15 @@ def _value(term: object) -> object:
 
 def jsonld(triples: Sequence[Triple], context_url: str) -> bytes:
     """Flattened JSON-LD: one node object per subject, keys compacted with the context's prefixes."""
-    nodes: dict[str, dict[str, object]] = {}
+    nodes: dict[str, dict[str, list[object]]] = {}  # subject -> key -> values
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     for t in triples:
-        node = nodes.setdefault(t.subject.value, {"@id": t.subject.value})  # type: ignore[union-attr]
+        if not isinstance(t.subject, Subject):
+            continue  # a subject is never a triple term (see graph.rdf.Subject)
+        node = nodes.setdefault(t.subject.value, {})
         if t.predicate.value == rdf_type and isinstance(t.object, NamedNode):
-            node.setdefault("@type", []).append(_compact(t.object.value))  # type: ignore[union-attr]
+            node.setdefault("@type", []).append(_compact(t.object.value))
             continue
-        node.setdefault(_compact(t.predicate.value), []).append(_value(t.object))  # type: ignore[union-attr]
-    document = {"@context": context_url, "@graph": list(nodes.values())}
+        node.setdefault(_compact(t.predicate.value), []).append(_value(t.object))
+    document = {"@context": context_url, "@graph": [{"@id": subject, **node} for subject, node in nodes.items()]}
     return json.dumps(document, ensure_ascii=False, indent=1).encode()

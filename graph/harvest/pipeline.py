@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.errors import HarvestError, ValidationFailed
 from graph.harvest.keys import KeyIndex
@@ -148,7 +148,7 @@ class Harvester:
             for root, triples in contents.items():
                 contents[root] = [
                     Triple(t.subject, t.predicate, renamed[t.object])
-                    if t.object in renamed and root_of(t.object) != root  # type: ignore[arg-type]
+                    if isinstance(t.object, NamedNode) and t.object in renamed and root_of(t.object) != root
                     else t
                     for t in triples
                 ]
@@ -164,7 +164,8 @@ class Harvester:
         for g in (graph, None):
             for p in (DCT.title, FOAF.name, SKOS.altLabel, DCT.alternative):
                 for q in self.store.quads(iri, p, None, g):
-                    return q.object.value
+                    if isinstance(q.object, Literal):
+                        return q.object.value
         return iri.value
 
     def _source_facts(self, source: Source, report: HarvestReport) -> None:

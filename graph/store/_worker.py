@@ -16,7 +16,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph
@@ -80,7 +80,10 @@ def run(store: pyoxigraph.Store, job: Job, tmpdir: str) -> Reply:
     result = store.query(request.query, **kwargs)
     max_rows, cap = job.max_rows, job.cap
     kind: AnswerKind
-    with _Spool(tmpdir) as out:
+    with _Spool(tmpdir) as spool:
+        # the writers and pyoxigraph ask for IO[bytes], which typeshed makes a nominal type that io.RawIOBase
+        # subclasses are not; they only call write (and flush, close) on it, which _Spool has
+        out = cast(IO[bytes], spool)
         if isinstance(result, QueryBoolean):
             kind = "boolean"
             rows, truncated = 1, False
@@ -96,9 +99,9 @@ def run(store: pyoxigraph.Store, job: Job, tmpdir: str) -> Reply:
             pyoxigraph.serialize(counter, out, fmt, prefixes=request.out_prefixes)
             rows, truncated = counter.count, counter.truncated
     if truncated and cap == "error":
-        out.discard()
+        spool.discard()
         return Reply(error="too_large", rows=max_rows)
-    return Reply(kind=kind, path=out.path, body=out.body, rows=rows, truncated=truncated)
+    return Reply(kind=kind, path=spool.path, body=spool.body, rows=rows, truncated=truncated)
 
 
 class _Spool(io.RawIOBase):

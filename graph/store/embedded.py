@@ -51,7 +51,7 @@ def _with_values(query: str, bindings: Bindings) -> str | None:
 
 class EmbeddedStore:
     def __init__(self, path: str | Path | None = None) -> None:
-        self.path = None if path in (None, ":memory:") else Path(path)  # type: ignore[arg-type]
+        self.path = None if path in (None, ":memory:") else Path(path)
         try:
             if self.path is None:
                 self._store = pyoxigraph.Store()
@@ -64,7 +64,7 @@ class EmbeddedStore:
     # --- reading --------------------------------------------------------------------------------------------
 
     def _query(self, query: str, bindings: Bindings | None) -> QuerySolutions | QueryBoolean | QueryTriples:
-        substitutions = {Variable(k): v for k, v in (bindings or {}).items()}
+        substitutions: dict[Variable, Term | Triple] = {Variable(k): v for k, v in (bindings or {}).items()}
         planned = _with_values(query, bindings) if bindings else None
         if planned is not None:
             try:
@@ -126,7 +126,8 @@ class EmbeddedStore:
 
     def stats(self) -> StoreStats:
         counts = self._store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-        graphs = [GraphInfo(row["g"], int(row["n"].value)) for row in counts]  # type: ignore[index,union-attr]
+        assert isinstance(counts, QuerySolutions)
+        graphs = [GraphInfo(row["g"], int(row["n"].value)) for row in counts]
         default = sum(1 for _ in self._store.quads_for_pattern(None, None, None, DefaultGraph()))
         return StoreStats(quads=len(self._store), graphs=graphs, default_graph_triples=default)
 
@@ -152,9 +153,9 @@ class EmbeddedStore:
             raise StoreError(f"store write failed: {e}") from None
 
     def remove(self, quads: Iterable[Quad]) -> None:
-        by_graph: dict[NamedNode | DefaultGraph, list[Triple]] = {}
+        by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Triple]] = {}
         for q in quads:
-            by_graph.setdefault(q.graph_name, []).append(q.triple)  # type: ignore[arg-type]
+            by_graph.setdefault(q.graph_name, []).append(q.triple)
         parts = [
             _ntriples(ts) if isinstance(g, DefaultGraph) else f"GRAPH {g} {{\n{_ntriples(ts)}\n}}"
             for g, ts in by_graph.items()
@@ -179,6 +180,7 @@ class EmbeddedStore:
             self._store.dump(out, fmt)
         else:
             merged = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            assert isinstance(merged, QueryTriples)
             pyoxigraph.serialize(merged, out, fmt, prefixes=PREFIXES)
 
     def backup(self, directory: Path) -> str:

@@ -53,9 +53,14 @@ async def _readable(conn: Connection, timeout: float) -> bool:
     if conn.poll(0):
         return True
     loop = asyncio.get_running_loop()
-    ready = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
     fd = conn.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+
+    def answered() -> None:
+        if not ready.done():
+            ready.set_result(True)
+
+    loop.add_reader(fd, answered)
     try:
         return await asyncio.wait_for(ready, timeout)
     except TimeoutError:

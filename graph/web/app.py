@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -21,7 +22,7 @@ from graph.web.contrib.desk import Desk
 from graph.web.pages import governance, home, linked, namedqueries, network, search, themes
 from graph.web.protocol import catalog, descriptions, gsp, sparql
 
-ROUTES = [
+ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
     ("/", ["GET", "HEAD"], home.home, "Home page: what the service holds, where to go"),
     (
         "/sparql",

@@ -16,7 +16,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from graph.errors import RessourcerieError
 
-F = TypeVar("F")
+F = TypeVar("F", bound=RdfFormat | QueryResultsFormat | str)  # a format, or a bare media type (text/html)
 
 RDF_FORMATS: list[RdfFormat] = [
     RdfFormat.TURTLE,
@@ -110,7 +110,7 @@ def negotiate(accept: str | None, offered: Sequence[F], default: F | None = None
 
     ``default`` answers a missing Accept or ``*/*`` (first offered if not given).
     """
-    types = [media_type_of(f) for f in offered]  # type: ignore[arg-type]
+    types = [media_type_of(f) for f in offered]
     ranges = parse_accept(accept)
     excluded = {m for m, q in ranges if q == 0}
     best: tuple[float, int, int] | None = None
@@ -128,7 +128,7 @@ def negotiate(accept: str | None, offered: Sequence[F], default: F | None = None
     if chosen is None:
         raise NotAcceptable(accept or "", types)
     if best is not None and best[1] == 0 and default is not None:  # only */* matched
-        return Choice(default, media_type_of(default))  # type: ignore[arg-type]
+        return Choice(default, media_type_of(default))
     return Choice(offered[chosen], types[chosen])
 
 
@@ -137,7 +137,7 @@ def by_name(name: str, offered: Sequence[F]) -> F | None:
     name = name.strip().lower()
     name = ALIASES.get(name, name)
     for fmt in offered:
-        media = media_type_of(fmt)  # type: ignore[arg-type]
+        media = media_type_of(fmt)
         ext = getattr(fmt, "file_extension", "")
         short = {"srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdf": "rdfxml"}.get(
             ext, ext
@@ -164,7 +164,7 @@ def choose(
             if fmt is None:
                 known = (
                     list(names) if names else [getattr(f, "file_extension", None) or media_type_of(f) for f in offered]
-                )  # type: ignore[arg-type]
+                )
                 raise UnknownFormat(f"{what} {given!r} is not one of: {', '.join(known)}")
             return fmt
     return negotiate(request.headers.get("accept"), offered, default).format

@@ -58,7 +58,7 @@ class Context:
         hit = self._cache.get(key)
         if hit is None or now - hit[0] > CACHE_SECONDS:
             hit = self._cache[key] = (now, compute())
-        return hit[1]  # type: ignore[no-any-return]
+        return hit[1]
 
     def after_write(self, change: Change) -> None:
         """What follows every write (the writer calls it once per committed write): the query workers move to

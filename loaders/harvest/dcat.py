@@ -186,10 +186,10 @@ class DcatMapper:
         b.date(node, DCT.modified, g.values(s, DCT.modified), latest=True)
         b.date(node, DCT.issued, g.values(s, DCT.issued))
         seen: set[str] = set()
-        for k in g.values(s, DCAT.keyword):
-            if isinstance(k, Literal) and k.value.strip() and norm(k.value) not in seen:
-                seen.add(norm(k.value))
-                b.add(node, DCAT.keyword, k)
+        for word in g.values(s, DCAT.keyword):
+            if isinstance(word, Literal) and word.value.strip() and norm(word.value) not in seen:
+                seen.add(norm(word.value))
+                b.add(node, DCAT.keyword, word)
         for t in g.values(s, DCAT.theme):
             b.mapped(node, DCAT.theme, t, self.concepts.theme, "theme")
         for p in (DCAT.landingPage, FOAF.page, DCAT.endpointURL, DCAT.endpointDescription, SCHEMA.codeRepository):
@@ -244,9 +244,9 @@ class DcatMapper:
             if found and found[0] == "email":
                 reach.append((VCARD.hasEmail, found[1]))
         for v in g.values(c, VCARD.hasURL):
-            found = iri(_text(v))
-            if found is not None:
-                reach.append((VCARD.hasURL, found))
+            page = iri(_text(v))
+            if page is not None:
+                reach.append((VCARD.hasURL, page))
         if not reach:
             b.notes.append(f"contact point {g.text(c, VCARD.fn) or ''} gives no email or page: left out".strip())
             return
@@ -306,7 +306,8 @@ class DcatMapper:
         ]
         nodes = [c for c in candidates if isinstance(c, NamedNode | BlankNode)]
         agents = [c for c in nodes if g.types(c) & AGENT_TYPES or g.values(c, FOAF.name)]
-        return (agents or nodes or [None])[0]
+        found = agents or nodes
+        return found[0] if found else None
 
     def _agent(self, g: _Graph, a: Node) -> Record | None:
         name = next(

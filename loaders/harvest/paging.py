@@ -48,6 +48,7 @@ class PageWalk:
                 self.warnings.append(f"stopped after {self.max_pages} pages (harvest_max_pages); the rest was not read")
                 return
             doc = self.fetcher.get(location)
+            assert doc.format is not None  # get reads RDF: it tells the format or fails
             digest = hashlib.sha256(doc.data).hexdigest()
             if digest in seen_content:
                 self.warnings.append(

@@ -101,6 +101,10 @@ class _Closing:
     def name(self) -> str:
         return self._source.name
 
+    @name.setter
+    def name(self, name: str) -> None:
+        self._source.name = name
+
     def records(self) -> Iterator[Record]:
         return self._source.records()
 

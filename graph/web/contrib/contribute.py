@@ -196,11 +196,12 @@ async def _api_post(request: Request, form: str) -> Response:
         extra = {**outcome.errors.as_json(), "report": outcome.report.as_json()}
         return error_response(request, 422, detail, extra)
     sub = outcome.submission
-    body = status_json(Urls.of(request), sub)
+    urls = Urls.of(request)
+    body = status_json(urls, sub)
     body["warnings"] = {
         **map_report(outcome.report, outcome.proposal, "Warning").as_json(),
     }
-    return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
+    return JSONResponse(body, status_code=201, headers={"Location": status_url(urls, sub.id)})
 
 
 async def api_status(request: Request, sid: str) -> Response:
@@ -219,7 +220,7 @@ def status_json(urls: Urls, sub: Submission) -> dict[str, object]:
         "form": sub.form,
         "status": sub.status,
         "submitted_at": sub.submitted_at,
-        "url": urls.path(f"/api/contributions/{sub.id}"),
+        "url": status_url(urls, sub.id),
         "page": urls.path(f"/contribute/submission/{sub.id}"),
     }
     if sub.status != "pending":
@@ -229,6 +230,10 @@ def status_json(urls: Urls, sub: Submission) -> dict[str, object]:
     if sub.published:
         body["records"] = [r.value for r in sub.published]
     return body
+
+
+def status_url(urls: Urls, sid: str) -> str:
+    return urls.path(f"/api/contributions/{sid}")
 
 
 def french_time(iso: str | None) -> str:

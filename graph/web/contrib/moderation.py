@@ -123,9 +123,9 @@ async def login(request: Request) -> Response:
             set_browser_id(request, response, browser)
         return response
     name = data.get("name", "").strip()[:120] or DEFAULT_MODERATOR
-    response = RedirectResponse(Urls.of(request).path("/moderation"), status_code=303)
-    set_session(request, response, d.signer.session(name))
-    return response
+    redirect = RedirectResponse(Urls.of(request).path("/moderation"), status_code=303)
+    set_session(request, redirect, d.signer.session(name))
+    return redirect
 
 
 async def logout(request: Request) -> Response:

@@ -12,6 +12,7 @@ from fastapi import Request
 from pyoxigraph import Literal, NamedNode, Quad
 
 from graph.namespaces import FOAF, PROV, RDF, RDFS
+from graph.rdf import Subject
 from graph.store.base import Term
 from graph.web.conneg import RDF_FORMATS
 from graph.web.context import Context
@@ -63,11 +64,11 @@ def merge(rows: Iterable[dict[str, Term | None]]) -> list[dict[str, Any]]:
                 group[k].append(v)
     merged = []
     for group in groups.values():
-        row: dict[str, Any] = {}
+        one: dict[str, Any] = {}
         for k, values in group.items():
             literals = [v for v in values if isinstance(v, Literal)]
-            row[k] = best(literals) if literals else values[0]
-        merged.append(row)
+            one[k] = best(literals) if literals else values[0]
+        merged.append(one)
     return merged
 
 
@@ -120,6 +121,8 @@ class Own:
         self.iri = iri
         self.by_subject: dict[str, dict[str, list[Term]]] = {}
         for q in quads:
+            if not isinstance(q.subject, Subject):
+                continue  # a subject is never a triple term (see graph.rdf.Subject)
             values = self.by_subject.setdefault(q.subject.value, {}).setdefault(q.predicate.value, [])
             if q.object not in values:
                 values.append(q.object)  # type: ignore[arg-type]

@@ -17,7 +17,8 @@ from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 
 from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, SKOS, VCARD, XSD
-from graph.store.base import Store
+from graph.rdf import Subject
+from graph.store.base import Store, Term
 from graph.web.conneg import RDF_FORMATS, choose
 from graph.web.context import Context, context
 from graph.web.pages._view import Own
@@ -265,6 +266,8 @@ def build_page(request: Request, ctx: Context, description: Description, page: s
 
     by_subject: dict[str, dict[str, list[Value]]] = {}
     for q in description.own:
+        if not isinstance(q.subject, Subject):
+            continue  # a subject is never a triple term (see graph.rdf.Subject)
         values = by_subject.setdefault(q.subject.value, {}).setdefault(q.predicate.value, [])
         v = value(q.object)
         if v not in values:
@@ -300,7 +303,7 @@ def build_page(request: Request, ctx: Context, description: Description, page: s
 def theme_by_notation(request: Request, notation: str) -> Response:
     """GET /themes/{notation}: the page of a theme of the instance's scheme, for schemes not served under /def/."""
     ctx = context(request)
-    bindings = {"scheme": NamedNode(ctx.settings.theme_scheme), "notation": Literal(notation)}
+    bindings: dict[str, Term] = {"scheme": NamedNode(ctx.settings.theme_scheme), "notation": Literal(notation)}
     rows = ctx.store.select(BY_NOTATION, bindings).dicts()
     if not rows or rows[0]["t"] is None:
         raise UnknownTheme(f"no theme {notation!r} in the scheme <{ctx.settings.theme_scheme}>")

@@ -101,7 +101,8 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> UsageView:
         kind = k.value if k else None
         resource_description = _text(first(rs, "b"))
         producers = [Link(lab or i, href_of(request, ctx, i)) for i, lab in values(rs, "a", "alabel")]
-    people, organisations = [], []
+    people: list[Link] = []
+    organisations: list[Link] = []
     for a_iri, rs in group(parts.get("agent", [])).items():
         types = {r["a"].value for r in rs if r.get("a") is not None}
         link = _link(request, ctx, a_iri, first(rs, "label"))

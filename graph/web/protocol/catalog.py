@@ -117,7 +117,8 @@ def _html_page(request: Request, ctx: Context, page: Page, path: str) -> dict[st
         for r in catalogue.get(prop, []):
             assert isinstance(r, NamedNode)
             own = by_subject.get(r, {})
-            cls = next((CLASS_LABELS[c] for c in own.get(RDF.type, []) if c in CLASS_LABELS), "Ressource")
+            types = [c for c in own.get(RDF.type, []) if isinstance(c, NamedNode)]
+            cls = next((CLASS_LABELS[c] for c in types if c in CLASS_LABELS), "Ressource")
             publisher = next(iter(own.get(DCT.publisher, [])), None)
             local = path_of(ctx, r.value)
             rows.append(

@@ -7,15 +7,15 @@ import queue
 import threading
 import zlib
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-import pyoxigraph
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QueryResultsFormat, RdfFormat, Triple
 
 from graph.errors import StoreError
 from graph.namespaces import DCT, PREFIXES, RDF, RDFS, XSD, Namespace
+from graph.rdf import serialize_bytes
 from graph.store.base import Store
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, choose
 from graph.web.context import Context, context
@@ -42,19 +42,24 @@ def pick_format(request: Request, extension: str | None = None) -> RdfFormat:
 
 def serialize(statements: Sequence[Statement], fmt: RdfFormat) -> bytes:
     """Quads for TriG and N-Quads, distinct triples for the other formats; grouped by (graph and) subject."""
-    data: list[Statement]
     if fmt in (RdfFormat.TRIG, RdfFormat.N_QUADS):
-        data = [s if isinstance(s, Quad) else Quad(s.subject, s.predicate, s.object) for s in statements]
-    else:
-        data = [s.triple if isinstance(s, Quad) else s for s in statements]
-    by_subject: dict[Any, list[Statement]] = {}
+        quads = _grouped([s if isinstance(s, Quad) else Quad(s.subject, s.predicate, s.object) for s in statements])
+        return serialize_bytes(quads, fmt, None if fmt == RdfFormat.N_QUADS else used_prefixes(quads))
+    triples = _grouped([s.triple if isinstance(s, Quad) else s for s in statements])
+    return serialize_bytes(triples, fmt, None if fmt == RdfFormat.N_TRIPLES else used_prefixes(triples))
+
+
+S = TypeVar("S", Triple, Quad)
+
+
+def _grouped(data: list[S]) -> list[S]:
+    """The distinct statements, grouped by (graph and) subject."""
+    by_subject: dict[Any, list[S]] = {}
     for s in dict.fromkeys(data):
         by_subject.setdefault((s.graph_name, s.subject) if isinstance(s, Quad) else s.subject, []).append(s)
     groups = list(by_subject.values())
     groups.sort(key=lambda g: str(g[0].graph_name) if isinstance(g[0], Quad) else "")  # TriG: a block a graph
-    data = [s for group in groups for s in group]
-    prefixes = None if fmt in (RdfFormat.N_QUADS, RdfFormat.N_TRIPLES) else used_prefixes(data)
-    return pyoxigraph.serialize(data, format=fmt, prefixes=prefixes)  # type: ignore[no-any-return]
+    return [s for group in groups for s in group]
 
 
 def used_prefixes(statements: Sequence[Statement]) -> dict[str, str]:
@@ -142,8 +147,8 @@ def void_triples(request: Request, ctx: Context) -> list[Statement]:
     stats = store.stats()
     dataset = NamedNode(f"{ctx.iris.base}.well-known/void#dataset")
     totals = store.select(TOTALS).rows[0]
-    classes = [(c, _count(n)) for c, n in store.select(CLASSES).rows]
-    properties = [(p, _count(n)) for p, n in store.select(PROPERTIES).rows]
+    classes = [(c, _count(n)) for c, n in store.select(CLASSES).rows if c is not None]  # ?c is always bound
+    properties = [(p, _count(n)) for p, n in store.select(PROPERTIES).rows if isinstance(p, NamedNode)]  # an IRI
     t: list[Statement] = [
         Triple(dataset, RDF.type, VOID.Dataset),
         Triple(dataset, DCT.title, Literal("Ressourcerie", language="fr")),
@@ -212,14 +217,14 @@ def _produce(store: Store, out: queue.Queue[Any], stop: threading.Event) -> None
         for quad in store.quads():
             batch.append(quad)
             if len(batch) >= BATCH:
-                pending += gz.compress(pyoxigraph.serialize(batch, format=RdfFormat.N_QUADS))
+                pending += gz.compress(serialize_bytes(batch, RdfFormat.N_QUADS))
                 batch.clear()
                 if len(pending) >= CHUNK:
                     if not put(bytes(pending)):
                         return
                     pending.clear()
         if batch:
-            pending += gz.compress(pyoxigraph.serialize(batch, format=RdfFormat.N_QUADS))
+            pending += gz.compress(serialize_bytes(batch, RdfFormat.N_QUADS))
         pending += gz.flush()
         done = put(bytes(pending))
     finally:

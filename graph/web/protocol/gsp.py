@@ -114,9 +114,10 @@ async def payload(request: Request, ctx: Context, base_iri: str) -> list[Triple]
         if not message.is_multipart():
             raise BadRequest("the multipart/form-data body has no parts (is the boundary right?)")
         triples: list[Triple] = []
-        for n, part in enumerate(message.iter_parts(), 1):  # type: ignore[attr-defined]
+        for n, part in enumerate(message.iter_parts(), 1):
             name = part.get_filename() or part.get_param("name", header="content-disposition") or f"part {n}"
-            data = part.get_payload(decode=True) or b""
+            raw = part.get_payload(decode=True)  # bytes, or None for a part that is itself multipart
+            data = raw if isinstance(raw, bytes) else b""
             triples += _parse(data, part.get_content_type(), part.get_content_charset(), f"{name}", base_iri)
         return triples
     return _parse(body, kind, charset, "request body", base_iri)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from urllib.parse import parse_qsl
 
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
-from pyoxigraph import RdfFormat
+from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from graph import features
 from graph._sparqltext import keywords, query_form
@@ -85,7 +85,9 @@ async def sparql_endpoint(request: Request) -> Response:
         raise BadRequest("SERVICE (federated query) is not accepted: the service fetches no URL on a reader's behalf")
     form = query_form(text)
     override = params.one("format")
-    offered = RDF_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+    offered: Sequence[RdfFormat | QueryResultsFormat] = (
+        RDF_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+    )
     if override:
         chosen = by_name(override, offered)
         if chosen is None:
