@@ -81,7 +81,13 @@ class FeatureDisabled(RessourcerieError):
 
 
 class QueryParameterError(RessourcerieError):
+    """A value given for a named query's parameter that cannot be used; ``french`` says so to a person."""
+
     status = 400
+
+    def __init__(self, message: str, french: str | None = None) -> None:
+        super().__init__(message)
+        self.french = french
 
 
 class QuerySyntaxError(RessourcerieError):

@@ -92,7 +92,7 @@ def test_query_formats(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert any(r["title"] == "API Les emplois de l'inclusion" for r in rows)
     assert run(store, "query", "theme-counts", "-f", "csv") == 0
-    assert capsys.readouterr().out.startswith("theme,label,resources,usages,euThemes")
+    assert capsys.readouterr().out.startswith("Thème,Libellé,Ressources,Usages,Thèmes européens")
     assert run(store, "query", "usage-network") == 0
     assert "(33 rows)" in capsys.readouterr().out
 

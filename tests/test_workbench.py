@@ -6,8 +6,10 @@ import json
 import re
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import RdfFormat, parse
@@ -74,7 +76,7 @@ def test_workbench_lists_every_named_query_as_a_runnable_tab(client: TestClient)
     for tab in tabs:  # each tab runs as it stands on the endpoint it points at (POST)
         r = client.post("/sparql", data={"query": tab["query"]}, headers={"Accept": "application/sparql-results+json"})
         assert r.status_code == 200, (tab["name"], r.text)
-    profile = next(t for t in tabs if t["name"] == "Organisation profile")
+    profile = next(t for t in tabs if t["name"] == "Profil d'une organisation")
     assert (
         "VALUES ?organisation { <https://ressourcerie.fabrique.social.gouv.fr/organisation/dares> }" in profile["query"]
     )
@@ -87,11 +89,11 @@ def test_query_list(client: TestClient) -> None:
     html = client.get("/queries", headers={"Accept": "text/html"}).text
     listed = client.get("/queries", headers={"Accept": "application/json"}).json()
     for q in QueryLibrary().queries.values():
-        assert f'<a href="/queries/{q.name}">{q.title}</a>' in html
+        assert f'<a href="/queries/{q.name}">{escape(q.title, quote=True).replace("&#x27;", "&#39;")}</a>' in html
     assert {q["name"] for q in listed} == set(QueryLibrary().queries)
     search = next(q for q in listed if q["name"] == "text-search")
     assert search["parameters"] == [
-        {"name": "q", "type": "string", "required": True, "help": "the text to look for, e.g. emploi"}
+        {"name": "q", "type": "string", "required": True, "help": "le texte cherché, par exemple emploi"}
     ]
 
 
@@ -135,8 +137,10 @@ def test_csv_download_is_the_command_line_output(client: TestClient, seeded_dir:
     )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     assert 'filename="resources-of-producer.csv"' in r.headers["content-disposition"]
-    web = list(csv.reader(io.StringIO(r.text)))
+    assert r.content.startswith(b"\xef\xbb\xbf")  # the BOM: a French spreadsheet reads it as UTF-8
+    web = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert web == list(csv.reader(io.StringIO(cli.stdout))) and len(web) > 10
+    assert web[0][:3] == ["Producteur", "Ressource", "Titre"]  # the columns' French headings
 
 
 def test_json_download(client: TestClient, seeded: EmbeddedStore) -> None:
@@ -188,3 +192,33 @@ def test_named_queries_stop_at_the_timeout(make_client) -> None:  # type: ignore
     assert r.status_code == 503 and "query_timeout" in r.json()["detail"]
     page = c.get("/queries/resources-by-theme-and-kind", headers={"Accept": "text/html"})
     assert page.status_code == 503 and "query_timeout" in page.text
+
+
+def test_spreadsheet_downloads(client: TestClient) -> None:
+    params = {"producer": "DINUM"}  # a name, as a person types it
+    semicolons = client.get("/queries/resources-of-producer.csv", params={**params, "sep": ";"})
+    assert semicolons.status_code == 200
+    rows = list(csv.reader(io.StringIO(semicolons.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Producteur" and len(rows) > 10
+    x = client.get("/queries/resources-of-producer.xlsx", params=params)
+    assert x.status_code == 200 and x.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(x.content)).active
+    assert [c.value for c in sheet[1]][:3] == ["Producteur", "Ressource", "Titre"]
+    assert sheet.max_row == len(rows)
+    assert sheet["B2"].hyperlink is not None and sheet["B2"].value.startswith("https://")
+    counts = openpyxl.load_workbook(io.BytesIO(client.get("/queries/theme-counts.xlsx").content)).active
+    assert isinstance(counts["C2"].value, int)  # numbers stay numbers
+    assert client.get("/queries/theme-counts.csv", params={"sep": "|"}).status_code == 400
+
+
+def test_the_form_takes_names_and_offers_lists(client: TestClient) -> None:
+    r = client.get("/queries/usages-of-producer", params={"producer": "DINUM"}, headers={"Accept": "text/html"})
+    assert r.status_code == 200 and '<th scope="col">Nom de l&#39;utilisateur</th>' in r.text
+    assert 'list="param-producer-liste"' in r.text and '<option value="DINUM' not in r.text
+    page = client.get("/queries/resources-by-theme-and-kind", headers={"Accept": "text/html"})
+    assert '<select class="fr-select" id="param-theme" name="theme">' in page.text
+    assert re.search(r'<option value="https://[^"]+/def/kind/api">API</option>', page.text)
+    wrong = client.get(
+        "/queries/resources-of-producer", params={"producer": "Nulle part"}, headers={"Accept": "text/html"}
+    )
+    assert wrong.status_code == 400 and "Aucune organisation ne s&#39;appelle « Nulle part »" in wrong.text

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple
 
-from graph import seed
+from graph import seed, tables
 from graph.cli.app import App
 from graph.cli.harvest import harvest
 from graph.errors import RessourcerieError
-from graph.queries import QueryLibrary
+from graph.queries import Choices, QueryLibrary
 from graph.rdf import format_for, parse_bytes
 from graph.search import FACETS, Search
 from graph.store import Store
@@ -189,31 +188,30 @@ def cmd_query(app: App, args: argparse.Namespace) -> int:
         if not sep:
             raise BadInput(f"--param takes NAME=VALUE, not {item!r}")
         values[key.strip()] = value
-    result = library.run(app.store, args.name, values)
-    write_result(result, args.format, sys.stdout)
+    choices = Choices(app.store, app.iris, app.settings.theme_scheme)  # names accepted as well as IRIs
+    result = library.run(app.store, args.name, values, choices)
+    write_result(result, args.format, sys.stdout, library.get(args.name).heading)
     return 0
 
 
-def write_result(result: SelectResult, fmt: str, out: IO[str]) -> None:
-    def text(term: object) -> str:
-        return "" if term is None else getattr(term, "value", str(term))
-
+def write_result(result: SelectResult, fmt: str, out: IO[str], heading: Callable[[str], str] = str) -> None:
+    """The rows as JSON (the variables' names), CSV or a table (the columns' headings)."""
     if fmt == "json":
-        rows = [{k: text(v) for k, v in row.items() if v is not None} for row in result.dicts()]
+        rows = [{k: tables.text(v) for k, v in row.items() if v is not None} for row in result.dicts()]
         json.dump({"variables": result.variables, "rows": rows}, out, ensure_ascii=False, indent=2)
         out.write("\n")
-    elif fmt == "csv":
-        writer = csv.writer(out)
-        writer.writerow(result.variables)
-        writer.writerows([text(v) for v in row] for row in result.rows)
-    else:
-        cells = [[text(v) for v in row] for row in result.rows]
-        widths = [min(60, max([len(h)] + [len(r[i]) for r in cells])) for i, h in enumerate(result.variables)]
-        line = "  ".join(h.ljust(w) for h, w in zip(result.variables, widths, strict=True))
-        out.write(line + "\n" + "  ".join("-" * w for w in widths) + "\n")
-        for r in cells:
-            out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
-        out.write(f"({len(cells)} rows)\n")
+        return
+    headings = [heading(v) for v in result.variables]
+    if fmt == "csv":
+        out.write(tables.to_csv(headings, result.rows, bom=False))
+        return
+    cells = [[tables.text(v) for v in row] for row in result.rows]
+    widths = [min(60, max([len(h)] + [len(r[i]) for r in cells])) for i, h in enumerate(headings)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headings, widths, strict=True))
+    out.write(line + "\n" + "  ".join("-" * w for w in widths) + "\n")
+    for r in cells:
+        out.write("  ".join(_cut(c, w).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() + "\n")
+    out.write(f"({len(cells)} rows)\n")
 
 
 def _cut(text: str, width: int) -> str:

@@ -1,5 +1,7 @@
-"""The named queries for people: /queries lists them, /queries/{name} renders a form for their parameters and
-the results as a table, with the same results as CSV and JSON (/queries/{name}.csv, .json).
+"""The named queries for people: /queries lists them, /queries/{name} renders a form for their parameters (lists
+to choose from for organisations, resources, themes and kinds; names accepted as well as IRIs) and the results as
+a table under French headings, with the same results as CSV for spreadsheets (UTF-8 with BOM; ``?sep=;`` for
+semicolons), XLSX and SPARQL JSON (/queries/{name}.csv, .xlsx, .json).
 
 Queries run in the query workers with their parameters bound as RDF terms (never pasted into the text), under
 the limits of /sparql: query_timeout (503), max_result_rows, the worker queue.
@@ -18,10 +20,10 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, QuerySolutions
 
-from graph import features
-from graph.errors import QueryParameterError
-from graph.namespaces import DCAT, ORG, PREFIXES, RSR
-from graph.queries import NamedQuery
+from graph import features, tables
+from graph.errors import BadRequest, QueryParameterError
+from graph.namespaces import PREFIXES
+from graph.queries import Choices, NamedQuery
 from graph.store.base import Term
 from graph.store.queries import QueryRequest
 from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
@@ -30,53 +32,19 @@ from graph.web.render import Alternate, render
 from graph.web.urls import Urls, path_of
 
 HTML_ROWS = 500  # rows shown on the page; the downloads have them all
-DOWNLOADS = {
-    "csv": (QueryResultsFormat.CSV.media_type, "text/csv; charset=utf-8"),
-    "json": (QueryResultsFormat.JSON.media_type, QueryResultsFormat.JSON.media_type),
-}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOWNLOADS = ("csv", "xlsx", "json")
 INPUT_TYPES = {"iri": "text", "string": "text", "date": "date", "integer": "number"}
-MESSAGES = {
-    "iri": "« {v} » n'est pas une IRI : donnez une IRI complète (https://…) ou une forme abrégée comme theme:emploi.",
-    "date": "« {v} » n'est pas une date : utilisez le format AAAA-MM-JJ, par exemple 2024-01-01.",
-    "integer": "« {v} » n'est pas un nombre entier.",
-    "string": "« {v} » n'est pas accepté.",
-}
-# suggestions offered for an IRI parameter, by its name: concepts of a scheme or records of a class
-SUGGEST_CONCEPTS = """
-SELECT ?scheme ?iri ?label WHERE { ?iri skos:inScheme ?scheme ; skos:prefLabel ?label . FILTER(LANG(?label) = "fr") }
-ORDER BY ?label
-"""
-SUGGEST_RECORDS = """
-SELECT ?class ?iri (MIN(?name) AS ?label) WHERE {
-  ?iri a ?class .
-  { ?iri dct:title ?name } UNION { ?iri foaf:name ?name }
-  FILTER(LANG(?name) = "fr" || LANG(?name) = "")
-} GROUP BY ?class ?iri ORDER BY ?label
-"""
+SELECTS = ("theme", "kind")  # pickers offered as a <select>; the others as a text field with suggestions
 
 
 def _feature(ctx: Context) -> None:
     features.require(ctx.settings, "workbench")
 
 
-def suggestions(ctx: Context, name: str) -> list[tuple[str, str]]:
-    """Known values for an IRI parameter called theme, kind, organisation, producer or resource."""
-    sources: dict[str, tuple[str, dict[str, Term]]] = {
-        "theme": (SUGGEST_CONCEPTS, {"scheme": NamedNode(ctx.settings.theme_scheme)}),
-        "kind": (SUGGEST_CONCEPTS, {"scheme": NamedNode(RSR + "kind")}),
-        "organisation": (SUGGEST_RECORDS, {"class": ORG.Organization}),
-        "producer": (SUGGEST_RECORDS, {"class": ORG.Organization}),
-        "resource": (SUGGEST_RECORDS, {"class": DCAT.Resource}),
-    }
-    if name not in sources:
-        return []
-    query, bindings = sources[name]
-
-    def compute() -> list[tuple[str, str]]:
-        rows = ctx.store.select(query, bindings).rows
-        return [(r[1].value, r[2].value) for r in rows if r[1] is not None and r[2] is not None]
-
-    return ctx.cached(f"suggest:{name}", compute)
+def choices(ctx: Context) -> Choices:
+    """The pickers' values, read once after each write."""
+    return ctx.cached("query-choices", lambda: Choices(ctx.store, ctx.iris, ctx.settings.theme_scheme))
 
 
 @dataclass
@@ -89,7 +57,7 @@ class Form:
     submitted: bool
 
     @classmethod
-    def read(cls, query: NamedQuery, request: Request) -> Form:
+    def read(cls, query: NamedQuery, request: Request, picks: Choices) -> Form:
         params = request.query_params
         values = {p.name: params.get(p.name, "").strip() for p in query.params}
         bindings: dict[str, Term] = {}
@@ -102,9 +70,9 @@ class Form:
                     errors[p.name] = "Ce champ est obligatoire."
                 continue
             try:
-                bindings[p.name] = p.term(raw)
-            except QueryParameterError:
-                errors[p.name] = MESSAGES[p.type].format(v=raw)
+                bindings[p.name] = p.term(raw, picks)
+            except QueryParameterError as e:
+                errors[p.name] = e.french or e.message
         return cls(values, bindings, errors, submitted)
 
     def ready(self, query: NamedQuery) -> bool:
@@ -181,7 +149,8 @@ async def query_page(request: Request, name: str) -> Response:
     if dot and ext in DOWNLOADS:
         return await _download(request, ctx, ctx.queries.get(stem), ext)
     query = ctx.queries.get(name)
-    form = Form.read(query, request)
+    picks = choices(ctx)
+    form = Form.read(query, request, picks)
     table: dict[str, Any] | None = None
     if form.ready(query):
         body = await run(ctx, query, form.bindings, QueryResultsFormat.JSON.media_type)
@@ -189,23 +158,24 @@ async def query_page(request: Request, name: str) -> Response:
         assert isinstance(solutions, QuerySolutions)
         variables = [v.value for v in solutions.variables]
         rows = [[_cell(request, ctx, s[v]) for v in variables] for s in solutions]
-        table = {"variables": variables, "rows": rows[:HTML_ROWS], "total": len(rows)}
+        headings = [query.heading(v) for v in variables]
+        table = {"variables": variables, "headings": headings, "rows": rows[:HTML_ROWS], "total": len(rows)}
     qs = form.string()
+    urls = Urls.of(request)
     alternates = [
-        Alternate(Urls.of(request).path(f"/queries/{query.name}.csv") + qs, "text/csv", f"{query.name}, CSV"),
-        Alternate(
-            Urls.of(request).path(f"/queries/{query.name}.json") + qs,
-            QueryResultsFormat.JSON.media_type,
-            f"{query.name}, JSON",
-        ),
+        Alternate(urls.path(f"/queries/{query.name}.csv") + qs, "text/csv", "CSV"),
+        Alternate(urls.path(f"/queries/{query.name}.xlsx") + qs, XLSX, "Tableur (XLSX)"),
+        Alternate(urls.path(f"/queries/{query.name}.json") + qs, QueryResultsFormat.JSON.media_type, "JSON"),
     ]
     fields = [
         {
             "param": p,
             "value": form.values[p.name],
             "error": form.errors.get(p.name),
-            "input_type": INPUT_TYPES[p.type],
-            "suggestions": suggestions(ctx, p.name) if p.type == "iri" else [],
+            "input_type": INPUT_TYPES.get(p.type, "text"),
+            "select": p.type in SELECTS,
+            "options": picks.options(p.type) if p.picker else [],
+            "selected": str(form.bindings.get(p.name).value) if p.name in form.bindings else "",  # type: ignore[union-attr]
         }
         for p in query.params
     ]
@@ -215,7 +185,9 @@ async def query_page(request: Request, name: str) -> Response:
         "table": table,
         "errors": form.errors,
         "csv": alternates[0].href,
-        "json": alternates[1].href,
+        "csv_semicolon": urls.path(f"/queries/{query.name}.csv") + (qs + "&" if qs else "?") + "sep=%3B",
+        "xlsx": alternates[1].href,
+        "json": alternates[2].href,
         "max_rows": HTML_ROWS,
     }
     status = 400 if form.errors else 200
@@ -223,12 +195,22 @@ async def query_page(request: Request, name: str) -> Response:
 
 
 async def _download(request: Request, ctx: Context, query: NamedQuery, ext: str) -> Response:
-    values = dict(request.query_params)
-    bindings = query.bind(values)  # QueryParameterError (400) names the parameter and what is expected
-    media_type, content_type = DOWNLOADS[ext]
-    body = await run(ctx, query, bindings, media_type)
-    return Response(
-        body,
-        media_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{query.name}.{ext}"'},
-    )
+    values = {k: v for k, v in request.query_params.items() if k != "sep"}
+    bindings = query.bind(values, choices(ctx))  # QueryParameterError (400) names the parameter and what is expected
+    disposition = {"Content-Disposition": f'attachment; filename="{query.name}.{ext}"'}
+    if ext == "json":
+        body = await run(ctx, query, bindings, QueryResultsFormat.JSON.media_type)
+        return Response(body, media_type=QueryResultsFormat.JSON.media_type, headers=disposition)
+    body = await run(ctx, query, bindings, QueryResultsFormat.JSON.media_type)
+    solutions = pyoxigraph.parse_query_results(body, format=QueryResultsFormat.JSON)
+    assert isinstance(solutions, QuerySolutions)
+    variables = [v.value for v in solutions.variables]
+    rows = [[s[v] for v in variables] for s in solutions]
+    headings = [query.heading(v) for v in variables]
+    if ext == "xlsx":
+        return Response(tables.to_xlsx(query.title, headings, rows), media_type=XLSX, headers=disposition)
+    sep = request.query_params.get("sep", ",")
+    if sep not in tables.SEPARATORS:
+        raise BadRequest(f"sep must be ',' or ';', not {sep!r}")
+    text = tables.to_csv(headings, rows, sep=tables.SEPARATORS[sep])
+    return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8", headers=disposition)

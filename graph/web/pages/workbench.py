@@ -12,12 +12,13 @@ from fastapi.responses import Response
 from graph._sparqltext import tokens, used_prefixes
 from graph.errors import QueryParameterError
 from graph.namespaces import PREFIXES
-from graph.queries import NamedQuery
+from graph.queries import Choices, NamedQuery
 from graph.web.context import Context
+from graph.web.pages.namedqueries import choices
 from graph.web.render import render
 from graph.web.urls import Urls
 
-_EXAMPLE = re.compile(r"e\.g\.\s+(\S+)")
+_EXAMPLE = re.compile(r"(?:e\.g\.|par exemple)\s+(.+?)\s*(?:\(facultatif\))?$")
 FORMATS = [
     ("json", "JSON (résultats SPARQL)"),
     ("csv", "CSV"),
@@ -28,7 +29,7 @@ FORMATS = [
 ]
 
 
-def example_text(query: NamedQuery) -> str:
+def example_text(query: NamedQuery, choices: Choices | None = None) -> str:
     """The query as a tab of the workbench: the prefixes it uses declared; each required parameter bound
     by a VALUES block to the example its help gives (optional ones stay unbound: no filter)."""
     named = used_prefixes(query.text) | used_prefixes(" ".join(p.help for p in query.params))  # and the examples
@@ -41,7 +42,7 @@ def example_text(query: NamedQuery) -> str:
         if not p.required or not m:
             continue
         try:
-            values.append(f"VALUES ?{p.name} {{ {p.term(m.group(1).rstrip('.,;'))} }}")
+            values.append(f"VALUES ?{p.name} {{ {p.term(m.group(1).rstrip('.,;'), choices)} }}")
         except QueryParameterError:
             continue
     if values:
@@ -58,8 +59,9 @@ def _split_header(text: str) -> tuple[str, str]:
 
 def workbench_page(request: Request, ctx: Context) -> Response:
     queries = list(ctx.queries.queries.values())
+    picks = choices(ctx)
     tabs = [
-        {"name": q.title, "query": example_text(q), "href": Urls.of(request).path(f"/queries/{q.name}")}
+        {"name": q.title, "query": example_text(q, picks), "href": Urls.of(request).path(f"/queries/{q.name}")}
         for q in queries
     ]
     page = {
