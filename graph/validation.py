@@ -192,7 +192,7 @@ class Validator:
                     focus=str(focus),
                     path=self._path(g, path) if path is not None else None,
                     value=None if value is None else _show(value),
-                    severity=SEVERITIES.get(severity, str(severity)),  # type: ignore[arg-type]
+                    severity=SEVERITIES.get(severity, str(severity)) if isinstance(severity, rdflib.URIRef) else "",
                     message=messages,
                     shape=self._shape_name(shape),
                 )

@@ -47,7 +47,7 @@ def stem(word: str) -> str:
     s = _stemmer.stemWord(word)
     if len(s) > 3 and s[-1] in "sx" and not word.isdigit():
         s = s[:-1]
-    return s
+    return str(s)
 
 
 @functools.lru_cache(maxsize=200_000)

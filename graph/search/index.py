@@ -208,7 +208,7 @@ class SearchIndex:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
 
-    def _transaction(self):  # type: ignore[no-untyped-def]
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
     def _set_info(self, fingerprint: str) -> None:
@@ -330,8 +330,12 @@ class SearchIndex:
             codes: dict[tuple[int, str], int] = {}
             rows = self._db.execute("SELECT id, kind, producer, access, themes FROM records")
             for rid, kind, producer, access, themes in rows:
-                per = ((kind,) if kind else (), (producer,) if producer else (), (access,) if access else ())
-                per += (tuple(json.loads(themes)),)
+                per: tuple[tuple[str, ...], ...] = (
+                    (kind,) if kind else (),
+                    (producer,) if producer else (),
+                    (access,) if access else (),
+                    tuple(json.loads(themes)),
+                )
                 flat = []
                 for i, vs in enumerate(per):
                     for v in vs:
@@ -353,7 +357,9 @@ class SearchIndex:
         if not wanted:
             total, counted = len(records), Counter(chain.from_iterable(flat for _, flat in records))
         else:
-            total, passing, near = 0, [], []
+            total = 0
+            passing: list[tuple[int, ...]] = []
+            near: list[int] = []
             for per, flat in records:
                 failed = [i for i, allowed in wanted if allowed.isdisjoint(per[i])]
                 if not failed:
@@ -370,7 +376,7 @@ class SearchIndex:
             out[_ORDER[i]][value] = n
         return total, out
 
-    def _page(self, text: TextQuery, filters: Mapping[str, list[str]], search: Search) -> list:  # type: ignore[type-arg]
+    def _page(self, text: TextQuery, filters: Mapping[str, list[str]], search: Search) -> list[Any]:
         """The records of the page: by rank with text, else by title; the filters checked as rows stream by."""
         limit, offset = search.per_page, (search.page - 1) * search.per_page
         if text:
@@ -398,7 +404,7 @@ class SearchIndex:
         return rows
 
     @staticmethod
-    def _where(text: TextQuery, filters: Mapping[str, list[str]]) -> tuple[str, list]:  # type: ignore[type-arg]
+    def _where(text: TextQuery, filters: Mapping[str, list[str]]) -> tuple[str, list[Any]]:
         """Without words: the condition on ``records`` of the exclusions and filters."""
         clauses, params = [], []
         if text.exclude:
@@ -438,7 +444,9 @@ class SearchIndex:
                 found[(facet, value)] = (row[0], row[1])
         return found
 
-    def _hit(self, row: sqlite3.Row | tuple, text: TextQuery, labels: dict) -> Hit:  # type: ignore[type-arg]
+    def _hit(
+        self, row: sqlite3.Row | tuple[Any, ...], text: TextQuery, labels: dict[tuple[str, str], tuple[str, str]]
+    ) -> Hit:
         (_, iri, kind, title, _, tagline, description, body, keywords, producer, access, themes, score) = row
 
         def value(facet: str, key: str | None) -> dict[str, str] | None:
@@ -465,7 +473,7 @@ class SearchIndex:
         )
 
 
-def _facet_keys(row: sqlite3.Row | tuple) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+def _facet_keys(row: sqlite3.Row | tuple[Any, ...]) -> list[tuple[str, str]]:
     """(facet, value) pairs of a records row."""
     kind, producer, access, themes = row[2], row[9], row[10], row[11]
     keys = [("kind", kind), ("producer", producer), ("access", access)] + [("theme", t) for t in json.loads(themes)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
@@ -134,14 +135,14 @@ class RecordReader:
             rows += self.store.select(_READ % f"VALUES ?s {{ {_iri_list(chunk)} }}").rows
         return {n.value for n in ordered}, self._records(rows)
 
-    def _records(self, rows: list) -> list[Record]:  # type: ignore[type-arg]
+    def _records(self, rows: list[Any]) -> list[Record]:
         classes: dict[NamedNode, set[NamedNode]] = defaultdict(set)
-        values: dict[NamedNode, dict[str, list]] = defaultdict(lambda: defaultdict(list))  # type: ignore[type-arg]
+        values: dict[NamedNode, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for s, cls, p, o in rows:
             classes[s].add(cls)
             slot = _TEXT.get(p) or _LINKS.get(p)
             wanted = slot is not None and (slot in _LINKS.values()) == isinstance(o, NamedNode)
-            if wanted and o not in values[s][slot]:
+            if wanted and slot is not None and o not in values[s][slot]:
                 values[s][slot].append(o)
         linked = {o for v in values.values() for slot in _LINKS.values() for o in v.get(slot, ())}
         labels = self._labels(sorted(linked, key=lambda n: n.value))
@@ -156,8 +157,8 @@ class RecordReader:
         return {x: _best(v) for x, v in found.items()}
 
     def _record(
-        self, s: NamedNode, classes: set[NamedNode], v: dict[str, list], labels: dict[NamedNode, str]
-    ) -> Record:  # type: ignore[type-arg]
+        self, s: NamedNode, classes: set[NamedNode], v: dict[str, list[Any]], labels: dict[NamedNode, str]
+    ) -> Record:
         texts = {k: [o for o in v.get(k, ()) if isinstance(o, Literal)] for k in set(_TEXT.values())}
         record = Record(
             s.value,

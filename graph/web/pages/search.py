@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import re
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -145,7 +146,7 @@ def _pagination(search: Search, results: Results, root: str = "") -> list[tuple[
     return out
 
 
-def as_json(results: Results, search: Search) -> dict:  # type: ignore[type-arg]
+def as_json(results: Results, search: Search) -> dict[str, Any]:
     links = {"self": url("/search.json", query_string(search)), "html": url("/search", query_string(search))}
     if search.page < results.pages:
         links["next"] = url("/search.json", query_string(search, page=search.page + 1))
