@@ -21,7 +21,7 @@ from rdflib.namespace import SH
 from graph.paths import bundled
 from graph.rdf import read_rdflib, to_rdflib
 from graph.shacl import fallback
-from graph.shacl.engine import Engine, OxigraphSource, Source, load
+from graph.shacl.engine import DataSource, Engine, OxigraphSource, Source
 from graph.shacl.report import Report, ValidationResult
 from graph.shacl.terms import curie
 from graph.store.base import Store
@@ -83,7 +83,7 @@ class Validator:
         if self.engine == "pyshacl":
             report = Report(fallback.run(to_rdflib(data), self.shapes))
         else:
-            report = self._run(OxigraphSource(load(data), union=False), warnings)
+            report = self._run(DataSource(data), warnings)
         if focus is not None:
             keep = {n.value for n in focus}
             report.results = [r for r in report.results if r.focus.split("#", 1)[0] in keep or r.focus in keep]
@@ -105,7 +105,7 @@ class Validator:
 
     def _run(self, source: Source, warnings: bool) -> Report:
         run = self.compiled.run(source, warnings=warnings)
-        return Report(run.results, run.fallback)
+        return Report(run.results + run.details, run.fallback)
 
     def property_limits(self) -> list[PropertyLimit]:
         """The single-valued properties the shapes declare, by target class: one pass over the shapes."""

@@ -32,7 +32,22 @@ RDF_TYPE_RESOURCE = (
 )
 # datatypes whose lexical forms rdflib checks (an ill-typed literal does not match) and SPARQL can cast to
 CHECKED = {XSD + t for t in ("boolean", "integer", "decimal", "float", "double", "date", "dateTime", "time")}
-CHECKED |= {XSD + t for t in ("gYear", "gYearMonth", "duration", "dayTimeDuration", "yearMonthDuration")}
+CHECKED |= {XSD + t for t in ("duration", "dayTimeDuration", "yearMonthDuration")}
+# integer datatypes rdflib reads as integers, with the ranges it checks
+INTEGERS: dict[str, tuple[int | None, int | None]] = {
+    XSD + "long": (None, None),
+    XSD + "int": (-2147483648, 2147483647),
+    XSD + "short": (-32768, 32767),
+    XSD + "byte": (-128, 127),
+    XSD + "unsignedLong": (0, None),
+    XSD + "unsignedInt": (0, 4294967295),
+    XSD + "unsignedShort": (0, 65535),
+    XSD + "unsignedByte": (0, 255),
+    XSD + "nonNegativeInteger": (0, None),
+    XSD + "positiveInteger": (1, None),
+    XSD + "nonPositiveInteger": (None, 0),
+    XSD + "negativeInteger": (None, -1),
+}
 # literals rdflib reads as Python strings (pyshacl compares those only with each other)
 STRINGY = {XSD + t for t in ("string", "normalizedString", "token", "language", "Name", "NCName", "NMTOKEN")}
 STRINGY.add(RDF_LANGSTRING)
@@ -42,10 +57,20 @@ MAX_NESTED_COUNT = 4  # sh:minCount and friends inside nested shapes, by distinc
 # --- focus nodes ---------------------------------------------------------------------------------------------
 
 
-class Focus:
-    """The focus nodes of a unit, as a group pattern that binds a given variable."""
+@dataclass(frozen=True)
+class Bound:
+    """A group pattern binding a focus variable, and the variables of the enclosing focus nodes it keeps
+    apart: pyshacl checks a property shape's property shapes once per enclosing focus node, so a value node
+    reached from two focus nodes has its results twice."""
 
-    def pattern(self, c: Compiler, var: str) -> str:
+    text: str
+    chain: tuple[str, ...] = ()
+
+
+class Focus:
+    """The focus nodes of a unit."""
+
+    def pattern(self, c: Compiler, var: str) -> Bound:
         raise NotImplementedError
 
 
@@ -53,13 +78,13 @@ class Focus:
 class TargetFocus(Focus):
     targets: m.Targets
 
-    def pattern(self, c: Compiler, var: str) -> str:
+    def pattern(self, c: Compiler, var: str) -> Bound:
         branches = [f"{{ {var} {TYPE_OF} {text(cls)} }}" for cls in self.targets.classes]
         if self.targets.nodes:
             branches.append(f"{{ VALUES {var} {{ {' '.join(text(n) for n in self.targets.nodes)} }} }}")
         branches += [f"{{ {var} {text(p)} {c.var()} }}" for p in self.targets.subjects_of]
         branches += [f"{{ {c.var()} {text(p)} {var} }}" for p in self.targets.objects_of]
-        return f"{{ SELECT DISTINCT {var} WHERE {{ {' UNION '.join(branches)} }} }}"
+        return Bound(f"{{ SELECT DISTINCT {var} WHERE {{ {' UNION '.join(branches)} }} }}")
 
 
 @dataclass(frozen=True)
@@ -69,29 +94,33 @@ class PathFocus(Focus):
     parent: Focus
     path: paths.Path
 
-    def pattern(self, c: Compiler, var: str) -> str:
+    def pattern(self, c: Compiler, var: str) -> Bound:
         p = c.var("f")
-        return (
-            f"{{ SELECT DISTINCT {var} WHERE {{ {self.parent.pattern(c, p)} {p} {paths.sparql(self.path)} {var} }} }}"
-        )
+        outer = self.parent.pattern(c, p)
+        chain = (*outer.chain, p)
+        walk = f"{outer.text} {p} {paths.sparql(self.path)} {var}"
+        return Bound(f"{{ SELECT DISTINCT {' '.join(chain)} {var} WHERE {{ {walk} }} }}", chain)
 
 
 @dataclass(frozen=True)
 class DetailFocus(Focus):
     """The value nodes (of ``parent``'s focus nodes along ``path``, or those nodes themselves) that do not
-    conform to the node shape ``shape``: the focus nodes of the results nested under sh:node results."""
+    conform to the node shape ``shape``: the focus nodes of the results nested under sh:node results (the
+    engine repeats them under each sh:node result)."""
 
     parent: Focus
     path: paths.Path | None
     shape: str
 
-    def pattern(self, c: Compiler, var: str) -> str:
+    def pattern(self, c: Compiler, var: str) -> Bound:
         failing = f"!({c.conforms(self.shape, var, STRICT)})"
         if self.path is None:
-            return f"{{ SELECT DISTINCT {var} WHERE {{ {self.parent.pattern(c, var)} FILTER({failing}) }} }}"
+            return Bound(
+                f"{{ SELECT DISTINCT {var} WHERE {{ {self.parent.pattern(c, var).text} FILTER({failing}) }} }}"
+            )
         p = c.var("f")
-        walk = f"{self.parent.pattern(c, p)} {p} {paths.sparql(self.path)} {var}"
-        return f"{{ SELECT DISTINCT {var} WHERE {{ {walk} FILTER({failing}) }} }}"
+        walk = f"{self.parent.pattern(c, p).text} {p} {paths.sparql(self.path)} {var}"
+        return Bound(f"{{ SELECT DISTINCT {var} WHERE {{ {walk} FILTER({failing}) }} }}")
 
 
 # --- units ---------------------------------------------------------------------------------------------------
@@ -153,118 +182,113 @@ class Compiler:
 
     def _units(self, s: m.Shape, con: m.Constraint, focus: Focus, stack: tuple[str, ...]) -> list[Unit]:
         comp = m.component(con)
-        this = "?this"
         path = paths.sparql(s.path) if s.path is not None else None
         bounded = s.path is not None and paths.is_bounded(s.path)
+        b = focus.pattern(self, "?this")
+        f, chain = b.text, " ".join(b.chain)
 
         def unit(query: str, columns: tuple[str, ...], component: str = comp, **kw: object) -> Unit:
-            return Unit(s.key, con, component, query, columns, focus, **kw)  # type: ignore[arg-type]
+            cols = columns + ("",) * len(b.chain)
+            return Unit(s.key, con, component, query, cols, focus, **kw)  # type: ignore[arg-type]
+
+        def grouped(select: str, where: str, having: str) -> str:
+            """``select`` per focus node (and enclosing focus nodes), the groups that pass ``having``."""
+            return f"SELECT {select} {chain} WHERE {{ {where} }} GROUP BY {select.split(' (')[0]} {chain} HAVING ({having})"
 
         if isinstance(con, m.VALUE_CONSTRAINTS):
             detail = DetailFocus(focus, s.path, con.shape) if isinstance(con, m.Node) else None
             if path is None:
-                q = f"SELECT DISTINCT ?this WHERE {{ {focus.pattern(self, this)} FILTER({self.bad(con, this, stack)}) }}"
+                q = f"SELECT DISTINCT ?this {chain} WHERE {{ {f} FILTER({self.bad(con, '?this', stack)}) }}"
                 return [unit(q, ("this",), detail=detail)]
-            v = "?value"
             if self.scan_first and bounded:
-                inner = f"SELECT DISTINCT ?this ?value WHERE {{ ?this {path} {v} FILTER({self.bad(con, v, stack)}) }}"
-                q = f"SELECT ?this ?value WHERE {{ {{ {inner} }} {focus.pattern(self, this)} }}"
+                inner = f"SELECT DISTINCT ?this ?value WHERE {{ ?this {path} ?value FILTER({self.bad(con, '?value', stack)}) }}"
+                q = f"SELECT ?this ?value {chain} WHERE {{ {{ {inner} }} {f} }}"
             else:
                 q = (
-                    f"SELECT DISTINCT ?this ?value WHERE {{ {focus.pattern(self, this)} ?this {path} {v} "
-                    f"FILTER({self.bad(con, v, stack)}) }}"
+                    f"SELECT DISTINCT ?this ?value {chain} WHERE {{ {f} ?this {path} ?value "
+                    f"FILTER({self.bad(con, '?value', stack)}) }}"
                 )
             return [unit(q, ("this", "value"), detail=detail)]
-        assert path is not None or isinstance(con, m.HasValue | m.PropertyPair | m.Closed)
-        f = focus.pattern(self, this)
         if isinstance(con, m.MinCount):
             if con.n == 1 and bounded:
-                q = f"SELECT ?this WHERE {{ {f} MINUS {{ ?this {path} {self.var()} }} }}"
+                q = f"SELECT ?this {chain} WHERE {{ {f} MINUS {{ ?this {path} {self.var()} }} }}"
             elif con.n == 1:
-                q = f"SELECT ?this WHERE {{ {f} FILTER NOT EXISTS {{ ?this {path} {self.var()} }} }}"
+                q = f"SELECT ?this {chain} WHERE {{ {f} FILTER NOT EXISTS {{ ?this {path} {self.var()} }} }}"
             else:
-                q = (
-                    f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {f} "
-                    f"OPTIONAL {{ ?this {path} ?v }} }} GROUP BY ?this }} FILTER(?n < {con.n}) }}"
-                )
+                q = grouped("?this", f"{f} OPTIONAL {{ ?this {path} ?v }}", f"COUNT(DISTINCT ?v) < {con.n}")
             return [unit(q, ("this",))]
         if isinstance(con, m.MaxCount):
             if self.scan_first and bounded:
                 inner = f"SELECT ?this WHERE {{ ?this {path} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {con.n})"
-                q = f"SELECT ?this WHERE {{ {{ {inner} }} {f} }}"
+                q = f"SELECT ?this {chain} WHERE {{ {{ {inner} }} {f} }}"
             else:
-                q = (
-                    f"SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {f} ?this {path} ?v }} "
-                    f"GROUP BY ?this }} FILTER(?n > {con.n}) }}"
-                )
+                q = grouped("?this", f"{f} ?this {path} ?v", f"COUNT(DISTINCT ?v) > {con.n}")
             return [unit(q, ("this",))]
         if isinstance(con, m.UniqueLang):
-            tagged = "isLiteral(?v) && LANG(?v) != ''"
+            tagged = f"?this {path} ?v FILTER(isLiteral(?v) && LANG(?v) != '') BIND(LCASE(LANG(?v)) AS ?lang)"
             if self.scan_first and bounded:
-                inner = (
-                    f"SELECT ?this ?lang WHERE {{ ?this {path} ?v FILTER({tagged}) BIND(LCASE(LANG(?v)) AS ?lang) }} "
-                    "GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1)"
-                )
-                q = f"SELECT ?this ?lang WHERE {{ {{ {inner} }} {f} }}"
+                inner = f"SELECT ?this ?lang WHERE {{ {tagged} }} GROUP BY ?this ?lang HAVING (COUNT(DISTINCT ?v) > 1)"
+                q = f"SELECT ?this ?lang {chain} WHERE {{ {{ {inner} }} {f} }}"
             else:
-                q = (
-                    f"SELECT ?this ?lang WHERE {{ {{ SELECT ?this ?lang (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {f} "
-                    f"?this {path} ?v FILTER({tagged}) BIND(LCASE(LANG(?v)) AS ?lang) }} GROUP BY ?this ?lang }} "
-                    "FILTER(?n > 1) }"
-                )
+                q = grouped("?this ?lang", f"{f} {tagged}", "COUNT(DISTINCT ?v) > 1")
             return [unit(q, ("this", "lang"))]
         if isinstance(con, m.HasValue):
             if path is None:
-                q = f"SELECT ?this WHERE {{ {f} FILTER(!sameTerm(?this, {text(con.value)})) }}"
+                q = f"SELECT ?this {chain} WHERE {{ {f} FILTER(!sameTerm(?this, {text(con.value)})) }}"
             else:
-                q = f"SELECT ?this WHERE {{ {f} FILTER NOT EXISTS {{ ?this {path} {text(con.value)} }} }}"
+                q = f"SELECT ?this {chain} WHERE {{ {f} FILTER NOT EXISTS {{ ?this {path} {text(con.value)} }} }}"
             return [unit(q, ("this",))]
         if isinstance(con, m.PropertyPair):
-            return [unit(self._pair(con, f, path), ("this", "value") + (("other",) if "Less" in con.kind else ()))]
+            less = con.kind.startswith("LessThan")
+            cols = ("this", "value", "other") if less else ("this", "value")
+            return [
+                unit(
+                    f"SELECT DISTINCT {' '.join('?' + c for c in cols)} {chain} WHERE {{ {self._pair(con, f, path)} }}",
+                    cols,
+                )
+            ]
         if isinstance(con, m.Qualified):
             out = []
-            q_ok = self._qualifies(con, "?v", stack)
-            counted = (
-                f"SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {f} OPTIONAL {{ ?this {path} ?v FILTER({q_ok}) }} }} "
-                "GROUP BY ?this"
-            )
+            ok = self._qualifies(con, "?v", stack)
+            where = f"{f} OPTIONAL {{ ?this {path} ?v FILTER({ok}) }}"
             if con.maximum is not None:
-                q = f"SELECT ?this WHERE {{ {{ {counted} }} FILTER(?n > {con.maximum}) }}"
+                q = grouped("?this", where, f"COUNT(DISTINCT ?v) > {con.maximum}")
                 out.append(unit(q, ("this",), "QualifiedMaxCountConstraintComponent"))
             if con.minimum is not None:
-                q = f"SELECT ?this WHERE {{ {{ {counted} }} FILTER(?n < {con.minimum}) }}"
+                q = grouped("?this", where, f"COUNT(DISTINCT ?v) < {con.minimum}")
                 out.append(unit(q, ("this",), "QualifiedMinCountConstraintComponent"))
             return out
         if isinstance(con, m.Closed):
             keep = self._closed_filter(con, "?rpath", "?value")
             if path is None:
-                q = f"SELECT DISTINCT ?this ?rpath ?value WHERE {{ {f} ?this ?rpath ?value FILTER({keep}) }}"
-            else:
-                q = (
-                    f"SELECT DISTINCT ?this ?v ?rpath ?value WHERE {{ {f} ?this {path} ?v . ?v ?rpath ?value "
-                    f"FILTER({keep}) }}"
-                )
-            return [unit(q, ("this", "rpath", "value"))]
+                q = f"SELECT DISTINCT ?this ?rpath ?value {chain} WHERE {{ {f} ?this ?rpath ?value FILTER({keep}) }}"
+                return [unit(q, ("this", "rpath", "value"))]
+            q = (
+                f"SELECT DISTINCT ?this ?rpath ?value ?v {chain} WHERE {{ {f} ?this {path} ?v . ?v ?rpath ?value "
+                f"FILTER({keep}) }}"
+            )
+            return [unit(q, ("this", "rpath", "value", ""))]
         raise Unsupported(f"{comp} is not compiled")  # pragma: no cover
 
     def _pair(self, con: m.PropertyPair, f: str, path: str | None) -> str:
+        """The WHERE clause of a property pair's results: focus ``?this``, ``?value`` (and ``?other``)."""
         p = text(con.predicate)
         if con.kind == "Equals":
             if path is None:
                 return (
-                    f"SELECT DISTINCT ?this ?value WHERE {{ {f} {{ BIND(?this AS ?value) FILTER NOT EXISTS {{ ?this {p} ?this }} }} "
-                    f"UNION {{ ?this {p} ?value FILTER(!sameTerm(?value, ?this)) }} }}"
+                    f"{{ {f} FILTER NOT EXISTS {{ ?this {p} ?this }} BIND(?this AS ?value) }} "
+                    f"UNION {{ {f} ?this {p} ?value FILTER(!sameTerm(?value, ?this)) }}"
                 )
             return (
-                f"SELECT DISTINCT ?this ?value WHERE {{ {f} {{ ?this {path} ?value FILTER NOT EXISTS {{ ?this {p} ?value }} }} "
-                f"UNION {{ ?this {p} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }} }}"
+                f"{{ {f} ?this {path} ?value FILTER NOT EXISTS {{ ?this {p} ?value }} }} "
+                f"UNION {{ {f} ?this {p} ?value FILTER NOT EXISTS {{ ?this {path} ?value }} }}"
             )
         if con.kind == "Disjoint":
             if path is None:
-                return f"SELECT DISTINCT ?this ?value WHERE {{ {f} ?this {p} ?this BIND(?this AS ?value) }}"
-            return f"SELECT DISTINCT ?this ?value WHERE {{ {f} ?this {path} ?value . ?this {p} ?value }}"
+                return f"{f} ?this {p} ?this BIND(?this AS ?value)"
+            return f"{f} ?this {path} ?value . ?this {p} ?value"
         fails = self._not_less("?value", "?other", con.kind == "LessThanOrEquals")
-        return f"SELECT DISTINCT ?this ?value ?other WHERE {{ {f} ?this {path} ?value . ?this {p} ?other FILTER({fails}) }}"
+        return f"{f} ?this {path} ?value . ?this {p} ?other FILTER({fails})"
 
     # --- conformance as expressions --------------------------------------------------------------------------
 
@@ -445,6 +469,13 @@ def _datatype_ok(dt: str, v: str) -> str:
     ok = f"isLiteral({v}) && datatype({v}) = <{dt}>"
     if dt in CHECKED:
         ok += f" && COALESCE(datatype(<{dt}>(STR({v}))) = <{dt}>, false)"
+    elif dt in INTEGERS:
+        lo, hi = INTEGERS[dt]
+        n = f"<{XSD}integer>(STR({v}))"
+        checks = [f"datatype({n}) = <{XSD}integer>"]
+        checks += [f"{n} >= {lo}"] if lo is not None else []
+        checks += [f"{n} <= {hi}"] if hi is not None else []
+        ok += f" && COALESCE({' && '.join(checks)}, false)"
     return ok
 
 

@@ -26,7 +26,7 @@ from graph.shacl.compile import Compiler, TargetFocus, Unit, regex
 from graph.shacl.messages import Messages
 from graph.shacl.parse import Shapes, Unsupported, read
 from graph.shacl.report import ValidationResult
-from graph.shacl.terms import RDF_TYPE, RDFS_SUBCLASS, SH, Term, curie, severity_name, show
+from graph.shacl.terms import RDF_TYPE, RDFS_SUBCLASS, SH, XSD, Term, curie, severity_name, show
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class Source(Protocol):
     def describe(self, node: BlankNode) -> list[tuple[Term, Term]]: ...
 
     def rdflib_graph(self) -> rdflib.Graph: ...
+
+    def original(self, term: Term) -> Term: ...
 
 
 class OxigraphSource:
@@ -59,6 +61,50 @@ class OxigraphSource:
     def rdflib_graph(self) -> rdflib.Graph:
         return to_rdflib(self.store)
 
+    def original(self, term: Term) -> Term:
+        return term
+
+
+class DataSource(OxigraphSource):
+    """A data graph given as triples, in an in-memory store of its own. The store keeps literals in canonical
+    form ("4.0"^^xsd:decimal as "4"); results name them as they were given, as pyshacl does."""
+
+    def __init__(self, data: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> None:
+        self.triples = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in data]
+        store = pyoxigraph.Store()
+        store.extend(self.triples)
+        super().__init__(store, union=False)
+        self._originals: dict[Term, Term] | None = None
+
+    def rdflib_graph(self) -> rdflib.Graph:
+        return to_rdflib(self.triples)
+
+    def original(self, term: Term) -> Term:
+        if not isinstance(term, pyoxigraph.Literal) or term.language or term.datatype.value == XSD + "string":
+            return term
+        if self._originals is None:
+            self._originals = self._canonical()
+        return self._originals.get(term, term)
+
+    def _canonical(self) -> dict[Term, Term]:
+        """The store's form of every typed literal of the data -> the literal as given."""
+        typed = list(
+            dict.fromkeys(
+                t.object
+                for t in self.triples
+                if isinstance(t.object, pyoxigraph.Literal)
+                and not t.object.language
+                and t.object.datatype.value != XSD + "string"
+            )
+        )
+        out: dict[Term, Term] = {}
+        for start in range(0, len(typed), 500):
+            batch = typed[start : start + 500]
+            rows = " ".join(f"({i} {lit})" for i, lit in enumerate(batch))
+            for i, canonical in self.select(f"SELECT ?i ?c WHERE {{ VALUES (?i ?c) {{ {rows} }} }}"):
+                out.setdefault(canonical, batch[int(i.value)])  # type: ignore[arg-type, union-attr]
+        return out
+
 
 @dataclass
 class Plan:
@@ -69,6 +115,7 @@ class Plan:
 @dataclass
 class Run:
     results: list[ValidationResult] = field(default_factory=list)
+    details: list[ValidationResult] = field(default_factory=list)  # nested under sh:node results (sh:detail)
     fallback: list[str] = field(default_factory=list)
     queries: int = 0
 
@@ -128,7 +175,8 @@ class Engine:
             for unit in units:
                 if not warnings and self.shapes.shapes[unit.shape].severity != SH + "Violation":
                     continue
-                out.results.extend(r for _, r in self._run_unit(unit, source, out))
+                for _, r, nested in self._run_unit(unit, source, out):
+                    (out.details if nested else out.results).append(r)
         if self.plan.fallback:
             out.fallback = [f"{self.shapes.shapes[k].name}: {why}" for k, why in self.plan.fallback.items()]
             out.results.extend(fallback.run(source.rdflib_graph(), self._fallback_shapes(), allow_warnings=True))
@@ -162,8 +210,9 @@ class Engine:
                 return True
         return False
 
-    def _run_unit(self, unit: Unit, source: Source, out: Run) -> list[tuple[Term, ValidationResult]]:
-        """The unit's results, each with its focus node (sh:node results followed by their nested results)."""
+    def _run_unit(self, unit: Unit, source: Source, out: Run) -> list[tuple[Term, ValidationResult, bool]]:
+        """The unit's results, each with its focus node and whether it is nested under an sh:node result
+        (those follow the result they belong to)."""
         out.queries += 1
         rows = source.select(unit.query)
         if not rows:
@@ -171,9 +220,9 @@ class Engine:
         shape = self.shapes.shapes[unit.shape]
         nested: dict[Term, list[ValidationResult]] = {}
         if unit.detail is not None:
-            for focus, r in (x for d in self._detail_units(unit) for x in self._run_unit(d, source, out)):
+            for focus, r, _ in (x for d in self._detail_units(unit) for x in self._run_unit(d, source, out)):
                 nested.setdefault(focus, []).append(r)
-        found = []
+        found: list[tuple[Term, ValidationResult, bool]] = []
         for row in rows:
             cells = dict(zip(unit.columns, row, strict=True))
             this = cells["this"]
@@ -182,9 +231,9 @@ class Engine:
             if "value" not in cells and isinstance(unit.constraint, m.VALUE_CONSTRAINTS):
                 value = this  # a node shape's value node is its focus node
             rpath = cells.get("rpath")
-            found.append((this, self._result(unit, shape, this, value, rpath, source)))
+            found.append((this, self._result(unit, shape, source.original(this), value, rpath, source), False))
             if unit.detail is not None and value is not None:
-                found.extend((value, r) for r in nested.get(value, ()))
+                found.extend((value, r, True) for r in nested.get(value, ()))
         return found
 
     def _detail_units(self, unit: Unit) -> list[Unit]:
@@ -196,6 +245,7 @@ class Engine:
     def _result(
         self, unit: Unit, shape: m.Shape, this: Term, value: Term | None, rpath: Term | None, source: Source
     ) -> ValidationResult:
+        value = None if value is None else source.original(value)
         if rpath is not None:
             path: str | None = curie(rpath.value) if isinstance(rpath, NamedNode) else str(rpath)
         else:
@@ -220,13 +270,3 @@ class Engine:
 
 def _quote(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
-def load(data: Iterable[object]) -> pyoxigraph.Store:
-    """An in-memory store holding ``data`` (triples or quads) in its default graph."""
-    store = pyoxigraph.Store()
-    store.extend(
-        pyoxigraph.Quad(t.subject, t.predicate, t.object)  # type: ignore[attr-defined]
-        for t in data
-    )
-    return store

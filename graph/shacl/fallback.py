@@ -17,10 +17,17 @@ TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsO
 
 def run(data: rdflib.Graph, shapes: rdflib.Graph, *, allow_warnings: bool = True) -> list[ValidationResult]:
     """Validate ``data`` with pyshacl (SHACL Core and SHACL-SPARQL, no inference, no advanced features)."""
-    _conforms, results_graph, _text = pyshacl.validate(
+    return check(data, shapes, allow_warnings=allow_warnings)[1]
+
+
+def check(
+    data: rdflib.Graph, shapes: rdflib.Graph, *, allow_warnings: bool = True
+) -> tuple[bool, list[ValidationResult]]:
+    """pyshacl's verdict (conforms) and its results."""
+    conforms, results_graph, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=allow_warnings, advanced=False
     )
-    return results(results_graph, shapes)  # type: ignore[arg-type]
+    return bool(conforms), results(results_graph, shapes)  # type: ignore[arg-type]
 
 
 def results(g: rdflib.Graph, shapes: rdflib.Graph) -> list[ValidationResult]:
