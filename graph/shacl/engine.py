@@ -22,11 +22,11 @@ from rdflib.namespace import OWL, RDFS
 from graph.rdf import to_rdflib, to_rdflib_term
 from graph.shacl import fallback, paths
 from graph.shacl import model as m
-from graph.shacl.compile import Compiler, TargetFocus, Unit, regex
+from graph.shacl.compile import TYPE_OF, Compiler, TargetFocus, Unit, regex
 from graph.shacl.messages import Messages
 from graph.shacl.parse import Shapes, Unsupported, read
 from graph.shacl.report import ValidationResult
-from graph.shacl.terms import RDF_TYPE, RDFS_SUBCLASS, SH, XSD, Term, curie, severity_name, show
+from graph.shacl.terms import SH, XSD, Term, curie, severity_name, show
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,8 @@ class Run:
     details: list[ValidationResult] = field(default_factory=list)  # nested under sh:node results (sh:detail)
     fallback: list[str] = field(default_factory=list)
     queries: int = 0
+    probes: dict[str, bool] = field(default_factory=dict)  # probe query -> found something
+    present: dict[str, bool] = field(default_factory=dict)  # target pattern -> has a match
 
 
 class Engine:
@@ -167,10 +169,9 @@ class Engine:
 
     def run(self, source: Source, *, warnings: bool = True) -> Run:
         out = Run()
-        present = self._present(source, out)
         for key, units in self.plan.units.items():
             shape = self.shapes.shapes[key]
-            if shape.deactivated or not self._active(shape.targets, present, source, out):
+            if shape.deactivated or not self._active(shape.targets, source, out):
                 continue
             for unit in units:
                 if not warnings and self.shapes.shapes[unit.shape].severity != SH + "Violation":
@@ -182,37 +183,31 @@ class Engine:
             out.results.extend(fallback.run(source.rdflib_graph(), self._fallback_shapes(), allow_warnings=True))
         return out
 
-    def _present(self, source: Source, out: Run) -> set[str]:
-        """The classes with instances, and every superclass of theirs (rdfs:subClassOf in the data)."""
-        out.queries += 1
-        rows = source.select(
-            f"SELECT DISTINCT ?t ?sup WHERE {{ {{ ?s <{RDF_TYPE}> ?t }} UNION {{ ?t <{RDFS_SUBCLASS}> ?sup }} }}"
-        )
-        types = {r[0].value for r in rows if r[1] is None and isinstance(r[0], NamedNode)}
-        supers: dict[str, set[str]] = {}
-        for t, sup in rows:
-            if sup is not None and isinstance(t, NamedNode) and isinstance(sup, NamedNode):
-                supers.setdefault(t.value, set()).add(sup.value)
-        todo, seen = list(types), set(types)
-        while todo:
-            for sup in supers.get(todo.pop(), ()):
-                if sup not in seen:
-                    seen.add(sup)
-                    todo.append(sup)
-        return seen
-
-    def _active(self, targets: m.Targets, present: set[str], source: Source, out: Run) -> bool:
-        if targets.nodes or any(c.value in present for c in targets.classes):
+    def _active(self, targets: m.Targets, source: Source, out: Run) -> bool:
+        """Whether the shape has focus nodes: some instance of a target class (or of a subclass), some
+        triple of a targetSubjectsOf/targetObjectsOf predicate, or target nodes (those need not be in the
+        data). One small query per class or predicate, answered from the indexes."""
+        if targets.nodes:
             return True
-        for p in (*targets.subjects_of, *targets.objects_of):
-            out.queries += 1
-            if source.select(f"SELECT ?s WHERE {{ ?s {p} ?o }} LIMIT 1"):
+        asks = [f"?s {TYPE_OF} {c}" for c in targets.classes]
+        asks += [f"?s {p} ?o" for p in (*targets.subjects_of, *targets.objects_of)]
+        for pattern in asks:
+            if pattern not in out.present:
+                out.queries += 1
+                out.present[pattern] = bool(source.select(f"SELECT ?s WHERE {{ {pattern} }} LIMIT 1"))
+            if out.present[pattern]:
                 return True
         return False
 
     def _run_unit(self, unit: Unit, source: Source, out: Run) -> list[tuple[Term, ValidationResult, bool]]:
         """The unit's results, each with its focus node and whether it is nested under an sh:node result
         (those follow the result they belong to)."""
+        if unit.probe is not None:
+            if unit.probe not in out.probes:
+                out.queries += 1
+                out.probes[unit.probe] = bool(source.select(unit.probe))
+            if not out.probes[unit.probe]:
+                return []
         out.queries += 1
         rows = source.select(unit.query)
         if not rows:
