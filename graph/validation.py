@@ -21,8 +21,9 @@ from rdflib.namespace import SH
 from graph.paths import bundled
 from graph.rdf import read_rdflib, to_rdflib
 from graph.shacl import fallback
-from graph.shacl.engine import DataSource, Engine, OxigraphSource, Source
+from graph.shacl.engine import Engine
 from graph.shacl.report import Report, ValidationResult
+from graph.shacl.sources import DataSource, OxigraphSource, Source, StoreSource
 from graph.shacl.terms import curie
 from graph.store.base import Store
 
@@ -39,22 +40,6 @@ class PropertyLimit:
     path: str  # a predicate IRI (shapes on complex paths are left out)
     once: bool
     per_language: bool
-
-
-class StoreSource:
-    """One of our stores (embedded or remote), read through SPARQL."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def select(self, query: str) -> list[tuple]:
-        return self.store.select(query).rows
-
-    def describe(self, node: pyoxigraph.BlankNode) -> list[tuple]:
-        return list(dict.fromkeys((q.predicate, q.object) for q in self.store.quads(node, None, None, None)))
-
-    def rdflib_graph(self) -> rdflib.Graph:
-        return to_rdflib(self.store.quads())
 
 
 class Validator:

@@ -10,100 +10,24 @@ logged once, and named in every report's ``fallback`` list.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import pyoxigraph
 import rdflib
-from pyoxigraph import BlankNode, NamedNode
+from pyoxigraph import NamedNode
 from rdflib.namespace import OWL, RDFS
 
-from graph.rdf import to_rdflib, to_rdflib_term
-from graph.shacl import fallback, paths
+from graph.rdf import to_rdflib_term
+from graph.shacl import fallback, lexical, paths
 from graph.shacl import model as m
 from graph.shacl.compile import TYPE_OF, Compiler, TargetFocus, Unit, regex
 from graph.shacl.messages import Messages
 from graph.shacl.parse import Shapes, Unsupported, read
 from graph.shacl.report import ValidationResult
-from graph.shacl.terms import SH, XSD, Term, curie, severity_name, show
+from graph.shacl.sources import Source
+from graph.shacl.terms import SH, Term, curie, severity_name, show
 
 log = logging.getLogger(__name__)
-
-Row = tuple[Term | None, ...]
-
-
-class Source(Protocol):
-    """Where the data is: a store that answers SELECT queries over the union of its graphs."""
-
-    def select(self, query: str) -> list[Row]: ...
-
-    def describe(self, node: BlankNode) -> list[tuple[Term, Term]]: ...
-
-    def rdflib_graph(self) -> rdflib.Graph: ...
-
-    def original(self, term: Term) -> Term: ...
-
-
-class OxigraphSource:
-    """A pyoxigraph ``Store``, its default graph being the union of all its graphs."""
-
-    def __init__(self, store: pyoxigraph.Store, *, union: bool = True) -> None:
-        self.store = store
-        self.union = union
-
-    def select(self, query: str) -> list[Row]:
-        return [tuple(s) for s in self.store.query(query, use_default_graph_as_union=self.union)]  # type: ignore[union-attr]
-
-    def describe(self, node: BlankNode) -> list[tuple[Term, Term]]:
-        return list(dict.fromkeys((q.predicate, q.object) for q in self.store.quads_for_pattern(node, None, None)))
-
-    def rdflib_graph(self) -> rdflib.Graph:
-        return to_rdflib(self.store)
-
-    def original(self, term: Term) -> Term:
-        return term
-
-
-class DataSource(OxigraphSource):
-    """A data graph given as triples, in an in-memory store of its own. The store keeps literals in canonical
-    form ("4.0"^^xsd:decimal as "4"); results name them as they were given, as pyshacl does."""
-
-    def __init__(self, data: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> None:
-        self.triples = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in data]
-        store = pyoxigraph.Store()
-        store.extend(self.triples)
-        super().__init__(store, union=False)
-        self._originals: dict[Term, Term] | None = None
-
-    def rdflib_graph(self) -> rdflib.Graph:
-        return to_rdflib(self.triples)
-
-    def original(self, term: Term) -> Term:
-        if not isinstance(term, pyoxigraph.Literal) or term.language or term.datatype.value == XSD + "string":
-            return term
-        if self._originals is None:
-            self._originals = self._canonical()
-        return self._originals.get(term, term)
-
-    def _canonical(self) -> dict[Term, Term]:
-        """The store's form of every typed literal of the data -> the literal as given."""
-        typed = list(
-            dict.fromkeys(
-                t.object
-                for t in self.triples
-                if isinstance(t.object, pyoxigraph.Literal)
-                and not t.object.language
-                and t.object.datatype.value != XSD + "string"
-            )
-        )
-        out: dict[Term, Term] = {}
-        for start in range(0, len(typed), 500):
-            batch = typed[start : start + 500]
-            rows = " ".join(f"({i} {lit})" for i, lit in enumerate(batch))
-            for i, canonical in self.select(f"SELECT ?i ?c WHERE {{ VALUES (?i ?c) {{ {rows} }} }}"):
-                out.setdefault(canonical, batch[int(i.value)])  # type: ignore[arg-type, union-attr]
-        return out
 
 
 @dataclass
@@ -120,6 +44,7 @@ class Run:
     queries: int = 0
     probes: dict[str, bool] = field(default_factory=dict)  # probe query -> found something
     present: dict[str, bool] = field(default_factory=dict)  # target pattern -> has a match
+    exceptions: dict[str, list[Term]] = field(default_factory=dict)  # literals rdflib reads otherwise
 
 
 class Engine:
@@ -131,6 +56,7 @@ class Engine:
         self._check_patterns()
         self.messages = Messages(self.shapes)
         self.plan = self._plan()
+        self.lexical = lexical.sources(self.shapes).query()
         for key, why in self.plan.fallback.items():
             log.warning("SHACL shape %s is validated by pyshacl: %s", self.shapes.shapes[key].name, why)
         self._fallback_graph: rdflib.Graph | None = None
@@ -169,6 +95,9 @@ class Engine:
 
     def run(self, source: Source, *, warnings: bool = True) -> Run:
         out = Run()
+        if self.lexical is not None:
+            out.queries += 1
+            out.exceptions = lexical.exceptions(source.select(self.lexical), source.original)
         for key, units in self.plan.units.items():
             shape = self.shapes.shapes[key]
             if shape.deactivated or not self._active(shape.targets, source, out):
@@ -203,13 +132,14 @@ class Engine:
         """The unit's results, each with its focus node and whether it is nested under an sh:node result
         (those follow the result they belong to)."""
         if unit.probe is not None:
-            if unit.probe not in out.probes:
+            probe = lexical.fill(unit.probe, out.exceptions)
+            if probe not in out.probes:
                 out.queries += 1
-                out.probes[unit.probe] = bool(source.select(unit.probe))
-            if not out.probes[unit.probe]:
+                out.probes[probe] = bool(source.select(probe))
+            if not out.probes[probe]:
                 return []
         out.queries += 1
-        rows = source.select(unit.query)
+        rows = source.select(lexical.fill(unit.query, out.exceptions))
         if not rows:
             return []
         shape = self.shapes.shapes[unit.shape]
