@@ -84,13 +84,7 @@ class Report:
             g.add((node, rdflib.RDF.type, SH.ValidationResult))
             g.add((node, SH.focusNode, rdflib.URIRef(r.focus)))
             g.add((node, SH.resultSeverity, SH[r.severity]))
-            g.add(
-                (
-                    node,
-                    SH.sourceShape,
-                    rdflib.URIRef(r.shape) if "://" in r.shape else rdflib.Literal(r.shape),
-                )
-            )
+            g.add((node, SH.sourceShape, _shape(r.shape)))
             if r.component:
                 g.add((node, SH.sourceConstraintComponent, SH[r.component]))
             if r.path:
@@ -104,6 +98,12 @@ class Report:
     def extend(self, other: Report) -> None:
         self.results.extend(other.results)
         self.fallback.extend(f for f in other.fallback if f not in self.fallback)
+
+
+def _shape(name: str) -> rdflib.term.Node:
+    """A named shape's IRI; the others (``NodeShape/path``, CURIEs, fragments) stay names."""
+    iri = name[1:-1] if name.startswith("<") and name.endswith(">") and name.count("<") == 1 else name
+    return rdflib.URIRef(iri) if "://" in iri and not any(c in iri for c in '<> "{}|\\^`') else rdflib.Literal(name)
 
 
 def _expand(path: str) -> rdflib.term.Node:
