@@ -224,3 +224,11 @@ def test_literals_are_reported_as_the_data_gave_them(tmp_path: Path) -> None:
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown SHACL engine"):
         Validator(engine="jena")
+
+
+def test_the_feed_summary_names_the_shapes_left_to_pyshacl() -> None:
+    from graph.dcat.conformance import Conformance
+    from graph.validation import Report
+
+    summary = Conformance("catalog", 1, [], {}, Report([], ["X: why"]), None, 0.1).summary()
+    assert "validated by pyshacl, not compiled: X: why" in summary
