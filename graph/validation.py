@@ -9,7 +9,7 @@ against. Shapes the compiler refuses are validated by pyshacl and listed in ``Re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from graph.shacl import fallback
 from graph.shacl.engine import Engine
 from graph.shacl.report import Report, ValidationResult
 from graph.shacl.sources import DataSource, OxigraphSource, Source, StoreSource
-from graph.shacl.terms import curie
+from graph.shacl.terms import Term, curie
 from graph.store.base import Store
 
 __all__ = ["PropertyLimit", "Report", "ValidationResult", "Validator", "curie", "dcat_ap_validator"]
@@ -65,12 +65,12 @@ class Validator:
     ) -> Report:
         """Validate ``data``; when ``focus`` is given, only those nodes are validated (the rest of
         ``data`` is context: the types of linked nodes)."""
+        keep = {n.value for n in focus} if focus is not None else None
         if self.engine == "pyshacl":
             report = Report(fallback.run(to_rdflib(data), self.shapes))
         else:
-            report = self._run(DataSource(data), warnings)
-        if focus is not None:
-            keep = {n.value for n in focus}
+            report = self._run(DataSource(data), warnings, _kept(keep) if keep is not None else None)
+        if keep is not None:
             report.results = [r for r in report.results if r.focus.split("#", 1)[0] in keep or r.focus in keep]
         if not warnings:
             report.results = report.violations
@@ -88,8 +88,8 @@ class Validator:
             report.results = report.violations
         return _sorted(report)
 
-    def _run(self, source: Source, warnings: bool) -> Report:
-        run = self.compiled.run(source, warnings=warnings)
+    def _run(self, source: Source, warnings: bool, focus: Callable[[Term], bool] | None = None) -> Report:
+        run = self.compiled.run(source, warnings=warnings, focus=focus)
         return Report(run.results + run.details, run.fallback)
 
     def property_limits(self) -> list[PropertyLimit]:
@@ -105,6 +105,15 @@ class Validator:
                 if once or per_language:
                     limits.append(PropertyLimit(str(target), str(path), once, per_language))
         return limits
+
+
+def _kept(keep: set[str]) -> Callable[[Term], bool]:
+    """The nodes whose results ``validate`` keeps for a focus: those nodes and their ``#`` nodes."""
+
+    def kept(node: Term) -> bool:
+        return isinstance(node, NamedNode) and (node.value in keep or node.value.split("#", 1)[0] in keep)
+
+    return kept
 
 
 def _sorted(report: Report) -> Report:

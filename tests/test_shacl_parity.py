@@ -19,6 +19,8 @@ from pyoxigraph import RdfFormat
 from bench.generate import defects_path, write_file
 from graph.config import Settings
 from graph.dcat.publish import Feed, whole_feed
+from graph.ingest import Ingestor
+from graph.iris import Iris
 from graph.namespaces import DCT
 from graph.rdf import parse_bytes
 from graph.store import EmbeddedStore
@@ -78,6 +80,25 @@ def test_a_generated_graph_with_seeded_defects(tmp_path: Path, ours: Validator, 
 
     listed = {(d["focus"], d["path"]) for d in json.loads(defects_path(path).read_text())}
     assert {(r.focus, r.path) for r in a.violations} == listed
+
+
+def test_validated_writes_with_their_focus(tmp_path: Path, ours: Validator, pyshacl: Validator) -> None:
+    """The ingest check: each record with the types of the nodes it links to, results kept for its nodes."""
+    path = tmp_path / "defects.nq"
+    write_file(path, 3_000, defects=8, ontology=True)
+    graphs: dict[pyoxigraph.NamedNode, list[pyoxigraph.Triple]] = {}
+    for q in pyoxigraph.parse(path=str(path), format=RdfFormat.N_QUADS):
+        graphs.setdefault(q.graph_name, []).append(q.triple)  # type: ignore[arg-type]
+    iris = Iris("https://ressourcerie.fabrique.social.gouv.fr/")
+    reports = []
+    for validator in (ours, pyshacl):
+        store = EmbeddedStore()
+        onto = graphs[iris.ontology_graph]
+        store.bulk_load(pyoxigraph.Quad(t.subject, t.predicate, t.object, iris.ontology_graph) for t in onto)
+        data = {g: ts for g, ts in graphs.items() if g != iris.ontology_graph}
+        reports.append(Ingestor(store, validator, iris).check_graphs(data))  # type: ignore[arg-type]
+    assert rows(reports[0]) == rows(reports[1])
+    assert len(reports[0].violations) == 8
 
 
 def test_the_generated_graph_checked_in_its_store(tmp_path: Path, ours: Validator, pyshacl: Validator) -> None:

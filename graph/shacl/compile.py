@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from pyoxigraph import NamedNode
+
 from graph.shacl import lexical, paths
 from graph.shacl import model as m
 from graph.shacl.parse import Shapes, Unsupported
@@ -117,7 +119,10 @@ class Unit:
 
     ``probe``, when set, is a query that does not depend on the focus nodes and returns a row whenever the
     unit has a result (the failing values of a path, say): the engine runs it first, once per run for all
-    the units that share it, and runs ``query`` only when the probe found something."""
+    the units that share it, and runs ``query`` only when the probe found something.
+
+    ``needs``, when set, names predicates of which the data must hold a triple for the unit to have a result
+    (its path's): on a small data graph whose predicates are known, the engine skips the others."""
 
     shape: str
     constraint: m.Constraint
@@ -127,6 +132,7 @@ class Unit:
     focus: Focus
     detail: DetailFocus | None = None  # sh:node: where the nested results' focus nodes are
     probe: str | None = None
+    needs: frozenset[str] | None = None
 
 
 @dataclass
@@ -180,9 +186,16 @@ class Compiler:
         # looked up for each row (a probe may hold a value shared by many nodes of other classes)
         joined = f"{{ SELECT * WHERE {{ {f} }} }}"
 
+        # the unit has a result only if the path has values (not so for minimum counts and absent values)
+        walks = s.path is not None and not paths.may_be_empty(s.path)
+        valued = isinstance(con, (*m.VALUE_CONSTRAINTS, m.MaxCount, m.UniqueLang, m.Closed)) or (
+            isinstance(con, m.PropertyPair) and con.kind != "Equals"
+        )
+        needs = frozenset(paths.predicates(s.path)) if walks and valued and s.path is not None else None
+
         def unit(query: str, columns: tuple[str, ...], component: str = comp, **kw: object) -> Unit:
             cols = columns + ("",) * len(b.chain)
-            return Unit(s.key, con, component, query, cols, focus, **kw)  # type: ignore[arg-type]
+            return Unit(s.key, con, component, query, cols, focus, needs=needs, **kw)  # type: ignore[arg-type]
 
         def grouped(select: str, where: str, having: str) -> str:
             """``select`` per focus node (and enclosing focus nodes), the groups that pass ``having``."""
@@ -279,10 +292,36 @@ class Compiler:
         # The LIMIT, far above any store's size, keeps the planner from pushing the filter under DISTINCT,
         # where it would run once per triple rather than once per value (10x slower on dcat:keyword).
         values = f"SELECT DISTINCT ?value WHERE {{ ?x {path} ?value }} LIMIT {NO_LIMIT}"
-        if isinstance(con, m.ClassIn):  # an anti-join: no function evaluated per value
-            return f"SELECT ?value WHERE {{ {{ {values} }} MINUS {{ ?value {TYPE_OF} {text(con.cls)} }} }}"
+        classes = self._classes(con, 0)
+        if classes:  # an anti-join with the instances: no function evaluated per value
+            instances = " UNION ".join(f"{{ ?value {TYPE_OF} {text(c)} }}" for c in classes)
+            return f"SELECT ?value WHERE {{ {{ {values} }} MINUS {{ {instances} }} }}"
         fresh = Compiler(self.shapes, self.allow_warnings, self.scan_first)
         return f"SELECT ?value WHERE {{ {{ {values} }} FILTER({fresh.bad(con, '?value', ())}) }}"
+
+    def _classes(self, con: m.Constraint, depth: int) -> list[NamedNode] | None:
+        """The classes such that a value passes ``con`` exactly when it is an instance of one of them (sh:class,
+        sh:or of such shapes, sh:node on such a shape), or None."""
+        if isinstance(con, m.ClassIn):
+            return [con.cls]
+        if depth > 8 or not isinstance(con, m.Node | m.Logical) or (isinstance(con, m.Logical) and con.kind != "Or"):
+            return None
+        members = [con.shape] if isinstance(con, m.Node) else list(con.shapes)
+        mode = STRICT if isinstance(con, m.Node) else self.member_mode
+        out: list[NamedNode] = []
+        for key in members:
+            shape = self.shapes.shapes.get(key)
+            if shape is None or shape.unsupported or shape.deactivated or shape.path is not None:
+                return None
+            if mode == LENIENT and shape.severity in (SH + "Warning", SH + "Info"):
+                return None
+            if len(shape.constraints) != 1:
+                return None
+            inner = self._classes(shape.constraints[0], depth + 1)
+            if inner is None:
+                return None
+            out += inner
+        return list(dict.fromkeys(out))
 
     def _pair(self, con: m.PropertyPair, f: str, path: str | None) -> str:
         """The WHERE clause of a property pair's results: focus ``?this``, ``?value`` (and ``?other``)."""

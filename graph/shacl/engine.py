@@ -10,6 +10,7 @@ logged once, and named in every report's ``fallback`` list.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph
@@ -18,7 +19,7 @@ from pyoxigraph import NamedNode
 from rdflib.namespace import OWL, RDFS
 
 from graph.rdf import to_rdflib_term
-from graph.shacl import fallback, lexical, paths
+from graph.shacl import batch, fallback, lexical, paths
 from graph.shacl import model as m
 from graph.shacl.compile import TYPE_OF, Compiler, TargetFocus, Unit, regex
 from graph.shacl.messages import Messages
@@ -34,6 +35,9 @@ log = logging.getLogger(__name__)
 class Plan:
     units: dict[str, list[Unit]]  # root shape key -> its units
     fallback: dict[str, str]  # root shape key -> why it goes to pyshacl
+    # the shapes whose results all have one of their targets as focus node (no sh:node results, whose nested
+    # results are on values, and no property shapes under property shapes, whose results are on values)
+    on_targets: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -42,8 +46,6 @@ class Run:
     details: list[ValidationResult] = field(default_factory=list)  # nested under sh:node results (sh:detail)
     fallback: list[str] = field(default_factory=list)
     queries: int = 0
-    probes: dict[str, bool] = field(default_factory=dict)  # probe query -> found something
-    present: dict[str, bool] = field(default_factory=dict)  # target pattern -> has a match
     exceptions: dict[str, list[Term]] = field(default_factory=dict)  # literals rdflib reads otherwise
 
 
@@ -56,7 +58,7 @@ class Engine:
         self._check_patterns()
         self.messages = Messages(self.shapes)
         self.plan = self._plan()
-        self.lexical = lexical.sources(self.shapes).query()
+        self.lexical = lexical.sources(self.shapes).check()
         for key, why in self.plan.fallback.items():
             log.warning("SHACL shape %s is validated by pyshacl: %s", self.shapes.shapes[key].name, why)
         self._fallback_graph: rdflib.Graph | None = None
@@ -78,7 +80,10 @@ class Engine:
                 units[key] = self._compiler().units(key, TargetFocus(shape.targets))
             except Unsupported as e:
                 refused[key] = str(e)
-        return Plan(units, refused)
+        on_targets = {
+            k for k, us in units.items() if all(u.detail is None and isinstance(u.focus, TargetFocus) for u in us)
+        }
+        return Plan(units, refused, on_targets)
 
     def _check_patterns(self) -> None:
         """A pattern the store's regular expressions do not accept (look-around, back-references) would make
@@ -93,53 +98,74 @@ class Engine:
 
     # --- running ---------------------------------------------------------------------------------------------
 
-    def run(self, source: Source, *, warnings: bool = True) -> Run:
+    def run(self, source: Source, *, warnings: bool = True, focus: Callable[[Term], bool] | None = None) -> Run:
+        """Validate the data of ``source``. With ``focus``, results on other focus nodes may be left out (the
+        caller keeps only those on ``focus`` nodes): shapes whose targets are all elsewhere are not run."""
         out = Run()
-        if self.lexical is not None:
+        known = source.predicates()
+        if self.lexical is not None and (known is None or self.lexical.needed(known)):
             out.queries += 1
-            out.exceptions = lexical.exceptions(source.select(self.lexical), source.original)
-        for key, units in self.plan.units.items():
-            shape = self.shapes.shapes[key]
-            if shape.deactivated or not self._active(shape.targets, source, out):
-                continue
-            for unit in units:
-                if not warnings and self.shapes.shapes[unit.shape].severity != SH + "Violation":
-                    continue
-                for _, r, nested in self._run_unit(unit, source, out):
-                    (out.details if nested else out.results).append(r)
+            out.exceptions = lexical.exceptions(source.select(self.lexical.text), source.original)
+        units = [
+            u
+            for key in self._active(source, out, focus)
+            for u in self.plan.units[key]
+            if (warnings or self.shapes.shapes[u.shape].severity == SH + "Violation")
+            and (known is None or u.needs is None or not u.needs.isdisjoint(known))
+        ]
+        probes = list(dict.fromkeys(lexical.fill(u.probe, out.exceptions) for u in units if u.probe is not None))
+        out.queries += (len(probes) + batch.CHUNK - 1) // batch.CHUNK
+        found = {probes[i] for i in batch.exists(source, probes)}
+        todo = [u for u in units if u.probe is None or lexical.fill(u.probe, out.exceptions) in found]
+        out.queries += (len(todo) + batch.CHUNK - 1) // batch.CHUNK
+        rows = batch.select(source, [(lexical.fill(u.query, out.exceptions), _named(u)) for u in todo])
+        for i, unit in enumerate(todo):
+            for _, r, nested in self._results(unit, rows.get(i, []), source, out):
+                (out.details if nested else out.results).append(r)
         if self.plan.fallback:
             out.fallback = [f"{self.shapes.shapes[k].name}: {why}" for k, why in self.plan.fallback.items()]
             out.results.extend(fallback.run(source.rdflib_graph(), self._fallback_shapes(), allow_warnings=True))
         return out
 
-    def _active(self, targets: m.Targets, source: Source, out: Run) -> bool:
-        """Whether the shape has focus nodes: some instance of a target class (or of a subclass), some
+    def _active(self, source: Source, out: Run, focus: Callable[[Term], bool] | None) -> list[str]:
+        """The compiled shapes that have focus nodes: some instance of a target class (or of a subclass), some
         triple of a targetSubjectsOf/targetObjectsOf predicate, or target nodes (those need not be in the
-        data). One small query per class or predicate, answered from the indexes."""
-        if targets.nodes:
-            return True
-        asks = [f"?s {TYPE_OF} {c}" for c in targets.classes]
-        asks += [f"?s {p} ?o" for p in (*targets.subjects_of, *targets.objects_of)]
-        for pattern in asks:
-            if pattern not in out.present:
-                out.queries += 1
-                out.present[pattern] = bool(source.select(f"SELECT ?s WHERE {{ {pattern} }} LIMIT 1"))
-            if out.present[pattern]:
-                return True
-        return False
+        data). Each class or predicate is looked up once, from the indexes. With ``focus``, a shape whose
+        results can only be on its targets needs a target among the ``focus`` nodes."""
+        wanted: dict[str, list[str]] = {}
+        always = []
+        for key in self.plan.units:
+            shape = self.shapes.shapes[key]
+            if shape.deactivated:
+                continue
+            if focus is not None and key in self.plan.on_targets:
+                found = source.has_target(shape.targets, focus)
+                if found is not None:
+                    if found:
+                        always.append(key)
+                    continue
+            if shape.targets.nodes:
+                always.append(key)
+                continue
+            patterns = [f"?s {TYPE_OF} {c}" for c in shape.targets.classes]
+            patterns += [f"?s {p} ?o" for p in (*shape.targets.subjects_of, *shape.targets.objects_of)]
+            wanted[key] = patterns
+        asked = list(dict.fromkeys(p for ps in wanted.values() for p in ps))
+        out.queries += (len(asked) + batch.CHUNK - 1) // batch.CHUNK
+        present = {asked[i] for i in batch.exists(source, asked)}
+        return [k for k in self.plan.units if k in always or any(p in present for p in wanted.get(k, ()))]
 
     def _run_unit(self, unit: Unit, source: Source, out: Run) -> list[tuple[Term, ValidationResult, bool]]:
+        """A unit run on its own (the nested units of sh:node results)."""
+        out.queries += 1
+        rows = batch.select(source, [(lexical.fill(unit.query, out.exceptions), _named(unit))])
+        return self._results(unit, rows.get(0, []), source, out)
+
+    def _results(
+        self, unit: Unit, rows: list[dict[str, Term | None]], source: Source, out: Run
+    ) -> list[tuple[Term, ValidationResult, bool]]:
         """The unit's results, each with its focus node and whether it is nested under an sh:node result
         (those follow the result they belong to)."""
-        if unit.probe is not None:
-            probe = lexical.fill(unit.probe, out.exceptions)
-            if probe not in out.probes:
-                out.queries += 1
-                out.probes[probe] = bool(source.select(probe))
-            if not out.probes[probe]:
-                return []
-        out.queries += 1
-        rows = source.select(lexical.fill(unit.query, out.exceptions))
         if not rows:
             return []
         shape = self.shapes.shapes[unit.shape]
@@ -148,12 +174,11 @@ class Engine:
             for focus, r, _ in (x for d in self._detail_units(unit) for x in self._run_unit(d, source, out)):
                 nested.setdefault(focus, []).append(r)
         found: list[tuple[Term, ValidationResult, bool]] = []
-        for row in rows:
-            cells = dict(zip(unit.columns, row, strict=True))
+        for cells in rows:
             this = cells["this"]
             assert this is not None
             value = cells.get("value")
-            if "value" not in cells and isinstance(unit.constraint, m.VALUE_CONSTRAINTS):
+            if "value" not in unit.columns and isinstance(unit.constraint, m.VALUE_CONSTRAINTS):
                 value = this  # a node shape's value node is its focus node
             rpath = cells.get("rpath")
             found.append((this, self._result(unit, shape, source.original(this), value, rpath, source), False))
@@ -191,6 +216,11 @@ class Engine:
             class_types = {RDFS.Class, OWL.Class, *self.graph.subjects(RDFS.subClassOf, RDFS.Class)}
             self._fallback_graph = fallback.only(self.graph, keep, class_types)
         return self._fallback_graph
+
+
+def _named(unit: Unit) -> list[str]:
+    """The unit's result columns (without the enclosing focus nodes' variables)."""
+    return [c for c in unit.columns if c]
 
 
 def _quote(s: str) -> str:

@@ -105,6 +105,19 @@ def rdflib_reads(term: Term, dt: str) -> bool:
     return expected is None or isinstance(value, expected)
 
 
+@dataclass(frozen=True)
+class Check:
+    """The query that finds the literals to ask rdflib about, and the predicates it reads."""
+
+    text: str
+    predicates: frozenset[str]
+    constants: bool
+
+    def needed(self, predicates: set[str]) -> bool:
+        """Whether data with these predicates can hold such literals."""
+        return self.constants or not self.predicates.isdisjoint(predicates)
+
+
 @dataclass
 class Sources:
     """Where the values a datatype check meets can be literals: objects of ``predicates``, or ``constants``
@@ -114,10 +127,14 @@ class Sources:
     predicates: set[str] = field(default_factory=set)
     constants: set[Term] = field(default_factory=set)
 
-    def query(self) -> str | None:
-        """The literals whose two readings may differ, with the store's reading (``?ok``)."""
+    def check(self) -> Check | None:
+        """The query for the literals whose two readings may differ, if the shapes check any datatype."""
         if not self.datatypes or not (self.predicates or self.constants):
             return None
+        return Check(self._query(), frozenset(self.predicates), bool(self.constants))
+
+    def _query(self) -> str:
+        """The literals whose two readings may differ, with the store's reading (``?ok``)."""
         v = "?o"
         ok = "false"
         for dt in sorted(self.datatypes):

@@ -121,6 +121,19 @@ def is_bounded(path: Path) -> bool:
     return False
 
 
+def may_be_empty(path: Path) -> bool:
+    """True when the path can have length zero (``*``, ``?``): the focus node is then one of its values."""
+    if isinstance(path, Predicate):
+        return False
+    if isinstance(path, Inverse):
+        return may_be_empty(path.path)
+    if isinstance(path, Sequence):
+        return all(may_be_empty(i) for i in path.items)
+    if isinstance(path, Alternative):
+        return any(may_be_empty(i) for i in path.items)
+    return path.mod in ("*", "?") or may_be_empty(path.path)
+
+
 def predicates(path: Path) -> set[str]:
     """The predicates a path uses."""
     if isinstance(path, Predicate):

@@ -7,7 +7,7 @@ store of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Protocol
 
 import pyoxigraph
@@ -15,7 +15,8 @@ import rdflib
 from pyoxigraph import BlankNode
 
 from graph.rdf import to_rdflib
-from graph.shacl.terms import XSD, Term
+from graph.shacl.model import Targets
+from graph.shacl.terms import RDF_TYPE, RDFS_SUBCLASS, XSD, Term
 from graph.store.base import Store
 
 Row = tuple[Term | None, ...]
@@ -31,6 +32,14 @@ class Source(Protocol):
     def rdflib_graph(self) -> rdflib.Graph: ...
 
     def original(self, term: Term) -> Term: ...
+
+    def predicates(self) -> set[str] | None:
+        """The predicates of the data, when they are known without a query (else None)."""
+        ...
+
+    def has_target(self, targets: Targets, allowed: Callable[[Term], bool]) -> bool | None:
+        """Whether one of the ``allowed`` nodes is a target, when that is known without a query (else None)."""
+        ...
 
 
 class OxigraphSource:
@@ -52,6 +61,12 @@ class OxigraphSource:
     def original(self, term: Term) -> Term:
         return term
 
+    def predicates(self) -> set[str] | None:
+        return None
+
+    def has_target(self, targets: Targets, allowed: Callable[[Term], bool]) -> bool | None:
+        return None
+
 
 class DataSource(OxigraphSource):
     """A data graph given as triples, in an in-memory store of its own. The store keeps literals in canonical
@@ -66,6 +81,32 @@ class DataSource(OxigraphSource):
 
     def rdflib_graph(self) -> rdflib.Graph:
         return to_rdflib(self.triples)
+
+    def predicates(self) -> set[str] | None:
+        return {t.predicate.value for t in self.triples}
+
+    def has_target(self, targets: Targets, allowed: Callable[[Term], bool]) -> bool | None:
+        """Whether one of the ``allowed`` nodes is a target, read from the triples (no query)."""
+        if any(allowed(n) for n in targets.nodes):
+            return True
+        classes = {c.value for c in targets.classes}
+        supers: dict[str, set[str]] = {}
+        for t in self.triples:
+            if t.predicate.value == RDFS_SUBCLASS and isinstance(t.object, pyoxigraph.NamedNode):
+                supers.setdefault(t.subject.value, set()).add(t.object.value)  # type: ignore[union-attr]
+
+        def instance_class(cls: str, seen: frozenset[str] = frozenset()) -> bool:
+            return cls in classes or any(instance_class(s, seen | {cls}) for s in supers.get(cls, set()) - seen)
+
+        subjects_of = {p.value for p in targets.subjects_of}
+        objects_of = {p.value for p in targets.objects_of}
+        for t in self.triples:
+            p = t.predicate.value
+            if p == RDF_TYPE and allowed(t.subject) and instance_class(t.object.value):  # type: ignore[arg-type, union-attr]
+                return True
+            if (p in subjects_of and allowed(t.subject)) or (p in objects_of and allowed(t.object)):  # type: ignore[arg-type]
+                return True
+        return False
 
     def original(self, term: Term) -> Term:
         if not isinstance(term, pyoxigraph.Literal) or term.language or term.datatype.value == XSD + "string":
@@ -111,3 +152,9 @@ class StoreSource:
 
     def original(self, term: Term) -> Term:
         return term
+
+    def predicates(self) -> set[str] | None:
+        return None
+
+    def has_target(self, targets: Targets, allowed: Callable[[Term], bool]) -> bool | None:
+        return None
