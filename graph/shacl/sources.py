@@ -20,6 +20,7 @@ from graph.shacl.terms import RDF_TYPE, RDFS_SUBCLASS, XSD, Term
 from graph.store.base import Store
 
 Row = tuple[Term | None, ...]
+SMALL = 5_000  # triples
 
 
 class Source(Protocol):
@@ -73,40 +74,45 @@ class DataSource(OxigraphSource):
     form ("4.0"^^xsd:decimal as "4"); results name them as they were given, as pyshacl does."""
 
     def __init__(self, data: Iterable[pyoxigraph.Triple | pyoxigraph.Quad]) -> None:
-        self.triples = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in data]
+        self.triples = [t if isinstance(t, pyoxigraph.Triple) else t.triple for t in data]
         store = pyoxigraph.Store()
-        store.extend(self.triples)
+        store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in self.triples)
         super().__init__(store, union=False)
         self._originals: dict[Term, Term] | None = None
+        self._index: _Index | None = None
 
     def rdflib_graph(self) -> rdflib.Graph:
         return to_rdflib(self.triples)
 
     def predicates(self) -> set[str] | None:
-        return {t.predicate.value for t in self.triples}
+        return set(self.index.subjects) if self.small else None
 
     def has_target(self, targets: Targets, allowed: Callable[[Term], bool]) -> bool | None:
         """Whether one of the ``allowed`` nodes is a target, read from the triples (no query)."""
+        if not self.small:
+            return None
         if any(allowed(n) for n in targets.nodes):
             return True
-        classes = {c.value for c in targets.classes}
-        supers: dict[str, set[str]] = {}
-        for t in self.triples:
-            if t.predicate.value == RDFS_SUBCLASS and isinstance(t.object, pyoxigraph.NamedNode):
-                supers.setdefault(t.subject.value, set()).add(t.object.value)  # type: ignore[union-attr]
-
-        def instance_class(cls: str, seen: frozenset[str] = frozenset()) -> bool:
-            return cls in classes or any(instance_class(s, seen | {cls}) for s in supers.get(cls, set()) - seen)
-
-        subjects_of = {p.value for p in targets.subjects_of}
-        objects_of = {p.value for p in targets.objects_of}
-        for t in self.triples:
-            p = t.predicate.value
-            if p == RDF_TYPE and allowed(t.subject) and instance_class(t.object.value):  # type: ignore[arg-type, union-attr]
+        index = self.index
+        wanted = {c.value for c in targets.classes}
+        for cls, instances in index.instances.items():
+            if index.is_subclass(cls, wanted) and any(allowed(n) for n in instances):
                 return True
-            if (p in subjects_of and allowed(t.subject)) or (p in objects_of and allowed(t.object)):  # type: ignore[arg-type]
-                return True
-        return False
+        if any(allowed(n) for p in targets.subjects_of for n in index.subjects.get(p.value, ())):
+            return True
+        return any(allowed(n) for p in targets.objects_of for n in index.objects.get(p.value, ()))
+
+    @property
+    def small(self) -> bool:
+        """Small enough for reading the triples in Python to cost less than asking the store (a write's
+        records: tens of triples; reading costs about 10 µs a triple)."""
+        return len(self.triples) <= SMALL
+
+    @property
+    def index(self) -> _Index:
+        if self._index is None:
+            self._index = _Index(self.triples)
+        return self._index
 
     def original(self, term: Term) -> Term:
         if not isinstance(term, pyoxigraph.Literal) or term.language or term.datatype.value == XSD + "string":
@@ -133,6 +139,38 @@ class DataSource(OxigraphSource):
             for i, canonical in self.select(f"SELECT ?i ?c WHERE {{ VALUES (?i ?c) {{ {rows} }} }}"):
                 out.setdefault(canonical, batch[int(i.value)])  # type: ignore[arg-type, union-attr]
         return out
+
+
+class _Index:
+    """The triples of a small data graph by predicate, and its classes' instances and superclasses."""
+
+    def __init__(self, triples: list[pyoxigraph.Triple]) -> None:
+        self.subjects: dict[str, list[Term]] = {}
+        self.objects: dict[str, list[Term]] = {}
+        self.instances: dict[str, list[Term]] = {}
+        self.supers: dict[str, set[str]] = {}
+        for t in triples:
+            p = t.predicate.value
+            self.subjects.setdefault(p, []).append(t.subject)  # type: ignore[arg-type]
+            self.objects.setdefault(p, []).append(t.object)  # type: ignore[arg-type]
+            if isinstance(t.object, pyoxigraph.NamedNode):
+                if p == RDF_TYPE:
+                    self.instances.setdefault(t.object.value, []).append(t.subject)  # type: ignore[arg-type]
+                elif p == RDFS_SUBCLASS and isinstance(t.subject, pyoxigraph.NamedNode):
+                    self.supers.setdefault(t.subject.value, set()).add(t.object.value)
+
+    def is_subclass(self, cls: str, of: set[str]) -> bool:
+        """``cls`` is one of ``of`` or, through rdfs:subClassOf, a subclass of one."""
+        todo, seen = [cls], {cls}
+        while todo:
+            c = todo.pop()
+            if c in of:
+                return True
+            for sup in self.supers.get(c, ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        return False
 
 
 class StoreSource:
