@@ -25,6 +25,7 @@ from graph.shacl.engine import Engine
 from graph.shacl.report import Report, ValidationResult
 from graph.shacl.sources import DataSource, OxigraphSource, Source, StoreSource
 from graph.shacl.terms import Term, curie
+from graph.store import EmbeddedStore
 from graph.store.base import Store
 
 __all__ = ["PropertyLimit", "Report", "ValidationResult", "Validator", "curie", "dcat_ap_validator"]
@@ -77,10 +78,15 @@ class Validator:
         return _sorted(report)
 
     def validate_store(self, store: Store | pyoxigraph.Store, *, warnings: bool = True) -> Report:
-        """Validate a whole store: the union of its graphs, where the data is (no copy)."""
-        if self.engine == "pyshacl":
+        """Validate a whole store: the union of its graphs, where the data is (no copy).
+
+        The compiled queries are checked against pyoxigraph's SPARQL only: a remote store (another server)
+        is validated by pyshacl over its quads, and the report says so."""
+        if self.engine == "pyshacl" or not isinstance(store, pyoxigraph.Store | EmbeddedStore):
             quads = store.quads_for_pattern(None, None, None) if isinstance(store, pyoxigraph.Store) else store.quads()
             report = Report(fallback.run(to_rdflib(quads), self.shapes))
+            if self.engine != "pyshacl":
+                report.fallback = ["every shape: the store is not pyoxigraph, whose SPARQL the shapes are compiled for"]
         else:
             source = OxigraphSource(store) if isinstance(store, pyoxigraph.Store) else StoreSource(store)
             report = self._run(source, warnings)

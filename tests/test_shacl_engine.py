@@ -232,3 +232,23 @@ def test_the_feed_summary_names_the_shapes_left_to_pyshacl() -> None:
 
     summary = Conformance("catalog", 1, [], {}, Report([], ["X: why"]), None, 0.1).summary()
     assert "validated by pyshacl, not compiled: X: why" in summary
+
+
+def test_a_remote_store_is_validated_by_pyshacl_and_says_so(oxigraph_server, tmp_path: Path) -> None:
+    """The compiled queries are checked against pyoxigraph only; another server's SPARQL is not trusted with them."""
+    from graph.config import Settings
+    from graph.store import open_store
+
+    v = shapes(
+        "ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property [ sh:path ex:size ; sh:minCount 1 ] .", tmp_path
+    )
+    store = open_store(Settings(**oxigraph_server.settings()))
+    try:
+        graph = NamedNode(EX + "graph/remote-check")
+        store.replace_graphs({graph: [q.triple for q in data("ex:a a ex:Thing .")]})
+        report = v.validate_store(store)
+        assert report.fallback == ["every shape: the store is not pyoxigraph, whose SPARQL the shapes are compiled for"]
+        assert [(r.focus, r.component) for r in report.results] == [(EX + "a", "MinCountConstraintComponent")]
+        store.replace_graphs({graph: []})
+    finally:
+        store.close()
