@@ -21,7 +21,9 @@ from rdflib.namespace import OWL, RDFS
 from graph.rdf import to_rdflib_term
 from graph.shacl import batch, fallback, lexical, paths
 from graph.shacl import model as m
-from graph.shacl.compile import TYPE_OF, Compiler, TargetFocus, Unit, regex
+from graph.shacl.compile import Compiler, Unit
+from graph.shacl.conform import TYPE_OF, regex
+from graph.shacl.focus import TargetFocus
 from graph.shacl.messages import Messages
 from graph.shacl.parse import Shapes, Unsupported, read
 from graph.shacl.report import ValidationResult
