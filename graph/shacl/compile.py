@@ -125,7 +125,7 @@ class Compiler(Expressions):
             q = grouped("?this", f"{f} ?this {path} ?v", f"COUNT(DISTINCT ?v) > {con.n}")
             return [unit(q, ("this",))]
         if isinstance(con, m.UniqueLang):
-            tagged = f"?this {path} ?v FILTER(isLiteral(?v) && LANG(?v) != '') BIND(LCASE(LANG(?v)) AS ?lang)"
+            tagged = f"?this {path} ?v BIND(LCASE(LANG(?v)) AS ?lang) FILTER(?lang != '')"
             if self.scan_first and bounded:
                 several = f"SELECT ?this WHERE {{ ?this {path} ?w }} GROUP BY ?this HAVING (COUNT(DISTINCT ?w) > 1)"
                 probe = (

@@ -64,10 +64,9 @@ def placeholder(dt: str, v: str) -> str:
 
 
 def cast_ok(dt: str, v: str) -> str:
-    """The store's reading: the lexical form casts to the datatype (``true`` where it cannot tell)."""
-    if dt in UNCHECKED:
-        return "true"
-    return f"COALESCE(datatype(<{dt}>(STR({v}))) = <{dt}>, false)"
+    """The store's reading of ``v``: a literal of the datatype whose lexical form casts to it, i.e. the value
+    cast back from its own text is the value (one function call, no ``datatype()``)."""
+    return f"COALESCE(sameTerm(<{dt}>(STR({v})), {v}), false)"
 
 
 def fill(query: str, exceptions: dict[str, list[Term]]) -> str:
@@ -138,7 +137,7 @@ class Sources:
         v = "?o"
         ok = "false"
         for dt in sorted(self.datatypes):
-            ok = f"IF(datatype({v}) = <{dt}>, {cast_ok(dt, v)}, {ok})"
+            ok = f"IF(datatype({v}) = <{dt}>, {'true' if dt in UNCHECKED else cast_ok(dt, v)}, {ok})"
         doubtful = f"!({ok}) || REGEX(STR({v}), '{_OUT_OF_PYTHON}')"
         if self.datatypes & UNCHECKED:
             doubtful += " || datatype(?o) IN (" + ", ".join(f"<{d}>" for d in sorted(self.datatypes & UNCHECKED)) + ")"
@@ -149,8 +148,10 @@ class Sources:
         if self.constants:
             branches.append(f"{{ VALUES {v} {{ {' '.join(text(c) for c in self.constants)} }} }}")
         kinds = ", ".join(f"<{d}>" for d in sorted(self.datatypes))
+        # each distinct value once (the LIMIT keeps the filters above the DISTINCT, see compile.NO_LIMIT)
+        values = f"SELECT DISTINCT {v} WHERE {{ {' UNION '.join(branches)} }} LIMIT {10**15}"
         return (
-            f"SELECT DISTINCT {v} ?ok WHERE {{ {' UNION '.join(branches)} "
+            f"SELECT {v} ?ok WHERE {{ {{ {values} }} "
             f"FILTER(isLiteral({v}) && datatype({v}) IN ({kinds})) FILTER({doubtful}) BIND({ok} AS ?ok) }}"
         )
 
