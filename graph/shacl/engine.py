@@ -126,7 +126,8 @@ class Engine:
                 (out.details if nested else out.results).append(r)
         if self.plan.fallback:
             out.fallback = [f"{self.shapes.shapes[k].name}: {why}" for k, why in self.plan.fallback.items()]
-            out.results.extend(fallback.run(source.rdflib_graph(), self._fallback_shapes(), allow_warnings=True))
+            shapes = self._fallback_shapes()
+            out.results.extend(fallback.run(source.rdflib_graph(), shapes, allow_warnings=self.allow_warnings))
         return out
 
     def _active(self, source: Source, out: Run, focus: Callable[[Term], bool] | None) -> list[str]:
