@@ -143,8 +143,10 @@ def profile_check(ctx: Context) -> None:
     validator = validation.Validator()
     print("## validated-ingest check of the whole graph (check_graphs)")
     print(instrument(lambda: validation.ours_on_defects(data, validator)))
-    print("## pyshacl over the whole graph")
+    print("## the compiled shapes over the whole graph")
     print(instrument(lambda: validation.whole_graph(data, validator)))
+    print("## pyshacl over the whole graph")
+    print(instrument(lambda: validation.whole_graph(data, validation.Validator(engine="pyshacl"))))
 
 
 def profile_harvest(ctx: Context) -> None:

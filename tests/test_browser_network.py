@@ -47,7 +47,7 @@ def test_workbench_runs_an_example_query(live_server, page) -> None:  # type: ig
     page.goto(live_server.url + "/sparql")
     page.locator(".yasgui .tabsList").wait_for()
     assert page.locator("#atelier-formulaire").is_hidden()  # the plain form gives way to YASGUI
-    page.get_by_role("tab", name="Text search").click()
+    page.get_by_role("tab", name="Recherche dans les textes").click()
     page.locator(".tabPanel.active .yasqe_queryButton").click()
     rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
     rows.first.wait_for(timeout=20000)
@@ -68,9 +68,15 @@ def test_named_query_page_and_its_csv(live_server, page, tmp_path: Path) -> None
         page.locator("#telecharger-csv").click()
     path = tmp_path / "results.csv"
     download.value.save_as(path)
-    with path.open(encoding="utf-8", newline="") as f:
+    with path.open(encoding="utf-8-sig", newline="") as f:  # the BOM tells spreadsheets it is UTF-8
         rows = list(csv.reader(f))
-    assert rows[0] == ["q", "resource", "title", "description", "score"]
+    assert rows[0] == [
+        "Texte cherché",
+        "Ressource",
+        "Titre",
+        "Description",
+        "Rang (1 titre, 2 mots-clés, 3 description)",
+    ]
     assert len(rows) - 1 == shown
     assert [r[2] for r in rows[1:]] == [c.inner_text() for c in table.locator("tbody tr td:nth-child(3)").all()]
     screenshot(page, "query")

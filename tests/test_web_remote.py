@@ -142,7 +142,8 @@ def test_named_queries_and_the_usage_map(rclient: TestClient, client: TestClient
     params = {"q": "inclusion"}
     remote = rclient.get("/queries/text-search.csv", params=params)
     assert remote.status_code == 200
-    assert remote.text.splitlines()[0] == "q,resource,title,description,score"
+    heading = '\ufeffTexte cherché,Ressource,Titre,Description,"Rang (1 titre, 2 mots-clés, 3 description)"'
+    assert remote.text.splitlines()[0] == heading
     assert sorted(remote.text.splitlines()) == sorted(
         client.get("/queries/text-search.csv", params=params).text.splitlines()
     )
