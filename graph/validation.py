@@ -25,7 +25,6 @@ from graph.shacl.engine import Engine
 from graph.shacl.report import Report, ValidationResult
 from graph.shacl.sources import DataSource, OxigraphSource, Source, StoreSource
 from graph.shacl.terms import Term, curie
-from graph.store import EmbeddedStore
 from graph.store.base import Store
 
 __all__ = ["PropertyLimit", "Report", "ValidationResult", "Validator", "curie", "dcat_ap_validator"]
@@ -82,7 +81,8 @@ class Validator:
 
         The compiled queries are checked against pyoxigraph's SPARQL only: a remote store (another server)
         is validated by pyshacl over its quads, and the report says so."""
-        if self.engine == "pyshacl" or not isinstance(store, pyoxigraph.Store | EmbeddedStore):
+        compiled_for = isinstance(store, pyoxigraph.Store) or store.engine == "pyoxigraph"
+        if self.engine == "pyshacl" or not compiled_for:
             quads = store.quads_for_pattern(None, None, None) if isinstance(store, pyoxigraph.Store) else store.quads()
             report = Report(fallback.run(to_rdflib(quads), self.shapes))
             if self.engine != "pyshacl":

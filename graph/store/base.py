@@ -45,6 +45,8 @@ class StoreStats:
 class Store(Protocol):
     """A quad store with SPARQL 1.1 query over the union of its named graphs."""
 
+    engine: str  # whose SPARQL answers: "pyoxigraph" (the embedded store), else the server's product
+
     def select(self, query: str, bindings: Bindings | None = None) -> SelectResult: ...
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool: ...

@@ -50,6 +50,8 @@ def _with_values(query: str, bindings: Bindings) -> str | None:
 
 
 class EmbeddedStore:
+    engine = "pyoxigraph"
+
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = None if path in (None, ":memory:") else Path(path)
         try:

@@ -67,6 +67,8 @@ class AnswerCut(StoreError):
 
 
 class RemoteStore:
+    engine = "sparql-http"  # some SPARQL 1.1 server: Virtuoso, Oxigraph server, Fuseki...
+
     def __init__(
         self,
         query_url: str,
