@@ -326,6 +326,15 @@ def test_a_record_without_a_contact_point_has_its_publishers(whole: set[Triple],
             assert set(objects(whole, r, DCAT.contactPoint)) <= theirs and objects(whole, r, DCAT.contactPoint)
 
 
+def test_every_identifier_carries_its_notation(whole: set[Triple]) -> None:
+    """ckanext-dcat reads adms:identifier as an alternate identifier from its skos:notation."""
+    identifiers = {t.object for t in whole if t.predicate == ADMS.identifier}
+    assert identifiers
+    for ident in identifiers:
+        assert ADMS.Identifier in objects(whole, ident, RDF.type)
+        assert len(objects(whole, ident, SKOS.notation)) == 1, ident
+
+
 def test_publishers_carry_their_siren(whole: set[Triple], seeded) -> None:
     sirens = {q.subject for q in seeded.quads(None, DCT.type, NamedNode(BASE + "def/identifier-scheme/siren"), None)}
     published = [i for i in sirens if any(t.predicate == ADMS.identifier and t.object == i for t in whole)]

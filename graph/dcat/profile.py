@@ -17,8 +17,8 @@ the record lacks is left out, and the few choices forced by the profile are writ
   distributions, whose ``dcat:accessService`` is the API (how CKAN's ckanext-dcat, which imports data sets only,
   reaches APIs), accessed at the API's endpoint, else its landing page or documentation, else its record.
 - Catalogues are ``dcat:Catalog``. Source code and AI models are in the ADMS-AP feed only, as ``adms:Asset``
-  (ADMS-AP 2.0 defines the Asset as a ``dcat:Dataset`` subclass, so both classes are stated there), the code
-  repository as an ``adms:AssetDistribution``.
+  and ``dcat:Dataset`` (the W3C ADMS vocabulary makes the Asset a subclass of it, and Joinup's ADMS-AP rules
+  read assets as data sets), the code repository as an ``adms:AssetDistribution``.
 - A record without a contact point of its own has its publisher's: the producer answers for what it publishes.
 - A distribution needs an access URL: a distribution with only a download URL gets it as its access URL too
   (the file is accessed there); one with neither is left out.
