@@ -145,7 +145,12 @@ class Settings:
         "", "SQLite file of the full-text index (default: <store_path>-search.sqlite; in memory for a memory store)."
     )
     harvest_sources: str = _setting(
-        "", "Sources harvested by 'ressourcerie harvest --all': URLs or files, comma-separated (a TOML list works too)."
+        "",
+        "Sources harvested by 'ressourcerie harvest --all' and the schedule: LOCATION, NAME=LOCATION (a DCAT catalogue) or NAME=KIND:LOCATION (an installed source such as datagouv-api), comma-separated (a TOML list works too).",
+    )
+    harvest_schedule: str = _setting(
+        "",
+        "Sources of harvest_sources that 'ressourcerie serve' harvests again in the background: NAME=INTERVAL, comma-separated (hourly, daily, weekly, or 30s, 15m, 6h, 2d; a TOML table works too).",
     )
     harvest_timeout: float = _setting(30.0, "Seconds a harvest request may take before it is retried, then fails.")
     harvest_retries: int = _setting(
@@ -160,6 +165,9 @@ class Settings:
     def __post_init__(self) -> None:
         if isinstance(self.harvest_sources, list | tuple):  # a TOML list
             object.__setattr__(self, "harvest_sources", ",".join(str(x) for x in self.harvest_sources))
+        if isinstance(self.harvest_schedule, dict):  # a TOML table: name = "daily"
+            schedule = ",".join(f"{k}={v}" for k, v in self.harvest_schedule.items())
+            object.__setattr__(self, "harvest_schedule", schedule)
         for f in dataclasses.fields(self):  # every setting takes the type of its declared default
             object.__setattr__(self, f.name, _coerce(f.name, getattr(self, f.name), type(f.default)))
         if not self.base_iri.endswith(("/", "#")):

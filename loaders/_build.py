@@ -9,13 +9,10 @@ from datetime import date
 
 from pyoxigraph import Literal, NamedNode, Triple
 
-from graph.namespaces import ACCESS, DCT, SKOS, XSD
+from graph.namespaces import DCT, SKOS, XSD
 from graph.text import norm
 
 _EMAIL = re.compile(r"^[^@\s/:]+@[^@\s/]+\.[a-z]{2,}$", re.IGNORECASE)
-
-# is_open in api.gouv.fr and the Ressourcerie: 1 open, 0 on request / with an account, -1 reserved.
-ACCESS_RIGHTS = {1: ACCESS.PUBLIC, 0: ACCESS.RESTRICTED, -1: ACCESS.NON_PUBLIC}
 
 
 def fr(text: str) -> Literal:
@@ -106,6 +103,8 @@ class Out:
 
     triples: list[Triple] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # API -> (its endpoint, where it was read): written apart from the source's graph, as it comes from elsewhere
+    endpoints: dict[NamedNode, tuple[str, str]] = field(default_factory=dict)
 
     def add(self, s: NamedNode, p: NamedNode, o: NamedNode | Literal | None) -> None:
         if o is not None:

@@ -7,12 +7,14 @@ what can have several values (identifiers, keywords, themes, links, contacts, al
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.iris import Iris, slugify
 from graph.namespaces import (
+    ACCESS,
     ADMS,
     DCAT,
     DCT,
@@ -28,6 +30,7 @@ from graph.namespaces import (
 )
 from graph.text import norm
 from loaders._build import Out, Themes, as_list, contact_iri, fr, iri, parse_date
+from loaders.endpoints import EndpointBook
 from loaders.frontmatter import Page, read_pages
 from loaders.organisations import canonical
 from loaders.ressourcerie import (
@@ -42,6 +45,9 @@ from loaders.ressourcerie import (
 )
 
 SITE = "https://api.gouv.fr"
+# is_open, as api.gouv.fr defines it (its /api/v1 "openness": 1 open; 0 semi_open, an account to create, its
+# account_link; -1 closed, reserved to those its access_page names, after an authorisation request)
+ACCESS_RIGHTS: Mapping[int, NamedNode] = {1: ACCESS.PUBLIC, 0: ACCESS.RESTRICTED, -1: ACCESS.NON_PUBLIC}
 # Properties a record has once: when the primary source already gives the record, they are dropped here
 # (a differing title or name is kept as an alternative one).
 SINGLE = {
@@ -61,8 +67,19 @@ SINGLE = {
 ALTERNATIVE = {DCT.title: DCT.alternative, FOAF.name: SKOS.altLabel}
 
 
-def load(folder: Path, iris: Iris, themes: Themes, primary: Index, primary_triples: list[Triple]) -> Out:
+def load(
+    folder: Path,
+    iris: Iris,
+    themes: Themes,
+    primary: Index,
+    primary_triples: list[Triple],
+    book: EndpointBook | None = None,
+    datasets: Mapping[str, NamedNode] | None = None,
+) -> Out:
+    """The sheets, producers and services; ``book`` gives the endpoints read from OpenAPI documents, ``datasets``
+    the data sets known by their data.gouv.fr id (a sheet's ``datagouv_uuid``: the data sets the API serves)."""
     out = Out()
+    book = book or EndpointBook()
     known = {t.subject for t in primary_triples}
     orgs: dict[str, NamedNode] = {}
     for page in read_pages(folder / "producteurs"):
@@ -81,7 +98,7 @@ def load(folder: Path, iris: Iris, themes: Themes, primary: Index, primary_tripl
             taken.add(node.value)
         index.resources[norm(title)] = node
         index.resources[norm(page.stem)] = node
-        _api(out, themes, orgs, page, node)
+        _api(out, themes, orgs, page, node, book, datasets or {})
 
     usages: list[Usage] = []
     for page in read_pages(folder / "service"):
@@ -103,17 +120,29 @@ def _identifier(out: Out, owner: NamedNode, ident: NamedNode, slug: str) -> None
     out.add(ident, ADMS.schemaAgency, fr("Direction interministérielle du numérique (api.gouv.fr)"))
 
 
-def _api(out: Out, themes: Themes, orgs: dict[str, NamedNode], page: Page, node: NamedNode) -> None:
+def _api(
+    out: Out,
+    themes: Themes,
+    orgs: dict[str, NamedNode],
+    page: Page,
+    node: NamedNode,
+    book: EndpointBook,
+    datasets: Mapping[str, NamedNode],
+) -> None:
     m = page.meta
     record_head(
         out, node, page, (DCAT.Resource, DCAT.DataService), KIND.api, page.body or (m.get("content_intro") or "")
     )
-    catalogue_fields(out, themes, page, node, orgs.get(m.get("producer") or ""))
+    catalogue_fields(out, themes, page, node, orgs.get(m.get("producer") or ""), ACCESS_RIGHTS)
     out.add(node, DCT.modified, parse_date(m.get("last_update")))
     out.add(node, DCAT.landingPage, iri(m.get("external_site") or m.get("extrenal_site")))
     out.add(node, FOAF.page, iri(f"{SITE}/les-api/{page.stem}"))
     out.add(node, FOAF.page, iri(m.get("doc_tech_external")))
-    out.add(node, DCAT.endpointDescription, iri(m.get("doc_tech_link"), base=SITE))
+    description = iri(m.get("doc_tech_link"), base=SITE)
+    out.add(node, DCAT.endpointDescription, description)
+    found = book.lookup(description.value if description else None) or book.dataservice(m.get("title"))
+    if found is not None:
+        out.endpoints.setdefault(node, (found.url.value, found.source))
     contact = contact_iri(m.get("contact_link"))
     if contact:
         point = NamedNode(f"{node.value}#contact-apigouv")
@@ -130,10 +159,12 @@ def _api(out: Out, themes: Themes, orgs: dict[str, NamedNode], page: Page, node:
         out.add(ident, SKOS.notation, Literal(uuid))
         out.add(ident, DCT.type, ID_SCHEME.datagouv)
         out.add(ident, ADMS.schemaAgency, fr("data.gouv.fr"))
+        out.add(node, DCAT.servesDataset, datasets.get(uuid))
 
 
 def _merge(triples: list[Triple], known: set, primary_triples: list[Triple]) -> list[Triple]:
-    """Keep, for records the primary source gives, only what may have several values."""
+    """Keep, for records the primary source gives, only what may have several values, and what it has once
+    when the primary source does not give it (its access rights, say)."""
     primary_values = {(t.subject, t.predicate): t.object for t in primary_triples}
     already = set(primary_triples)
     kept = []
@@ -145,6 +176,6 @@ def _merge(triples: list[Triple], known: set, primary_triples: list[Triple]) -> 
         elif t.predicate in ALTERNATIVE:
             if norm(t.object.value) != norm(primary_values.get((t.subject, t.predicate), t.object).value):  # type: ignore[union-attr]
                 kept.append(Triple(t.subject, ALTERNATIVE[t.predicate], t.object))
-        elif t.predicate not in SINGLE:
+        elif t.predicate not in SINGLE or (t.subject, t.predicate) not in primary_values:
             kept.append(t)
     return list(dict.fromkeys(kept))

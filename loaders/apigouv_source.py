@@ -4,13 +4,16 @@ repository's ``_data`` folder (``api/``, ``producteurs/``, ``service/``), mapped
 Keys of a sheet: ``identifier:<slug>``, ``url:`` of its api.gouv.fr page and of the data.gouv.fr
 dataservice page it moved to (``www.data.gouv.fr/fr/dataservices/<slugify(title)>``, as api.gouv.fr links
 it). Of a producer: ``identifier:<slug>`` and ``name:`` of its names.
+
+With a ``finder`` (``loaders.harvest.openapi_fetch``), a sheet's OpenAPI document (``doc_tech_link``) is fetched
+and the endpoint it states becomes the API's ``dcat:endpointURL``; a document that cannot be read is a warning.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Triple
@@ -25,6 +28,7 @@ from graph.text import norm
 from loaders import apigouv
 from loaders._build import Themes
 from loaders._mapping import keys, url_key
+from loaders.harvest.openapi_fetch import EndpointFinder
 from loaders.ressourcerie import Index
 
 
@@ -33,6 +37,11 @@ class ApigouvSource:
     iris: Iris
     folder: Path
     name: str = "apigouv"
+    finder: EndpointFinder | None = field(default=None, repr=False)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.finder.warnings if self.finder is not None else []
 
     def records(self) -> Iterator[Record]:
         themes = Themes.from_triples(ontology_triples(), THEME_SCHEME)
@@ -43,7 +52,8 @@ class ApigouvSource:
         order = {"organisation": 0, "resource": 1, "service": 2, "usage": 3}
         for node in sorted(by_root, key=lambda n: (order.get(n.value.rsplit("/", 2)[-2], 9), n.value)):
             triples = by_root[node]
-            yield Record(node, triples, _label(node, triples), _keys(node, triples), _notes(node, out.problems))
+            rec = Record(node, triples, _label(node, triples), _keys(node, triples), _notes(node, out.problems))
+            yield self.finder.complete(rec) if self.finder is not None else rec
 
 
 def _label(node: NamedNode, triples: list[Triple]) -> str:

@@ -41,7 +41,9 @@ from loaders._mapping import (
     when,
 )
 
-ACCESS_TYPES = {"open": ACCESS.PUBLIC, "open_with_account": ACCESS.RESTRICTED, "restricted": ACCESS.NON_PUBLIC}
+# access_type, as data.gouv.fr maps it to the EU table itself (udata's AccessType.url: an account anyone may
+# open leaves the data public; "restricted" is NON_PUBLIC, following the EU vocabulary's definitions)
+ACCESS_TYPES = {"open": ACCESS.PUBLIC, "open_with_account": ACCESS.PUBLIC, "restricted": ACCESS.NON_PUBLIC}
 _FREQ = "http://publications.europa.eu/resource/authority/frequency/"
 FREQUENCIES = {
     "daily": "DAILY",

@@ -7,6 +7,7 @@ resource are reported.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pyoxigraph import Literal, NamedNode
 from graph.iris import Iris, slugify
 from graph.model.kinds import KIND_CLASSES
 from graph.namespaces import (
+    ACCESS,
     ADMS,
     DCAT,
     DCT,
@@ -32,7 +34,8 @@ from graph.namespaces import (
     XSD,
 )
 from graph.text import norm, summary
-from loaders._build import ACCESS_RIGHTS, Out, Themes, as_list, contact_iri, fr, iri
+from loaders._build import Out, Themes, as_list, contact_iri, fr, iri
+from loaders.endpoints import EndpointBook
 from loaders.frontmatter import Page, read_pages
 from loaders.organisations import PARENTS, TYPES, canonical
 
@@ -50,6 +53,11 @@ KINDS: dict[str, tuple[NamedNode, tuple[NamedNode, ...]]] = {
 }
 # The Ressourcerie files carry no date: their records take the date of the source snapshot.
 SNAPSHOT_DATE = Literal("2024-01-15", datatype=XSD.date)
+# is_open, as the Ressourcerie's model defines it (MODEL_NOTES.md: its Notion field conditions_utilisation):
+# 1 "Ouverte", 0 "Ouverte sur demande", -1 anything else, which says neither: no access right is published.
+ACCESS_RIGHTS: Mapping[int, NamedNode] = {1: ACCESS.PUBLIC, 0: ACCESS.RESTRICTED}
+# a data.gouv.fr resource permalink: the file itself
+DATAGOUV_FILE = "https://www.data.gouv.fr/fr/datasets/r/"
 
 
 @dataclass
@@ -127,8 +135,16 @@ def record_head(
         out.add(node, SCHEMA.text, fr(body))
 
 
-def catalogue_fields(out: Out, themes: Themes, page: Page, node: NamedNode, publisher: NamedNode | None) -> None:
-    """The fields api.gouv.fr and the Ressourcerie share: producer, themes, keywords, openness."""
+def catalogue_fields(
+    out: Out,
+    themes: Themes,
+    page: Page,
+    node: NamedNode,
+    publisher: NamedNode | None,
+    access: Mapping[int, NamedNode] = ACCESS_RIGHTS,
+) -> None:
+    """The fields api.gouv.fr and the Ressourcerie share: producer, themes, keywords, openness (``is_open``,
+    read with the source's own ``access`` table)."""
     m = page.meta
     if publisher is None:
         out.problems.append(f"{page.path.name}: producer {m.get('producer')!r} is not a known producer")
@@ -144,7 +160,7 @@ def catalogue_fields(out: Out, themes: Themes, page: Page, node: NamedNode, publ
             seen.add(norm(keyword))
             out.add(node, DCAT.keyword, fr(keyword))
     is_open = m.get("is_open")
-    out.add(node, DCT.accessRights, ACCESS_RIGHTS.get(is_open) if isinstance(is_open, int) else None)
+    out.add(node, DCT.accessRights, access.get(is_open) if isinstance(is_open, int) else None)
 
 
 def usage(out: Out, iris: Iris, u: Usage) -> NamedNode:
@@ -187,15 +203,16 @@ def service_usages(out: Out, iris: Iris, index: Index, page: Page, tool: NamedNo
     return found
 
 
-def load(folder: Path, iris: Iris, themes: Themes) -> tuple[Out, Index]:
+def load(folder: Path, iris: Iris, themes: Themes, book: EndpointBook | None = None) -> tuple[Out, Index]:
     out, index = Out(), Index()
+    book = book or EndpointBook()
 
     producers = {p.stem: p for p in read_pages(folder / "producteurs")}
     for stem, page in producers.items():
         index.organisations[stem] = organisation(out, iris, page, canonical(stem))
 
     for page in read_pages(folder / "api"):
-        _resource(out, iris, themes, index, page)
+        _resource(out, iris, themes, index, page, book)
 
     guides = read_pages(folder / "guides")
     for page in guides:
@@ -230,7 +247,7 @@ def load(folder: Path, iris: Iris, themes: Themes) -> tuple[Out, Index]:
     return out, index
 
 
-def _resource(out: Out, iris: Iris, themes: Themes, index: Index, page: Page) -> None:
+def _resource(out: Out, iris: Iris, themes: Themes, index: Index, page: Page, book: EndpointBook) -> None:
     m = page.meta
     slug = slugify(page.stem)
     node = iris.resource(slug)
@@ -246,6 +263,9 @@ def _resource(out: Out, iris: Iris, themes: Themes, index: Index, page: Page) ->
     doc, link = iri(m.get("doc_tech_link")), iri(m.get("doc_tech_external"))
     if kind == KIND.api:
         out.add(node, DCAT.endpointDescription, doc)
+        found = book.lookup(doc.value if doc else None)
+        if found is not None:
+            out.endpoints[node] = (found.url.value, found.source)
     elif kind == KIND["source-code"] and doc is not None and "github.com" in doc.value:
         out.add(node, SCHEMA.codeRepository, doc)
     else:
@@ -253,12 +273,26 @@ def _resource(out: Out, iris: Iris, themes: Themes, index: Index, page: Page) ->
     if kind == KIND.catalogue:
         out.add(node, FOAF.homepage, link)
     out.add(node, DCAT.landingPage, link)
+    if kind == KIND.dataset and link is not None:
+        distribution(out, node, link)
     ident = NamedNode(f"{node.value}#ressourcerie")
     out.add(node, ADMS.identifier, ident)
     out.add(ident, RDF.type, ADMS.Identifier)
     out.add(ident, SKOS.notation, Literal(page.path.name))
     out.add(ident, DCT.type, ID_SCHEME.ressourcerie)
     out.add(ident, ADMS.schemaAgency, fr("La Fabrique numérique des ministères sociaux"))
+
+
+def distribution(out: Out, node: NamedNode, link: NamedNode) -> None:
+    """A data set's one distribution: where its sheet sends people to get it (``doc_tech_external``), its access
+    URL; a data.gouv.fr resource permalink is the file itself, so also its download URL. Nothing else is known
+    of it (format, media type), so nothing else is said."""
+    dist = NamedNode(f"{node.value}#distribution")
+    out.add(node, DCAT.distribution, dist)
+    out.add(dist, RDF.type, DCAT.Distribution)
+    out.add(dist, DCAT.accessURL, link)
+    if link.value.startswith(DATAGOUV_FILE):
+        out.add(dist, DCAT.downloadURL, link)
 
 
 def _document(

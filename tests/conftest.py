@@ -207,6 +207,42 @@ def feeds():
     server.close()
 
 
+@pytest.fixture(scope="session")
+def served_seed(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
+    """The service on a copy of the seed store, behind uvicorn on a free port of 127.0.0.1, shared by the tests
+    that harvest its feed (ours, udata's, ckanext-dcat's): yields its base URL. The feed's paging links are minted
+    under base_iri, the address harvesters reach the instance at; the records keep the IRIs they were loaded with."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from graph.config import Settings
+    from graph.web.app import create_app
+
+    copy = tmp_path_factory.mktemp("served") / "store"
+    source = EmbeddedStore(seeded_dir)
+    source.backup(copy)
+    source.close()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(
+        store_path=str(copy), query_workers=1, base_iri=f"http://127.0.0.1:{port}/", feature_datagouv_search=False
+    )
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the service did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(30)
+
+
 @pytest.fixture
 def seeded_copy(tmp_path: Path, seeded_dir: Path, iris: Iris, validator: Validator) -> Writer:
     """A writable copy of the seed store on disk, with its writer."""

@@ -1,5 +1,7 @@
-"""A local fake of data.gouv.fr's API serving the fixture payloads (search with q, filters and paging; objects
-by id; a dataset's resources page by page; a slow path for timeouts), on 127.0.0.1."""
+"""A local fake of data.gouv.fr's API serving the fixture payloads (search with q, filters and paging; the v1
+lists of dataservices and datasets, paged, filtered by organisation; objects by id; a dataset's resources page
+by page; a slow path for timeouts), on 127.0.0.1. The objects it serves can change while it runs (a test adds
+a dataservice, as data.gouv.fr would publish one)."""
 
 from __future__ import annotations
 
@@ -78,6 +80,15 @@ def make_app(objects: dict[str, list[dict[str, Any]]]) -> Starlette:
                 obj["resources"] = {"rel": f"{request.base_url}api/2/datasets/{obj['id']}/resources/", "total": 0}
         return _page(request, found, f"api/2/{kind}s/search/")
 
+    async def listing(request: Request) -> JSONResponse:
+        """GET /api/1/{dataservices|datasets}/?organization=ID&page=&page_size=: one page of the list."""
+        kind = request.path_params["kind"].rstrip("s")
+        wanted = request.query_params.get("organization")
+        found = [
+            o for o in objects.get(kind, []) if wanted is None or (o.get("organization") or {}).get("id") == wanted
+        ]
+        return _page(request, found, f"api/1/{kind}s/")
+
     async def one(request: Request) -> JSONResponse:
         kind = request.path_params["kind"].rstrip("s")
         for obj in objects.get(kind, []):
@@ -102,6 +113,7 @@ def make_app(objects: dict[str, list[dict[str, Any]]]) -> Starlette:
     return Starlette(
         routes=[
             Route("/api/2/{kind}/search/", search),
+            Route("/api/1/{kind}/", listing),
             Route("/api/1/{kind}/{ident}/", one),
             Route("/api/2/datasets/{ident}/resources/", resources),
             Route("/slow/{path:path}", slow),
@@ -111,12 +123,13 @@ def make_app(objects: dict[str, list[dict[str, Any]]]) -> Starlette:
 
 
 @contextmanager
-def serve() -> Iterator[str]:
-    """Run the fake on a free port of 127.0.0.1; yields its base URL."""
+def serve(objects: dict[str, list[dict[str, Any]]] | None = None) -> Iterator[str]:
+    """Run the fake on a free port of 127.0.0.1 (over ``objects``, the fixture's by default); yields its base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(make_app(fixture_objects()), host="127.0.0.1", port=port, log_level="error"))
+    app = make_app(objects if objects is not None else fixture_objects())
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -42,7 +42,7 @@ def test_stats(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert run(store, "stats", "--json") == 0
     stats = json.loads(capsys.readouterr().out)
-    assert stats["resources"] == 258 and stats["usages"] == 33
+    assert stats["resources"] == 261 and stats["usages"] == 33
     assert stats["graphs"]["https://ressourcerie.fabrique.social.gouv.fr/graph/seed/apigouv"] > 0
 
 
@@ -135,9 +135,18 @@ def test_bad_configuration_is_reported(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def resource_count(store: str, capsys: pytest.CaptureFixture[str]) -> int:
-    capsys.readouterr()
-    assert run(store, "stats", "--json") == 0
-    return int(json.loads(capsys.readouterr().out)["resources"])
+    """The records /catalog lists: the APIs, data sets and catalogues."""
+    from graph.store import EmbeddedStore
+
+    s = EmbeddedStore(store)
+    try:
+        rows = s.select(
+            "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a dcat:Resource ; dct:type ?k . "
+            "FILTER(?k IN (kind:api, kind:dataset, kind:catalogue)) }"
+        ).rows
+    finally:
+        s.close()
+    return int(rows[0][0].value)  # type: ignore[union-attr]
 
 
 def test_catalog_writes_a_page_or_the_whole_feed(
@@ -147,7 +156,7 @@ def test_catalog_writes_a_page_or_the_whole_feed(
     out = tmp_path / "page.ttl"
     assert run(store, "catalog", "--page", "2", "--page-size", "10", "-o", str(out)) == 0
     page = {q.triple for q in parse(out.read_bytes(), format=RdfFormat.TURTLE)}
-    assert sum(1 for t in page if t.predicate.value.endswith("/ns/dcat#resource")) == 10
+    assert sum(1 for t in page if t.predicate.value.endswith("/ns/dcat#service")) == 10
     assert run(store, "catalog", "--all", "-f", "nt", "-o", str(tmp_path / "all.nt")) == 0
     whole = {q.triple for q in parse((tmp_path / "all.nt").read_bytes(), format=RdfFormat.N_TRIPLES)}
     assert page - whole, "the page's own Hydra links differ"

@@ -26,7 +26,7 @@ def test_dataservice_mapping(iris: Iris) -> None:
     records = {r.label: r for r in datagouv(iris).records()}
     sirene = records["API Sirene"]
     triples = {(t.predicate, t.object) for t in sirene.triples if t.subject == sirene.iri}
-    assert (DCT.accessRights, ACCESS.RESTRICTED) in triples  # open_with_account
+    assert (DCT.accessRights, ACCESS.PUBLIC) in triples  # open_with_account: public, as data.gouv.fr maps it
     assert any(p == DCAT.endpointURL and o.value.startswith("https://api.insee.fr") for p, o in triples)
     assert {"datagouv:6661e60fda535e9773c510ca", "identifier:datagouv-api-sirene"} <= sirene.keys
     assert "url:www.data.gouv.fr/fr/dataservices/api-sirene" in sirene.keys

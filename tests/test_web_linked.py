@@ -229,6 +229,23 @@ def test_void_numbers_are_the_store_numbers(client: TestClient) -> None:
     assert dump == "http://testserver/dumps/ressourcerie.nq.gz"
 
 
+def test_service_description_names_formats_by_their_w3c_iris(client: TestClient) -> None:
+    formats = {
+        t.object.value
+        for t in parse(client.get("/sparql", headers={"Accept": "text/turtle"}).content)
+        if t.predicate == SD.resultFormat
+    }
+    assert "http://www.w3.org/ns/formats/JSON-LD" in formats
+    assert all(f.startswith("http://www.w3.org/ns/formats/") and "/data/" not in f for f in formats)
+
+
+def test_void_states_the_content_licence(client: TestClient) -> None:
+    triples = parse(client.get("/.well-known/void.ttl").content)
+    dataset = NamedNode(BASE + ".well-known/void#dataset")
+    licences = [t.object for t in triples if t.subject == dataset and t.predicate == DCT.license]
+    assert licences == [NamedNode(Settings().content_licence)]
+
+
 def test_service_description_in_dataset_formats(client: TestClient) -> None:
     r = client.get("/sparql", params={"format": "trig"})
     assert r.headers["content-type"].startswith("application/trig")
@@ -279,4 +296,4 @@ def test_home_page_for_people_and_machines(client) -> None:
     assert r.status_code == 200 and '<html lang="fr"' in r.text and 'href="/sparql"' in r.text
     assert 'href="/themes"' in r.text and 'href="/resource/' in r.text  # the latest resources
     body = client.get("/", headers={"Accept": "application/json"}).json()
-    assert body["counts"]["resources"] == 258 and body["links"]["sparql"] == "/sparql"
+    assert body["counts"]["resources"] == 261 and body["links"]["sparql"] == "/sparql"

@@ -73,7 +73,7 @@ def page_times(store: EmbeddedStore, page_size: int, repeat: int, base: str = DE
         return feed.page("catalog", Paging(next(chosen), page_size)).triples
 
     def page_turtle() -> object:
-        return serialize(feed.page("catalog", Paging(next(chosen), page_size)).triples, RdfFormat.TURTLE, "")
+        return serialize(feed.page("catalog", Paging(next(chosen), page_size)).triples, RdfFormat.TURTLE)
 
     def floor() -> object:
         n = next(chosen)

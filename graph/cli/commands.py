@@ -57,7 +57,11 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
     where = app.store.label
     app.close()
     print(f"Ressourcerie on http://{settings.host}:{settings.port}/  (SPARQL: /sparql; store: {where})")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    service = create_app(settings, schedule=True)  # scheduled harvests run in the background (harvest_schedule)
+    if service.state.scheduler is not None:
+        for state in service.state.scheduler.states():
+            print(f"harvest {state.source.name} ({state.source.kind}) every {state.every:g} s, next {state.next_iso}")
+    uvicorn.run(service, host=settings.host, port=settings.port, log_level="info")
     return 0
 
 
@@ -147,13 +151,15 @@ def _validate_feed(app: App, args: argparse.Namespace) -> int:
         result = check(feed, name, vocabularies=True)
         if result.report.violations:
             print(result.report.text(args.lang, limit=args.limit))
-        failed = failed or not result.report.conforms
+        if result.without_endpoint:  # the one accepted deviation, listed apart
+            print(result.deviation())
+        failed = failed or not result.conforms
         print(result.summary())
     return 1 if failed else 0
 
 
 def cmd_catalog(app: App, args: argparse.Namespace) -> int:
-    from graph.dcat.formats import CONTEXT_PATH, serialize
+    from graph.dcat.formats import serialize
     from graph.dcat.publish import Feed, Paging, parse_paging, whole_feed
 
     feed = Feed(app.store, app.settings)
@@ -169,7 +175,7 @@ def cmd_catalog(app: App, args: argparse.Namespace) -> int:
             params["modified_since"] = args.modified_since
         paging: Paging = parse_paging(params)
         triples = feed.page(name, paging).triples
-    body = serialize(triples, fmt, app.iris.base + CONTEXT_PATH)
+    body = serialize(triples, fmt)
     if args.output:
         Path(args.output).write_bytes(body)
     else:

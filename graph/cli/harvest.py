@@ -1,5 +1,6 @@
 """``ressourcerie harvest SOURCE | --all | --adapter NAME LOCATION...``: each source through the pipeline, a JSON
-report per run. The sources are plugins (``graph.plugins``): ``dcat`` for catalogues, the others adapters."""
+report per run. The sources are plugins (``graph.plugins``): ``dcat`` for catalogues, the others adapters;
+``--all`` runs those ``harvest_sources`` names (``graph.harvest.runner``)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,16 @@ import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 from tqdm import tqdm
 
 from graph import features
 from graph.errors import BadRequest
-from graph.harvest.pipeline import Harvester
+from graph.harvest import runner
 from graph.harvest.report import HarvestReport
+from graph.harvest.runner import SourceEntry, source_name
 from graph.harvest.sources import SourceRequest
 from graph.iris import slugify
-from graph.plugins import source_kind
 from graph.seed import ontology_triples
 
 if TYPE_CHECKING:
@@ -27,42 +27,20 @@ REPORT_DIR = Path("var/harvest")
 FAILED = 4
 
 
-def is_url(location: str) -> bool:
-    return location.startswith(("http://", "https://"))
-
-
-def source_name(location: str) -> str:
-    """A stable short name from a URL (host and path) or a file (its name)."""
-    if is_url(location):
-        parsed = urlparse(location)
-        text = parsed.netloc + str(Path(parsed.path).with_suffix("")) if parsed.path not in ("", "/") else parsed.netloc
-    else:
-        text = Path(location).stem
-    return slugify(text)[:60].strip("-")
-
-
-def entries(app: App, args: argparse.Namespace) -> list[tuple[str, str]]:
-    """(name, location) of each source to harvest; ``NAME=LOCATION`` names a source in harvest_sources."""
+def entries(app: App, args: argparse.Namespace) -> list[SourceEntry]:
+    """The sources to harvest: those of harvest_sources (``--all``), or the one catalogue given."""
     if args.all:
-        listed = app.settings.harvest_source_list
-        if not listed:
+        if not app.settings.harvest_source_list:
             raise BadRequest(
                 "harvest --all: the setting harvest_sources lists no source (URLs or files, comma-separated)"
             )
         if args.name:
             raise BadRequest("--name names one source; with --all, write NAME=URL in harvest_sources")
-    elif args.source:
-        listed = [args.source[0]]
-    else:
+        return runner.entries(app.settings)
+    if not args.source:
         raise BadRequest("give a SOURCE (a catalogue URL or file) or --all for the sources of harvest_sources")
-    out = []
-    for item in listed:
-        name, sep, location = item.partition("=")
-        if not sep or "/" in name or ":" in name:
-            name, location = "", item
-        name = slugify(args.name or name) if (args.name or name) else source_name(location)
-        out.append((name, location.strip()))
-    return out
+    location = args.source[0].strip()
+    return [SourceEntry(slugify(args.name) if args.name else source_name(location), "dcat", location)]
 
 
 def harvest(app: App, args: argparse.Namespace) -> int:
@@ -74,8 +52,9 @@ def harvest(app: App, args: argparse.Namespace) -> int:
     todo = entries(app, args)
     _ontology(app)
     failed = 0
-    for name, location in todo:
-        report = _run(app, "dcat", SourceRequest(name, [location], app.iris, app.settings, app.store), location)
+    for entry in todo:
+        request = SourceRequest(entry.name, [entry.location], app.iris, app.settings, app.store)
+        report = _run(app, entry.kind, request, entry.location)
         _report(report, args.report if len(todo) == 1 else None)
         failed += not report.succeeded
     return FAILED if failed else 0
@@ -110,11 +89,9 @@ def _run(app: App, kind: str, request: SourceRequest, location: str) -> HarvestR
             bar_.set_postfix_str(f"{triples} triples")
 
         request.on_page = on_page
-    source = source_kind(kind).open(request)
     try:
-        return Harvester(app.writer).run(source, location)
+        return runner.run(app.writer, kind, request, location)
     finally:
-        source.close()
         if bar is not None:
             bar.close()
 

@@ -1,6 +1,6 @@
 """Writing feed pages: Turtle, N-Triples, RDF/XML, TriG, N-Quads through pyoxigraph, and JSON-LD compacted
-against our own context (served at ``/catalog/context.jsonld``: prefixes only, so any JSON-LD processor expands
-it the same way), never a remote one."""
+against our own context, prefixes only, written in each document (``"@context": {...}``): a JSON-LD reader
+expands it without fetching anything (the same context is also served at ``/catalog/context.jsonld``)."""
 
 from __future__ import annotations
 
@@ -39,10 +39,10 @@ def grouped(triples: Sequence[Triple]) -> list[Triple]:
     return [t for group in groups.values() for t in group]
 
 
-def serialize(triples: Sequence[Triple], fmt: RdfFormat, context_url: str) -> bytes:
+def serialize(triples: Sequence[Triple], fmt: RdfFormat) -> bytes:
     data = grouped(triples)
     if fmt == RdfFormat.JSON_LD:
-        return jsonld(data, context_url)
+        return jsonld(data)
     if fmt in (RdfFormat.N_TRIPLES, RdfFormat.N_QUADS):
         return serialize_bytes(data, fmt)
     used = {t.predicate.value for t in data} | {t.object.value for t in data if isinstance(t.object, NamedNode)}
@@ -74,8 +74,9 @@ def _value(term: object) -> object:
     return {"@value": term.value, "@type": term.datatype.value}
 
 
-def jsonld(triples: Sequence[Triple], context_url: str) -> bytes:
-    """Flattened JSON-LD: one node object per subject, keys compacted with the context's prefixes."""
+def jsonld(triples: Sequence[Triple]) -> bytes:
+    """Flattened JSON-LD: one node object per subject, keys compacted with the context's prefixes, the context
+    written in the document."""
     nodes: dict[str, dict[str, list[object]]] = {}  # subject -> key -> values
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
     for t in triples:
@@ -86,5 +87,6 @@ def jsonld(triples: Sequence[Triple], context_url: str) -> bytes:
             node.setdefault("@type", []).append(_compact(t.object.value))
             continue
         node.setdefault(_compact(t.predicate.value), []).append(_value(t.object))
-    document = {"@context": context_url, "@graph": [{"@id": subject, **node} for subject, node in nodes.items()]}
+    graph = [{"@id": subject, **node} for subject, node in nodes.items()]
+    document = {"@context": dict(FEED_PREFIXES), "@graph": graph}
     return json.dumps(document, ensure_ascii=False, indent=1).encode()

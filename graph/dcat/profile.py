@@ -1,20 +1,28 @@
 """Publishing profiles: how one of our records reads in DCAT-AP 3 (``DcatAp``) and in ADMS-AP (``AdmsAp``,
 the software feed), like ckanext-dcat's profile classes: a base, and a subclass that changes only what differs.
 
-A profile takes a record's own statements (and its ``#`` nodes, distributions and publisher, read by the feed)
-and writes the record as the application profile expects: its class, the properties the profile knows, every
-IRI it points to typed with the class the DCAT-AP range shapes expect (foaf:Document, dct:LicenseDocument,
-skos:Concept...), our themes with the EU data themes they match. It invents nothing: what the record lacks is
-left out, and the few choices forced by the profile are written down here.
+A profile takes a record's own statements (and its ``#`` nodes, distributions, publisher and the APIs that serve
+it, read by the feed) and writes the record as the application profile expects: its class, the properties the
+profile knows, every IRI it points to typed with the class the DCAT-AP range shapes expect (foaf:Document,
+dct:LicenseDocument, skos:Concept...), our themes with the EU data themes they match. It invents nothing: what
+the record lacks is left out, and the few choices forced by the profile are written down here.
 
-- An API is a ``dcat:DataService`` only when its endpoint URL is known (``dcat:endpointURL``, which DCAT-AP
-  requires). Otherwise it is published as a ``dcat:Resource`` with ``dct:type`` API, and its endpoint
-  description becomes ``foaf:page`` (``dcat:endpointDescription`` would make it a data service by its domain).
-- Datasets are ``dcat:Dataset``, catalogues ``dcat:Catalog``; source code, AI models and technical
-  documentation are ``dcat:Resource`` (DCAT-AP has no class for them) and the software is also in the
-  ADMS-AP feed as ``adms:Asset``.
+- An API is a ``dcat:DataService``, as harvesters (data.gouv.fr's udata, piveau) import it: with its endpoint
+  (``dcat:endpointURL``) where a source gives one, its machine-readable documentation
+  (``dcat:endpointDescription``), the data sets it serves (``dcat:servesDataset``). DCAT-AP requires an
+  endpoint URL; an API whose endpoint no source gives is published without one, as data.gouv.fr publishes its
+  own (``graph.dcat.conformance`` lists those apart, the one accepted deviation).
+- A data set is a ``dcat:Dataset`` with its distributions; one whose sources give none is given one whose access
+  URL is its landing page (DCAT's accessURL "may be a landing page"); each API serving it is also one of its
+  distributions, whose ``dcat:accessService`` is the API (how CKAN's ckanext-dcat, which imports data sets only,
+  reaches APIs), accessed at the API's endpoint, else its landing page or documentation, else its record.
+- Catalogues are ``dcat:Catalog``. Source code and AI models are in the ADMS-AP feed only, as ``adms:Asset``
+  and ``dcat:Dataset`` (the W3C ADMS vocabulary makes the Asset a subclass of it, and Joinup's ADMS-AP rules
+  read assets as data sets), the code repository as an ``adms:AssetDistribution``.
+- A record without a contact point of its own has its publisher's: the producer answers for what it publishes.
 - A distribution needs an access URL: a distribution with only a download URL gets it as its access URL too
   (the file is accessed there); one with neither is left out.
+- A publisher carries its official identifiers (SIREN, SIRET, annuaire...) as ``adms:identifier``.
 """
 
 from __future__ import annotations
@@ -45,6 +53,25 @@ class Agent:
     types: list[NamedNode] = field(default_factory=list)
     names: list[Literal] = field(default_factory=list)
     classification: NamedNode | None = None
+    identifiers: dict[NamedNode, Objects] = field(default_factory=dict)  # adms:identifier nodes
+    contacts: dict[NamedNode, Objects] = field(default_factory=dict)  # dcat:contactPoint nodes
+
+
+@dataclass
+class Service:
+    """An API serving a data set, as the data set's distribution names it (``dcat:accessService``)."""
+
+    iri: NamedNode
+    titles: list[Literal] = field(default_factory=list)
+    endpoints: list[NamedNode] = field(default_factory=list)
+    descriptions: list[NamedNode] = field(default_factory=list)  # dcat:endpointDescription
+    pages: list[NamedNode] = field(default_factory=list)  # dcat:landingPage
+
+    @property
+    def access(self) -> NamedNode:
+        """Where the data set is accessed through the API: its endpoint, else its landing page or documentation,
+        else its record."""
+        return next(iter(self.endpoints + self.pages + self.descriptions), self.iri)
 
 
 @dataclass
@@ -57,6 +84,8 @@ class Source:
     own: Objects
     nodes: Mapping[NamedNode, Objects]  # '#' nodes and distributions, by IRI
     agents: Mapping[NamedNode, Agent]
+    services: list[Service] = field(default_factory=list)  # the APIs serving this data set
+    serves: list[NamedNode] = field(default_factory=list)  # the data sets of the feed this API serves
 
 
 class Out:
@@ -110,7 +139,7 @@ class DcatAp:
             return DCAT.Dataset
         if src.kind == KIND.catalogue:
             return DCAT.Catalog
-        if src.kind == KIND.api and _iris(src.own.get(DCAT.endpointURL, [])):
+        if src.kind == KIND.api:
             return DCAT.DataService
         return DCAT.Resource
 
@@ -172,8 +201,13 @@ class DcatAp:
         for standard in _iris(own.get(DCT.conformsTo, [])):
             out.add(r, DCT.conformsTo, standard)
             out.typed(standard, DCT.Standard)
-        for contact in _iris(own.get(DCAT.contactPoint, [])):
-            self.contact(out, r, contact, src.nodes.get(contact, {}))
+        contacts = {c: src.nodes.get(c, {}) for c in _iris(own.get(DCAT.contactPoint, []))}
+        written = [c for c, node in contacts.items() if self.contact(out, r, c, node)]
+        if not written:  # the producer answers for what it publishes
+            for publisher in _iris(own.get(DCT.publisher, []))[:1]:
+                agent = src.agents.get(publisher)
+                for c, node in (agent.contacts if agent else {}).items():
+                    self.contact(out, r, c, node)
         for ident in _iris(own.get(ADMS.identifier, [])):
             self.identifier(out, r, ident, src.nodes.get(ident, {}))
         self.specific(out, src, cls)
@@ -188,19 +222,46 @@ class DcatAp:
                 out.add(r, DCAT.endpointURL, url)
             for d in descriptions:
                 out.add(r, DCAT.endpointDescription, d)
-            for dataset in _iris(own.get(DCAT.servesDataset, [])):
+            for dataset in src.serves:
                 out.add(r, DCAT.servesDataset, dataset)
         else:
             for d in descriptions:
                 out.add(r, FOAF.page, d)
                 out.typed(d, FOAF.Document)
         if cls in (DCAT.Dataset, ADMS.Asset):
-            for dist in _iris(own.get(DCAT.distribution, [])):
-                licence = next(iter(_iris(own.get(DCT.license, []))), None)
-                self.distribution(out, r, dist, src.nodes.get(dist, {}), cls, licence)
+            licence = next(iter(_iris(own.get(DCT.license, []))), None)
+            written = [
+                dist
+                for dist in _iris(own.get(DCAT.distribution, []))
+                if self.distribution(out, r, dist, src.nodes.get(dist, {}), cls, licence)
+            ]
+            if cls == DCAT.Dataset:
+                for service in src.services:
+                    written.append(self.service_distribution(out, r, service, licence))
+                if not written:
+                    for page in _iris(own.get(DCAT.landingPage, []))[:1]:
+                        node: Objects = {DCAT.accessURL: [page]}
+                        self.distribution(out, r, NamedNode(f"{r.value}#distribution"), node, cls, licence)
         if SCHEMA.codeRepository in own:
             for repo in _iris(own[SCHEMA.codeRepository]):
                 out.add(r, SCHEMA.codeRepository, repo)
+
+    def service_distribution(self, out: Out, r: NamedNode, service: Service, licence: NamedNode | None) -> NamedNode:
+        """The data set's distribution through an API that serves it: ``dcat:accessService`` is the API,
+        described enough to stand on the page (class, title, endpoint)."""
+        dist = NamedNode(f"{r.value}#service-{service.iri.value.rstrip('/').rsplit('/', 1)[-1]}")
+        node: Objects = {DCAT.accessURL: [service.access], DCT.title: list(service.titles)}
+        self.distribution(out, r, dist, node, DCAT.Dataset, licence)
+        out.add(dist, DCAT.accessService, service.iri)
+        if out.first("service", service.iri):
+            out.typed(service.iri, DCAT.DataService)
+            for title in service.titles:
+                out.add(service.iri, DCT.title, title)
+            for url in service.endpoints:
+                out.add(service.iri, DCAT.endpointURL, url)
+            for d in service.descriptions:
+                out.add(service.iri, DCAT.endpointDescription, d)
+        return dist
 
     # --- the nodes a record points to --------------------------------------------------------------------------
 
@@ -240,6 +301,8 @@ class DcatAp:
                 out.typed(iri, t)
         for name in agent.names:
             out.add(iri, FOAF.name, name)
+        for ident, node in agent.identifiers.items():
+            self.identifier(out, iri, ident, node)
         if agent.classification is not None:
             kind = vocab.publisher_type(agent.classification.value)
             if kind is not None:
@@ -278,17 +341,19 @@ class DcatAp:
         if label:
             out.add(iri, SKOS.prefLabel, Literal(label, language="en"))
 
-    def contact(self, out: Out, r: NamedNode, iri: NamedNode, node: Objects) -> None:
+    def contact(self, out: Out, r: NamedNode, iri: NamedNode, node: Objects) -> bool:
+        """A vCard contact point of ``r``; False (and nothing written) when the node says nothing usable."""
         names = _literals(node.get(VCARD.fn, []))
         emails = [e for e in _iris(node.get(VCARD.hasEmail, [])) if e.value.startswith("mailto:")]
         urls = _iris(node.get(VCARD.hasURL, []))
         if not (names or emails or urls):
-            return
+            return False
         out.add(r, DCAT.contactPoint, iri)
         out.typed(iri, VCARD.Kind)
         for p, values in ((VCARD.fn, names), (VCARD.hasEmail, emails), (VCARD.hasURL, urls)):
             for v in values:
                 out.add(iri, p, v)
+        return True
 
     def identifier(self, out: Out, r: NamedNode, iri: NamedNode, node: Objects) -> None:
         notations = _literals(node.get(SKOS.notation, []))
@@ -303,11 +368,12 @@ class DcatAp:
 
     def distribution(
         self, out: Out, r: NamedNode, iri: NamedNode, node: Objects, cls: NamedNode, licence: NamedNode | None = None
-    ) -> None:
-        """A distribution; without a licence of its own, it has its record's (``licence``)."""
+    ) -> bool:
+        """A distribution; without a licence of its own, it has its record's (``licence``). False (and nothing
+        written) when it has no URL."""
         access = _iris(node.get(DCAT.accessURL, [])) or _iris(node.get(DCAT.downloadURL, []))
         if not access:
-            return
+            return False
         out.add(r, DCAT.distribution, iri)
         out.typed(iri, *self.distribution_classes(cls))
         for url in access:
@@ -337,6 +403,7 @@ class DcatAp:
             self.licence(out, own_licence)
         for lang in node.get(DCT.language, []):
             self.language(out, iri, lang)
+        return True
 
     def distribution_classes(self, cls: NamedNode) -> tuple[NamedNode, ...]:
         return (DCAT.Distribution,)
@@ -354,6 +421,14 @@ class AdmsAp(DcatAp):
 
     def distribution_classes(self, cls: NamedNode) -> tuple[NamedNode, ...]:
         return (ADMS.AssetDistribution, DCAT.Distribution)
+
+    def contact(self, out: Out, r: NamedNode, iri: NamedNode, node: Objects) -> bool:
+        """ADMS-AP's contact point has a name and an e-mail address (and its rules want any URL as a literal):
+        a contact without address is left out, and only the name and address are written."""
+        emails = [e for e in _iris(node.get(VCARD.hasEmail, [])) if e.value.startswith("mailto:")]
+        if not emails:
+            return False
+        return super().contact(out, r, iri, {VCARD.fn: node.get(VCARD.fn, []), VCARD.hasEmail: list(emails)})
 
     def record(self, out: Out, src: Source) -> NamedNode:
         cls = super().record(out, src)

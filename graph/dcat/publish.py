@@ -21,11 +21,11 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from graph.config import Settings
 from graph.dcat import vocab
-from graph.dcat.profile import AdmsAp, Agent, Concept, DcatAp, Objects, Out, Source
+from graph.dcat.profile import AdmsAp, Agent, Concept, DcatAp, Objects, Out, Service, Source
 from graph.errors import BadRequest, RessourcerieError
 from graph.iris import Iris, slugify
 from graph.model.kinds import SOFTWARE_KINDS
-from graph.namespaces import DCAT, DCT, FOAF, ORG, RDF, SKOS, XSD, Namespace
+from graph.namespaces import ADMS, DCAT, DCT, FOAF, KIND, ORG, RDF, SKOS, XSD, Namespace
 from graph.store.base import Store
 
 T = TypeVar("T")
@@ -33,6 +33,9 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1000
 FEEDS = {"catalog": "catalog", "software": "catalog/software"}
+# what each feed lists: the data catalogue has what DCAT-AP harvesters import (APIs, data sets, catalogues);
+# software and AI models are in the ADMS-AP feed; documentation, guides and use-case stories in neither
+KINDS = {"catalog": (KIND.api, KIND.dataset, KIND.catalogue), "software": SOFTWARE_KINDS}
 
 INDEX = """
 SELECT ?r ?kind ?modified WHERE {
@@ -47,7 +50,15 @@ SELECT ?c ?p ?o WHERE { ?c a skos:Concept ; ?p ?o . FILTER(?p IN (skos:prefLabel
 SCHEMES = "SELECT ?s ?title WHERE { ?s a skos:ConceptScheme ; skos:prefLabel ?title }"
 LAST_LOAD = "SELECT (MAX(?when) AS ?last) ?meta WHERE { GRAPH ?meta { ?g dct:modified ?when } } GROUP BY ?meta"
 ORGANISATIONS = "SELECT ?agent ?name WHERE { ?agent a foaf:Organization ; foaf:name ?name }"
-AGENT_FACTS = (RDF.type, FOAF.name, ORG.classification)
+AGENT_FACTS = (RDF.type, FOAF.name, ORG.classification, ADMS.identifier, DCAT.contactPoint)
+# the APIs serving each data set, with what a distribution through them needs
+SERVICES = """
+SELECT ?dataset ?api ?p ?o WHERE {
+  ?api dcat:servesDataset ?dataset ; a dcat:DataService .
+  ?dataset a dcat:Dataset .
+  ?api ?p ?o . FILTER(?p IN (dct:title, dcat:endpointURL, dcat:endpointDescription, dcat:landingPage))
+}
+"""
 
 
 class PageNotFound(RessourcerieError):
@@ -187,7 +198,7 @@ class Feed:
         dates: dict[NamedNode, list[Literal]] = {}
         for r, kind, modified in self.store.select(INDEX).rows:
             assert isinstance(r, NamedNode) and isinstance(kind, NamedNode)
-            if feed == "software" and kind not in SOFTWARE_KINDS:
+            if kind not in KINDS[feed]:
                 continue
             kinds.setdefault(r, kind)
             if isinstance(modified, Literal):
@@ -225,13 +236,44 @@ class Feed:
                 titles.setdefault(s, []).append(title)
         return concepts, titles
 
+    def services(self) -> dict[NamedNode, list[Service]]:
+        """The APIs serving each data set (read once per write)."""
+        return self.cached("dcat:services", self._services)  # type: ignore[no-any-return]
+
+    def _services(self) -> dict[NamedNode, list[Service]]:
+        apis: dict[NamedNode, Service] = {}
+        served: dict[NamedNode, dict[NamedNode, None]] = {}
+        for dataset, api, p, o in self.store.select(SERVICES).rows:
+            if not (isinstance(dataset, NamedNode) and isinstance(api, NamedNode)):
+                continue
+            service = apis.setdefault(api, Service(api))
+            served.setdefault(dataset, {})[api] = None
+            if p == DCT.title and isinstance(o, Literal) and o not in service.titles:
+                service.titles.append(o)
+            elif isinstance(o, NamedNode) and isinstance(p, NamedNode):
+                lists = {
+                    DCAT.endpointURL: service.endpoints,
+                    DCAT.endpointDescription: service.descriptions,
+                    DCAT.landingPage: service.pages,
+                }
+                found = lists.get(p)
+                if found is not None and o not in found:
+                    found.append(o)
+        return {d: [apis[a] for a in sorted(found, key=lambda n: n.value)] for d, found in served.items()}
+
     def agent(self, iri: NamedNode) -> Agent:
-        """What the feed says of a publisher: its types, names and classification."""
-        node: Objects = {}
+        """What the feed says of a publisher: its types, names, classification, official identifiers and contact
+        points."""
+        nodes: dict[NamedNode, Objects] = {iri: {}}
         for q in self.store.quads(iri, None, None, None):
             if q.predicate in AGENT_FACTS:
-                _put({iri: node}, q.subject, q.predicate, q.object)
-        return _agent(node)
+                _put(nodes, q.subject, q.predicate, q.object)
+        for p in (ADMS.identifier, DCAT.contactPoint):
+            for node in nodes[iri].get(p, []):
+                if isinstance(node, NamedNode) and node.value.startswith(iri.value + "#"):
+                    for q in self.store.quads(node, None, None, None):
+                        _put(nodes, q.subject, q.predicate, q.object)
+        return _agent(nodes[iri], nodes)
 
     def catalogue_facts(self) -> tuple[Literal | None, NamedNode | None, Agent | None]:
         """When the store was last written (from the meta graph), and the operator's record if the store has
@@ -256,7 +298,10 @@ class Feed:
         path = FEEDS[feed] + (f".{extension}" if extension else "")
         return NamedNode(f"{self.iris.base}{path}?{urlencode(paging.query(number))}")
 
-    def page(self, feed: str, paging: Paging, extension: str | None = None) -> Page:
+    def page(self, feed: str, paging: Paging, extension: str | None = None, asked: str | None = None) -> Page:
+        """One page; ``asked`` is the path and query the client asked (``catalog?page_size=50``): the page's
+        Hydra view is that URL, under the base IRI, so that a client reading the view of its own request URL
+        finds the links (without it, the page's own canonical URL)."""
         entries = self.index(feed)
         if paging.since is not None:
             entries = [e for e in entries if e.since(paging.since)]
@@ -275,12 +320,15 @@ class Feed:
             name = "adms:Asset" if cls.value.endswith("adms#Asset") else "dcat:" + cls.value.rsplit("#", 1)[1]
             counts[name] = counts.get(name, 0) + 1
         header = Out()
-        self._header(header, profile, feed, paging, total, last, extension)
+        self._header(header, profile, feed, paging, total, last, extension, asked)
         return Page(feed, paging, total, last, header.all() + out.all(), counts)
 
     def _sources(self, chosen: list[Entry]) -> list[Source]:
-        """Each record's statements and its '#' nodes' (the store's ``describe``), and its distributions'."""
+        """Each record's statements and its '#' nodes' (the store's ``describe``), and its distributions'; the
+        APIs serving a data set, and the data sets (of the data catalogue) an API serves."""
         agents: dict[NamedNode, Agent] = {}
+        services = self.services()
+        datasets = {e.iri for e in self.index("catalog") if e.kind == KIND.dataset}
         sources = []
         for entry in chosen:
             nodes: dict[NamedNode, Objects] = {}
@@ -294,7 +342,9 @@ class Feed:
                 if isinstance(dist, NamedNode) and dist not in nodes:
                     for q in self.store.quads(dist, None, None, None):
                         _put(nodes, q.subject, q.predicate, q.object)
-            sources.append(Source(entry.iri, entry.kind, entry.modified, own, nodes, agents))
+            serves = [d for d in own.get(DCAT.servesDataset, []) if isinstance(d, NamedNode) and d in datasets]
+            found = services.get(entry.iri, []) if entry.kind == KIND.dataset else []
+            sources.append(Source(entry.iri, entry.kind, entry.modified, own, nodes, agents, found, serves))
         return sources
 
     def _header(
@@ -306,6 +356,7 @@ class Feed:
         total: int,
         last: int,
         extension: str | None,
+        asked: str | None = None,
     ) -> None:
         s = self.settings
         cat = self.iri(feed)
@@ -341,7 +392,7 @@ class Feed:
             profile.scheme(out, scheme)
         count = Literal(str(total), datatype=XSD.integer)
         out.add(cat, HYDRA.totalItems, count)
-        view = self.page_iri(feed, paging, paging.page, extension)
+        view = NamedNode(self.iris.base + asked) if asked else self.page_iri(feed, paging, paging.page, extension)
         out.add(cat, HYDRA.view, view)
         out.typed(view, HYDRA.PartialCollectionView, HYDRA.PagedCollection)
         out.add(view, HYDRA.totalItems, count)
@@ -373,8 +424,12 @@ def _name_key(name: str) -> str:
     return key
 
 
-def _agent(node: Objects) -> Agent:
+def _agent(node: Objects, nodes: Mapping[NamedNode, Objects] | None = None) -> Agent:
     agent = Agent()
+    for p, found in ((ADMS.identifier, agent.identifiers), (DCAT.contactPoint, agent.contacts)):
+        for ref in node.get(p, []):
+            if isinstance(ref, NamedNode) and nodes is not None and ref in nodes:
+                found[ref] = nodes[ref]
     for t in node.get(RDF.type, []):
         if isinstance(t, NamedNode):
             agent.types.append(t)

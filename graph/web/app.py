@@ -12,14 +12,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph import __version__
+from graph import __version__, features
 from graph.config import Settings
 from graph.errors import RessourcerieError
+from graph.harvest.schedule import Scheduler
 from graph.web import assets, errors
 from graph.web.context import Context
 from graph.web.contrib import contribute, moderation
 from graph.web.contrib.desk import Desk
-from graph.web.pages import governance, home, linked, namedqueries, network, search, themes
+from graph.web.pages import governance, harvests, home, linked, namedqueries, network, search, themes
 from graph.web.protocol import catalog, descriptions, gsp, sparql
 
 ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
@@ -86,6 +87,8 @@ ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
         catalog.software_ext,
         "ADMS-AP catalogue of software, in the format of the extension",
     ),
+    ("/harvests", ["GET", "HEAD"], harvests.harvests_page, "The harvested sources: last runs, schedule (HTML, JSON)"),
+    ("/harvests.{ext}", ["GET", "HEAD"], harvests.harvests_page, "The harvested sources, in JSON (/harvests.json)"),
     ("/search", ["GET", "HEAD"], search.search_page, "Full-text search of the records, with facets (HTML, JSON, CSV)"),
     ("/search.{ext}", ["GET", "HEAD"], search.search_page, "Full-text search, in the format of the extension"),
     # the catch-all record route stays last
@@ -93,15 +96,22 @@ ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
 ]
 
 
-def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
+def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool = False) -> FastAPI:
+    """The service; with ``schedule`` (``ressourcerie serve``), the sources ``harvest_schedule`` names are
+    harvested again in the background, through the context's writer (``graph.harvest.schedule``)."""
     context = ctx or Context.open(settings)
+    scheduler = Scheduler.of(context.writer, settings) if schedule and features.enabled(settings, "harvest") else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await context.runner.start()
+        if scheduler is not None:
+            scheduler.start()
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             await context.runner.close()
             app.state.desk.close()
             context.search.checkpoint(context.store)
@@ -113,6 +123,7 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.context = context
+    app.state.scheduler = scheduler
     app.state.desk = Desk.open(settings, context)
     assets.mount(app)  # before the routes: the catch-all record route would take /static/...
     for path, methods, handler, summary in ROUTES:

@@ -5,6 +5,7 @@ they use, ``/catalog/context.jsonld``."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -12,13 +13,13 @@ from fastapi import Request
 from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode, RdfFormat
 
-from graph.dcat.formats import CONTEXT_PATH, context, serialize
+from graph.dcat.formats import context, serialize
 from graph.dcat.publish import FEEDS, Feed, Page, parse_paging
 from graph.namespaces import ADMS, DCAT, DCT, FOAF, RDF
-from graph.web.conneg import RDF_FORMATS
+from graph.web.conneg import RDF_FORMATS, choose
 from graph.web.context import Context
 from graph.web.context import context as context_of
-from graph.web.pages.linked import HTML, best, choose_record_format
+from graph.web.pages.linked import HTML, best
 from graph.web.render import render
 from graph.web.urls import Urls, path_of
 
@@ -31,6 +32,14 @@ CLASS_LABELS = {
 }
 
 EXTENSIONS = {f.file_extension: f for f in RDF_FORMATS}
+JSON = "application/json"  # asked by clients that want JSON: they get JSON-LD, readable as plain JSON
+
+
+def feed_format(request: Request, extension: str | None) -> RdfFormat | str:
+    """An RDF format or the HTML page, by the one precedence rule (Turtle by default); plain JSON is JSON-LD."""
+    offered: Sequence[RdfFormat | str] = [*RDF_FORMATS, HTML, JSON]
+    chosen = choose(request, offered, extension=extension, default=RdfFormat.TURTLE, names={"html": HTML})
+    return RdfFormat.JSON_LD if chosen == JSON else chosen
 
 
 def feed_of(ctx: Context) -> Feed:
@@ -39,20 +48,24 @@ def feed_of(ctx: Context) -> Feed:
 
 def _page(ctx: Context, feed: str, request: Request, extension: str | None) -> Page:
     """A page, built on each request from what ``Feed`` keeps until the next write (the record index, the
-    concepts): pages themselves are not kept, their keys (page, size, filter, format) would be unbounded."""
-    return feed_of(ctx).page(feed, parse_paging(request.query_params), extension)
+    concepts): pages themselves are not kept, their keys (page, size, filter, format) would be unbounded. Its
+    Hydra view is the URL asked (path and query, under the base IRI)."""
+    asked = FEEDS[feed] + (f".{extension}" if extension else "")
+    if request.url.query:
+        asked += f"?{request.url.query}"
+    return feed_of(ctx).page(feed, parse_paging(request.query_params), extension, asked)
 
 
 def _answer(request: Request, feed: str, extension: str | None) -> Response:
     ctx = context_of(request)
-    fmt = choose_record_format(request, extension)
+    fmt = feed_format(request, extension)
     path = f"{request.scope.get('root_path', '')}/{FEEDS[feed]}"
     if fmt == HTML:
         page = _page(ctx, feed, request, None)
         return render(request, "catalog.html", page=_html_page(request, ctx, page, path))
     assert isinstance(fmt, RdfFormat)
     page = _page(ctx, feed, request, None if extension == "html" else extension)
-    body = serialize(page.triples, fmt, ctx.iris.base + CONTEXT_PATH)
+    body = serialize(page.triples, fmt)
     links = [f'<{path}.{f.file_extension}>; rel="alternate"; type="{f.media_type}"' for f in RDF_FORMATS]
     links.append(f'<{path}.html>; rel="alternate"; type="{HTML}"')
     if page.paging.page < page.last:

@@ -87,6 +87,14 @@ def service_url(request: Request, path: str) -> str:
 
 # --- the SPARQL service description ----------------------------------------------------------------------------
 
+# pyoxigraph names JSON-LD by an IRI the W3C registry of formats does not have (.../ns/formats/data/JSON-LD)
+W3C_FORMAT_IRIS = {RdfFormat.JSON_LD: "http://www.w3.org/ns/formats/JSON-LD"}
+
+
+def format_iri(fmt: RdfFormat | QueryResultsFormat) -> str:
+    """A format's IRI in the W3C registry of unique identifiers for formats (http://www.w3.org/ns/formats/)."""
+    return W3C_FORMAT_IRIS.get(fmt, fmt.iri) if isinstance(fmt, RdfFormat) else fmt.iri
+
 
 def service_description(request: Request, ctx: Context) -> Response:
     """GET /sparql without a query: the SPARQL 1.1 Service Description of the endpoint."""
@@ -106,7 +114,7 @@ def service_description(request: Request, ctx: Context) -> Response:
     if ctx.settings.updates:
         t.append(Triple(service, SD.supportedLanguage, SD.SPARQL11Update))
     formats: list[RdfFormat | QueryResultsFormat] = [*RESULT_FORMATS, *RDF_FORMATS]
-    t += [Triple(service, SD.resultFormat, NamedNode(f.iri)) for f in formats]
+    t += [Triple(service, SD.resultFormat, NamedNode(format_iri(f))) for f in formats]
     for name in ctx.store.graph_names():
         named = BlankNode()
         t += [
@@ -162,6 +170,8 @@ def void_triples(request: Request, ctx: Context) -> list[Statement]:
         Triple(dataset, VOID.feature, NamedNode(RdfFormat.N_QUADS.iri)),
         Triple(dataset, VOID.uriSpace, Literal(ctx.iris.base)),
     ]
+    if ctx.settings.content_licence:  # the licence under which the content may be reused
+        t.append(Triple(dataset, DCT.license, NamedNode(ctx.settings.content_licence)))
     vocabularies = {vocabulary_of(term.value) for term, _n in classes + properties if isinstance(term, NamedNode)}
     t += [Triple(dataset, VOID.vocabulary, NamedNode(v)) for v in sorted(vocabularies)]
     for cls, n in classes:
