@@ -19,7 +19,7 @@ from graph.web import assets, errors
 from graph.web.context import Context
 from graph.web.contrib import contribute, moderation
 from graph.web.contrib.desk import Desk
-from graph.web.pages import governance, home, linked, namedqueries, network, search, themes
+from graph.web.pages import governance, home, legal, linked, namedqueries, network, search, themes
 from graph.web.protocol import catalog, descriptions, gsp, sparql
 
 ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
@@ -65,6 +65,9 @@ ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
         "Moderation: reject a contribution with a reason (bearer token)",
     ),
     ("/governance", ["GET", "HEAD"], governance.governance, "Governance: scope, moderation, licences, sources"),
+    ("/mentions-legales", ["GET", "HEAD"], legal.legal_notice, "Legal notice, from the instance's settings"),
+    ("/accessibilite", ["GET", "HEAD"], legal.accessibility, "Accessibility statement (RGAA), from the settings"),
+    ("/donnees-personnelles", ["GET", "HEAD"], legal.personal_data, "Personal data and cookies, from the settings"),
     ("/themes", ["GET", "HEAD"], themes.themes, "The themes of the instance with their resource counts (HTML, JSON)"),
     ("/themes/{notation}", ["GET", "HEAD"], linked.theme_by_notation, "The page of a theme, by its notation"),
     ("/network", ["GET", "HEAD"], network.network_page, "Map of the usage network (HTML), filtered by GET"),
