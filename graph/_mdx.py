@@ -6,6 +6,7 @@ tokenizer. It runs before the sanitiser (``graph.text.html``), which has the las
 - ``<Centered>`` keeps its content; the interactive widgets of the source sites, which mean nothing outside them
   (``<NextSteps>``, ``<QuestionTree>``, ``<ApiSireneWidget>``), are dropped with whatever they hold;
 - any other capitalised tag (an MDX component not listed) is dropped and its content kept;
+- an ``<iframe>`` (a video, a widget of another site) becomes a link to what it would show;
 - every ``href`` and ``src`` goes through ``links(url, image)``: the URL to use, or None to drop the link (its
   text is kept) or the image.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 # what a link or an image becomes: its new URL, or None to drop it
 Links = Callable[[str, bool], "str | None"]
@@ -66,6 +68,15 @@ class _Rewriter(HTMLParser):
             href = self._url(values.get("href"), image=False)
             written = "a" if href else None
             values = {**values, "href": href}
+        elif tag == "iframe":
+            src = self._url(values.get("src"), image=False)
+            if src and not closed:
+                label = f"Voir le contenu intégré ({urlsplit(src).netloc or src})"
+                self.out.append(f'<a href="{html.escape(src)}">{html.escape(label, quote=False)}</a>')
+            self.hidden += 0 if closed else 1
+            if not closed:
+                self.open.append((tag, None, True))
+            return
         elif tag == "img":
             src = self._url(values.get("src"), image=True)
             if src is None:

@@ -114,3 +114,10 @@ def test_every_seed_text_renders_without_markup_left() -> None:
                 if tag != "pre" and any(m in words for m in ("**", "](", "![", "<External", "<Button", "<NextSteps")):
                     left.append(f"{page.path.name}: {words[:80]}")
     assert not left, left[:5]
+
+
+def test_an_embedded_frame_becomes_a_link() -> None:
+    html = text.html('<iframe width="700" src="https://www.youtube.com/embed/x" title="YouTube video player"></iframe>')
+    assert html == Markup(
+        '<a href="https://www.youtube.com/embed/x" rel="noopener">Voir le contenu intégré (www.youtube.com)</a>'
+    )

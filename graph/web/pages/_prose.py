@@ -10,7 +10,8 @@ Both source sites write links relative to themselves (the Ressourcerie's site wa
 - ``/rechercher-api`` and ``/rechercher-commun`` (the sites' search) lead to this site's search;
 - ``/images/<path>`` is shown from the copies kept in ``data/images`` (served under ``/media/``), and left out
   when no copy exists (the source does not have it);
-- any other relative link leads to api.gouv.fr, whose site the paths belong to; a bare ``#anchor`` is dropped.
+- any other relative link leads to api.gouv.fr, whose site the paths belong to; a bare ``#anchor`` is dropped;
+- an image on another site is not shown: the pages load nothing from elsewhere.
 """
 
 from __future__ import annotations
@@ -70,8 +71,6 @@ class SourceLinks:
 
     def image(self, url: str) -> str | None:
         parts = urlsplit(url)
-        if parts.scheme in ("http", "https"):
-            return url
         path = unquote(parts.path)
         if parts.scheme or not path.startswith("/images/"):
             return None
