@@ -28,7 +28,7 @@ def test_a_story_is_an_article_with_its_resources_organisations_and_related_stor
     assert "Retour d&#39;expérience</p>" in head and "<h1" in head
     assert '<p class="fr-text--lead">Les API pour récupérer les données publiques' in head
     assert "Lecture : 3 min" in head and "Auteur ou autrice non précisés par la source" in head
-    assert "Repris de <a" in head and "SocialGouv/ressourcerie" in head
+    assert "Repris de <a" in head and "SocialGouv/ressourcerie _data (version 33cc890)</a>" in head
     body = between(page, '<div class="rsr-prose">', 'id="titre-cites"')
     assert "<h2>Les données détenues par l’administration française sur les entreprises</h2>" in body
     assert "##" not in body and "**" not in body

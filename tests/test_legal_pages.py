@@ -125,6 +125,11 @@ def test_docs_are_served_from_the_project_s_own_assets(client: TestClient) -> No
     )
     assert "/assets/swagger-ui/swagger-ui-bundle.js" in page and "/assets/swagger-ui/swagger-ui.css" in page
     assert "cdn" not in page.lower()
-    for asset in ("/assets/swagger-ui/swagger-ui-bundle.js", "/assets/swagger-ui/swagger-ui.css", "/static/apidocs.js"):
+    for asset in (
+        "/assets/swagger-ui/swagger-ui-bundle.js",
+        "/assets/swagger-ui/swagger-ui.css",
+        "/static/apidocs.js",
+        "/static/apidocs.css",
+    ):
         assert client.get(asset).status_code == 200, asset
     assert client.get("/openapi.json").json()["paths"]["/docs"]

@@ -99,6 +99,15 @@ class ArticleView:
     provenance: list[str] = field(default_factory=list)
 
 
+def source_label(said: str) -> str:
+    """How the meta graph names a source, for people: 'SocialGouv/ressourcerie _data @ 33cc8907…' (a full
+    commit) -> 'SocialGouv/ressourcerie _data (version 33cc890)'."""
+    name, at, version = said.rpartition(" @ ")
+    if at and len(version) == 40 and all(c in "0123456789abcdef" for c in version):
+        return f"{name} (version {version[:7]})"
+    return said
+
+
 def _lead(description: Any, body: str) -> Link | None:
     """The description as the lead, unless the text opens with it (a description taken from the text)."""
     if description is None:
@@ -151,7 +160,7 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ArticleVi
     shown = {c.iri for c in related}
     related += [c for c in cards(request, ctx, parts.get("neighbour", [])) if c.iri not in shown]
     authors = [Link(lab or i, href_of(request, ctx, i)) for i, lab in values(parts.get("author", []), "x", "label")]
-    sources = sorted({r["label"].value for r in parts.get("source", []) if r.get("label") is not None})
+    sources = sorted({source_label(r["label"].value) for r in parts.get("source", []) if r.get("label") is not None})
     body = own.text(SCHEMA.text) or ""
     title = own.literal(DCT.title)
     dated = own.literal(DCT.issued) or own.literal(DCT.created) or own.literal(DCT.modified)

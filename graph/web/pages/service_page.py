@@ -14,6 +14,7 @@ from graph.web.context import Context
 from graph.web.pages._cards import Card, cards
 from graph.web.pages._prose import one_line, prose
 from graph.web.pages._view import Link, Own, first, group, href_of, lang_of, parts_of, provenance, values
+from graph.web.pages.document_page import source_label
 from graph.web.pages.resource_page import links
 from graph.web.urls import Urls
 
@@ -85,6 +86,6 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ServiceVi
         uses=uses,
         users=named("user"),
         stories=stories,
-        sources=sorted({r["label"].value for r in parts.get("source", []) if r.get("label") is not None}),
+        sources=sorted({source_label(r["label"].value) for r in parts.get("source", []) if r.get("label") is not None}),
         provenance=provenance(own),
     )

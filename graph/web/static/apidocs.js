@@ -2,5 +2,5 @@
 (function () {
   var node = document.getElementById("swagger-ui");
   if (!node || typeof SwaggerUIBundle !== "function") return;
-  SwaggerUIBundle({ url: node.getAttribute("data-spec"), domNode: node, deepLinking: true });
+  SwaggerUIBundle({ url: node.getAttribute("data-spec"), domNode: node, deepLinking: false });
 })();
