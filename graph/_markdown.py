@@ -28,7 +28,8 @@ def render(markdown: str, top: int = 2) -> str:
     env: dict[str, Any] = {}
     tokens = md.parse(markdown, env)
     _shift_headings(tokens, top)
-    return md.renderer.render(tokens, md.options, env)
+    rendered: str = md.renderer.render(tokens, md.options, env)
+    return rendered
 
 
 @functools.cache
@@ -93,8 +94,9 @@ def _loose_strong(state: StateCore) -> None:
                 if opening:
                     following = pieces[i + 1]
                     if isinstance(following, str):
-                        pieces[i + 1] = following.lstrip()
-                        children.append(_text(following[: len(following) - len(pieces[i + 1])]))
+                        stripped = following.lstrip()
+                        pieces[i + 1] = stripped
+                        children.append(_text(following[: len(following) - len(stripped)]))
                 else:
                     last = children[-1] if children else None
                     if last is not None and last.type == "text":
