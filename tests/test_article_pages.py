@@ -94,3 +94,46 @@ def test_every_article_and_service_page_is_well_formed(client: TestClient) -> No
     assert len(paths) == 19 + 18  # 16 guides and 3 stories; 18 services (La Bonne Boîte is in both sources)
     for path in paths:
         check_accessible(html(client, path))
+
+
+def test_descriptions_written_in_markdown_show_as_words(make_client) -> None:  # type: ignore[no-untyped-def]
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    from graph.namespaces import DCAT, DCT, DUV, FOAF, KIND, ORG, PROV, RDF, THEME, XSD
+
+    base = "https://ressourcerie.fabrique.social.gouv.fr/"
+    c = make_client()
+    ctx = c.app.state.context
+    md = Literal("Une **API** du [registre](https://registre.example) <External href='x'>ici</External>", language="fr")
+    r, o, u = (
+        NamedNode(base + "resource/en-markdown"),
+        NamedNode(base + "organisation/en-markdown"),
+        NamedNode(base + "usage/en-markdown"),
+    )
+    triples = [
+        Triple(o, RDF.type, ORG.Organization),
+        Triple(o, RDF.type, FOAF.Organization),
+        Triple(o, RDF.type, FOAF.Agent),
+        Triple(o, DCT.identifier, Literal("en-markdown")),
+        Triple(o, FOAF.name, Literal("Organisation en Markdown", language="fr")),
+        Triple(o, DCT.description, md),
+        Triple(r, RDF.type, DCAT.Resource),
+        Triple(r, RDF.type, DCAT.Dataset),
+        Triple(r, DCT.identifier, Literal("en-markdown")),
+        Triple(r, DCT.title, Literal("Ressource en Markdown", language="fr")),
+        Triple(r, DCT.description, md),
+        Triple(r, DCT.type, KIND.dataset),
+        Triple(r, DCAT.theme, THEME.emploi),
+        Triple(r, DCT.publisher, o),
+        Triple(r, DCT.modified, Literal("2024-01-01", datatype=XSD.date)),
+        Triple(u, RDF.type, DUV.Usage),
+        Triple(u, RDF.type, PROV.Activity),
+        Triple(u, DUV.refersTo, r),
+        Triple(u, DCT.description, Literal("Un usage", language="fr")),
+        Triple(u, PROV.wasAssociatedWith, o),
+    ]
+    ctx.writer.add({ctx.iris.graph("test/markdown"): triples})
+    for path in ("/resource/en-markdown", "/organisation/en-markdown", "/usage/en-markdown", "/def/theme/emploi"):
+        page = html(c, path)
+        assert "Une API du registre ici" in page, path
+        assert "**" not in page and "](" not in page and "External" not in page, path
