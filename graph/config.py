@@ -20,6 +20,8 @@ from pyoxigraph import NamedNode
 from graph.errors import ConfigError
 from graph.paths import bundled
 
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+ACCESSIBILITY_STATUSES = ("non conforme", "partiellement conforme", "totalement conforme")
 _CSS_COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|hsl)a?\([0-9.,%/\s]+\)")
 
 
@@ -123,6 +125,41 @@ class Settings:
         "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
         "IRI of the licence under which the instance's content may be reused.",
     )
+    # the mandatory pages: legal notice, accessibility statement, personal data (each says what is not set)
+    contact_email: str = _setting(
+        "",
+        "Address people write to about the site: questions, accessibility defects, personal data (shown on the legal pages; none: they say no address is given).",
+    )
+    operator_address: str = _setting("", "Postal address of the operator (site_operator), shown in the legal notice.")
+    publication_director: str = _setting(
+        "", "Name and title of the director of publication (directeur de la publication), shown in the legal notice."
+    )
+    hosting_provider: str = _setting(
+        "", "Name, address and telephone number of the host of the service (hébergeur), shown in the legal notice."
+    )
+    accessibility_status: str = _setting(
+        "non conforme",
+        "Compliance with the RGAA stated in the accessibility statement: 'non conforme' (no audit yet), 'partiellement conforme' or 'totalement conforme'.",
+    )
+    accessibility_audit: str = _setting(
+        "",
+        "The RGAA audit behind accessibility_status: by whom, when, with what compliance rate (none: no audit has been made).",
+    )
+    accessibility_statement_date: str = _setting(
+        "", "Date (YYYY-MM-DD) on which the accessibility statement was made or last brought up to date."
+    )
+    dpo_contact: str = _setting(
+        "",
+        "How to reach the operator's data protection officer (an e-mail address or a URL), shown on the personal-data page.",
+    )
+    personal_data_basis: str = _setting(
+        "",
+        "Legal basis of the processing of contributors' names and e-mail addresses (GDPR article 6), as the operator states it, shown on the personal-data page.",
+    )
+    personal_data_retention: str = _setting(
+        "",
+        "How long the names and e-mail addresses of contributors are kept, as the operator decides it (shown on the personal-data page).",
+    )
     feature_map: bool = _setting(True, "Offer the map of the usage network (/network).")
     feature_contributions: bool = _setting(
         True, "Let people propose resources and document usages, and moderators publish them."
@@ -191,6 +228,15 @@ class Settings:
         for name in POSITIVE:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be a positive number, not {getattr(self, name)!r}")
+        if self.accessibility_status not in ACCESSIBILITY_STATUSES:
+            raise ConfigError(
+                f"accessibility_status must be one of {', '.join(repr(x) for x in ACCESSIBILITY_STATUSES)},"
+                f" not {self.accessibility_status!r}"
+            )
+        if self.accessibility_statement_date and not _DATE.fullmatch(self.accessibility_statement_date):
+            raise ConfigError(
+                f"accessibility_statement_date must be a date such as '2026-03-12', not {self.accessibility_statement_date!r}"
+            )
         if self.harvest_retries < 0:
             raise ConfigError("harvest_retries must be 0 or more")
 

@@ -20,6 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "var" / "screenshots"
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"  # those the README shows
 CHROMIUM = os.environ.get("RESSOURCERIE_CHROMIUM", "/usr/bin/chromium")
 MODERATOR_TOKEN = "moderation-token-for-tests"
 CHROMIUM_ARGS = [
@@ -106,9 +107,10 @@ def launch_browser():  # type: ignore[no-untyped-def]
     return pw, pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
-    """Keep a full-page screenshot as a test artifact: var/screenshots/<name>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+def screenshot(page, name: str, folder: Path = SCREENSHOTS, full_page: bool = True) -> Path:  # type: ignore[no-untyped-def]
+    """Keep a screenshot (of the whole page, or of what the window shows): <folder>/<name>.png, by default a
+    test artifact in var/screenshots/."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -320,7 +320,9 @@ def test_hostile_text_is_escaped(make_client) -> None:
 
 def test_unknown_record_is_the_html_error_page(site: TestClient) -> None:
     page = html(site, "/resource/no-such-thing", status=404)
-    assert "<h1>404 Not Found</h1>" in page and '<main role="main"' in page
+    assert "<h1>Page introuvable</h1>" in page and '<main role="main"' in page
+    assert "Aucune fiche n&#39;existe à l&#39;adresse /resource/no-such-thing." in page
+    assert "nothing is known" not in page and "Not Found" not in page
     assert site.get("/person/nobody", headers={"Accept": "application/json"}).json()["status"] == 404
 
 

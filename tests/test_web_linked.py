@@ -169,11 +169,10 @@ def test_html_page(client: TestClient) -> None:
 
 
 def test_generic_page_for_other_nodes(client: TestClient) -> None:
-    html = page(client, "/service/la-bonne-boite")
-    assert "<h1>La Bonne Boîte</h1>" in html
-    inbound = html[html.index("Ce qui pointe ici") :]
-    assert inbound.count('<a href="/usage/') >= 1
-    assert '<link rel="alternate" type="text/turtle" href="/service/la-bonne-boite.ttl"' in html
+    html = page(client, "/def/kind/api")  # a vocabulary term: no page of its own
+    assert "<h1>API</h1>" in html and "Ce qui pointe ici" in html
+    assert 'href="/def/kind"' in html  # its scheme, linked
+    assert '<link rel="alternate" type="text/turtle" href="/def/kind/api.ttl"' in html
     checker = Balance()
     checker.feed(html)
     assert checker.stack == []

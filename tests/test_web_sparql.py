@@ -130,7 +130,8 @@ def test_html_clients_get_the_error_page(client: TestClient) -> None:
     )
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("text/html")
-    assert "<h1>400 Bad Request</h1>" in r.text
+    assert "<h1>Demande incorrecte</h1>" in r.text and "La requête SPARQL contient une erreur de syntaxe." in r.text
+    assert "<summary>Détail technique (en anglais)</summary>" in r.text  # the line and column, to correct it
 
 
 def test_answer_over_the_cap_is_an_error_by_default(make_client) -> None:

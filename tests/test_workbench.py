@@ -191,7 +191,8 @@ def test_named_queries_stop_at_the_timeout(make_client) -> None:  # type: ignore
     r = c.get("/queries/resources-by-theme-and-kind.csv")
     assert r.status_code == 503 and "query_timeout" in r.json()["detail"]
     page = c.get("/queries/resources-by-theme-and-kind", headers={"Accept": "text/html"})
-    assert page.status_code == 503 and "query_timeout" in page.text
+    assert page.status_code == 503 and "query_timeout" in page.text  # in the technical detail, folded
+    assert "La requête a pris trop de temps et a été arrêtée." in page.text
 
 
 def test_spreadsheet_downloads(client: TestClient) -> None:

@@ -20,7 +20,7 @@ from graph.web import assets, errors
 from graph.web.context import Context
 from graph.web.contrib import contribute, moderation
 from graph.web.contrib.desk import Desk
-from graph.web.pages import governance, harvests, home, linked, namedqueries, network, search, themes
+from graph.web.pages import apidocs, governance, harvests, home, legal, linked, namedqueries, network, search, themes
 from graph.web.protocol import catalog, descriptions, gsp, sparql
 
 ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
@@ -66,6 +66,15 @@ ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
         "Moderation: reject a contribution with a reason (bearer token)",
     ),
     ("/governance", ["GET", "HEAD"], governance.governance, "Governance: scope, moderation, licences, sources"),
+    ("/mentions-legales", ["GET", "HEAD"], legal.legal_notice, "Legal notice, from the instance's settings"),
+    ("/accessibilite", ["GET", "HEAD"], legal.accessibility, "Accessibility statement (RGAA), from the settings"),
+    ("/donnees-personnelles", ["GET", "HEAD"], legal.personal_data, "Personal data and cookies, from the settings"),
+    (
+        "/docs",
+        ["GET", "HEAD"],
+        apidocs.docs,
+        "This API's OpenAPI description in Swagger UI, from the service's own assets",
+    ),
     ("/themes", ["GET", "HEAD"], themes.themes, "The themes of the instance with their resource counts (HTML, JSON)"),
     ("/themes/{notation}", ["GET", "HEAD"], linked.theme_by_notation, "The page of a theme, by its notation"),
     ("/network", ["GET", "HEAD"], network.network_page, "Map of the usage network (HTML), filtered by GET"),
@@ -121,6 +130,8 @@ def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool
         version=__version__,
         description="Linked-data knowledge graph of the digital commons of French public administrations.",
         lifespan=lifespan,
+        docs_url=None,  # /docs is ours (graph/web/pages/apidocs.py): FastAPI's loads its viewer from a CDN
+        redoc_url=None,
     )
     app.state.context = context
     app.state.scheduler = scheduler

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from graph import features
 from graph.config import Settings
+from graph.model.licences import licence_name
 from graph.web import assets
 from graph.web._templates import templates
 from graph.web.urls import Urls
@@ -37,6 +38,12 @@ def site(settings: Settings, url: Callable[[str], str] = str) -> dict[str, Any]:
         nav.append(("/contribute", "Contribuer"))
     nav.append(("/governance", "Gouvernance"))
     nav = [(url(path), label) for path, label in nav]
+    # the pages every public site links from its footer; the RGAA wants the compliance in the link's text
+    legal = [
+        (url("/mentions-legales"), "Mentions légales"),
+        (url("/accessibilite"), f"Accessibilité : {settings.accessibility_status}"),
+        (url("/donnees-personnelles"), "Données personnelles"),
+    ]
     return {
         "name": settings.site_name,
         "tagline": settings.site_tagline,
@@ -44,11 +51,13 @@ def site(settings: Settings, url: Callable[[str], str] = str) -> dict[str, Any]:
         "logo_url": settings.logo_url,
         "primary_colour": settings.primary_colour,
         "content_licence": settings.content_licence,
+        "content_licence_name": licence_name(settings.content_licence),
         "features": {
             **{name: features.enabled(settings, name) for name in features.FEATURES},
             "updates": settings.updates,
         },
         "nav": nav,
+        "legal": legal,
         "dsfr": assets.installed("/assets/dsfr"),
     }
 

@@ -7,7 +7,7 @@ page is served all the same."""
 
 from __future__ import annotations
 
-import re
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -18,9 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from graph import features
 from graph.config import Settings
 from graph.datagouv import DatagouvClient, Hit
-from graph.errors import RessourcerieError
+from graph.errors import RessourcerieError, SourceTimeout
 from graph.proposals import OTHER
+from graph.text import plain
 
+log = logging.getLogger("ressourcerie.web")
 PER_KIND = 4  # hits shown per kind (datasets, APIs)
 TIMEOUT = 4.0  # seconds: a slow data.gouv.fr must not hold the page
 KEEP = 300.0  # seconds an answer is kept
@@ -72,10 +74,9 @@ def proposal_link(hit: Hit) -> str:
     return "/contribute/resource?" + urlencode({k: v for k, v in values.items() if v})
 
 
-def _plain(text: str) -> str:
-    """data.gouv.fr descriptions are Markdown: keep the words."""
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"[#*_`>]+", "", text).strip()
+def _plain(markdown: str) -> str:
+    """data.gouv.fr descriptions are Markdown: keep the words, on one line."""
+    return " ".join(plain(markdown).split())
 
 
 def _search_url(q: str) -> str:
@@ -98,8 +99,12 @@ def _ask(settings: Settings, q: str) -> Panel:
                             proposal_link(hit) if features.enabled(settings, "contributions") else None,
                         )
                     )
-    except RessourcerieError as e:
-        panel.error = f"data.gouv.fr n'a pas pu être interrogé : {e.message}"
+    except SourceTimeout as e:
+        log.warning("data.gouv.fr panel: %s", e.message)
+        panel.error = "data.gouv.fr n'a pas pu être interrogé : il n'a pas répondu à temps"
+    except RessourcerieError as e:  # the technical reason goes to the log, the reader gets plain words
+        log.warning("data.gouv.fr panel: %s", e.message)
+        panel.error = "data.gouv.fr n'a pas pu être interrogé : le site est injoignable ou a répondu par une erreur"
     return panel
 
 

@@ -14,10 +14,11 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.config import Settings
 from graph.model.licences import licence_name
-from graph.namespaces import DCT, RSR
+from graph.namespaces import DCT, RSR, XSD
 from graph.paths import bundled
 from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
 from graph.web.context import Context, context
+from graph.web.pages._view import date_fr
 from graph.web.render import Alternate, render
 from graph.web.urls import Urls
 
@@ -29,6 +30,11 @@ FEATURES = [
     ("feature_datagouv_search", "Résultats de data.gouv.fr à côté de la recherche"),
     ("updates", "Écritures SPARQL Update et Graph Store (avec jeton)"),
 ]
+# the licence of the software itself (pyproject.toml)
+CODE_LICENCE = (
+    "GNU Affero General Public License v3 ou ultérieure (AGPL-3.0-or-later)",
+    "https://www.gnu.org/licenses/agpl-3.0.html",
+)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
@@ -41,20 +47,51 @@ class Source:
 
 
 def seed_sources(readme: Path | None = None) -> list[Source]:
-    """The seed sources and their licences, from the table of data/README.md."""
+    """The seed sources and their licences, in French: the table of data/README.md headed ``| dossier |``."""
     path = readme or bundled("data/README.md")
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:
         return []
-    out = []
+    out, header = [], None
     for line in lines:
+        if not line.strip().startswith("|"):
+            header = None
+            continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) != 4 or cells[0] in ("folder", "") or set(cells[0]) <= {"-", ":"}:
+        if header is None:
+            header = cells[0]
+            continue
+        if header != "dossier" or len(cells) != 4 or set(cells[0]) <= {"-", ":"}:
             continue
         clean = [_LINK.sub(r"\1", c).replace("`", "") for c in cells]
         out.append(Source(*clean))
     return out
+
+
+@dataclass(frozen=True)
+class Licences:
+    """One statement of what may be reused under which licence: the instance's content, the content taken from
+    other sources, the code."""
+
+    content_iri: str
+    content_name: str
+    sources: list[tuple[str, str]]  # (what, licence) of the content taken from elsewhere
+    code_name: str = CODE_LICENCE[0]
+    code_iri: str = CODE_LICENCE[1]
+
+
+def licences(settings: Settings) -> Licences:
+    sources = [(s.folder, s.licence) for s in seed_sources()]
+    return Licences(settings.content_licence, licence_name(settings.content_licence), sources)
+
+
+def when_fr(stamp: str) -> str:
+    """'2026-12-04T08:12:29Z' -> '4 décembre 2026 à 08:12 (UTC)'; a date alone -> '4 décembre 2026'."""
+    day = date_fr(Literal(stamp[:10], datatype=XSD.date)) or stamp
+    if len(stamp) >= 16 and stamp[10] == "T":
+        return f"{day} à {stamp[11:16]}" + (" (UTC)" if stamp.endswith("Z") else "")
+    return day
 
 
 def graphs(ctx: Context) -> list[dict[str, object]]:
@@ -96,7 +133,9 @@ async def governance(request: Request) -> Response:
     if choose(request, HTML_OR_JSON, default="text/html", names=HTML_OR_JSON_NAMES) == "application/json":
         return JSONResponse(data, headers={"Vary": "Accept"})
     features = [(name, label, data["features"][name]) for name, label in FEATURES]  # type: ignore[index]
+    loaded = [{**g, "loaded": when_fr(str(g["modified"])) if g.get("modified") else None} for g in data["graphs"]]  # type: ignore[attr-defined]
     alternates = [
         Alternate(Urls.of(request).path("/governance", format="json"), "application/json", "Gouvernance en JSON")
     ]
-    return render(request, "governance.html", alternates=alternates, page={**data, "feature_list": features})
+    page = {**data, "feature_list": features, "graphs": loaded, "licences": licences(ctx.settings)}
+    return render(request, "governance.html", alternates=alternates, page=page)

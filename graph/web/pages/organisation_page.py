@@ -10,6 +10,7 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCT, FOAF, RDFS, SKOS
+from graph.web.pages._prose import one_line
 from graph.web.pages._view import Link, Own, first, group, href_of, lang_of, parts_of, values
 from graph.web.pages.resource_page import Identifier, contacts, identifiers, links
 
@@ -148,7 +149,7 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationV
         iri=iri.value,
         name=Link(name.value if name else iri.value, None, lang_of(name)),
         acronyms=[lit.value for lit in own.literals(SKOS.altLabel)],
-        description=Link(description.value, None, lang_of(description)) if description else None,
+        description=Link(one_line(description.value), None, lang_of(description)) if description else None,
         classification=classification[0]["label"].value if classification and classification[0].get("label") else None,
         homepages=links(request, ctx, own.iris(FOAF.homepage)),
         see_also=links(request, ctx, own.iris(RDFS.seeAlso)),

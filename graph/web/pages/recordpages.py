@@ -1,5 +1,6 @@
-"""Which page a record gets: resources, organisations, people, usages and themes have their own template; any
-other node (services, documents, vocabulary terms) keeps the generic page of linked.py."""
+"""Which page a record gets: resources, organisations, people, usages, guides and stories (articles), online
+services and themes have their own template; any other node (vocabulary terms, other documents) keeps the
+generic page of linked.py."""
 
 from __future__ import annotations
 
@@ -10,9 +11,17 @@ from fastapi import Request
 from fastapi.responses import Response
 from pyoxigraph import NamedNode
 
-from graph.namespaces import DCAT, DUV, FOAF, ORG
+from graph.namespaces import DCAT, DUV, FOAF, ORG, SCHEMA
 from graph.web.context import Context
-from graph.web.pages import organisation_page, person_page, resource_page, themes, usage_page
+from graph.web.pages import (
+    document_page,
+    organisation_page,
+    person_page,
+    resource_page,
+    service_page,
+    themes,
+    usage_page,
+)
 from graph.web.pages._view import Own, record_alternates, sparql_href
 from graph.web.render import render
 
@@ -24,6 +33,9 @@ KINDS: list[tuple[str, str, Builder, str]] = [
     (ORG.Organization.value, "organisation.html", organisation_page.build, "Organisations"),
     (FOAF.Person.value, "person.html", person_page.build, "Personnes"),
     (DUV.Usage.value, "usage.html", usage_page.build, "Usages"),
+    (SCHEMA.Article.value, "article.html", document_page.build, "Guides et retours d'expérience"),
+    (DUV.UsageTool.value, "service.html", service_page.build, "Services en ligne"),
+    (SCHEMA.WebApplication.value, "service.html", service_page.build, "Services en ligne"),
 ]
 
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import Request
+from markupsafe import Markup
 from pyoxigraph import NamedNode
 
 from graph.model.access import BY_IRI
 from graph.namespaces import ADMS, DCAT, DCT, FOAF, ID_SCHEME, SCHEMA, SKOS, VCARD
 from graph.web.context import Context
+from graph.web.pages._prose import one_line, prose
 from graph.web.pages._view import (
     Link,
     Own,
@@ -98,7 +100,7 @@ class ResourceView:
     alternative: Link | None
     kind: Link | None
     description: Link | None
-    text: Link | None
+    text: Markup | None
     themes: list[Link]
     keywords: list[Link]
     publishers: list[Link]
@@ -117,6 +119,7 @@ class ResourceView:
     documents: dict[str, list[Link]]
     feedback: list[dict[str, Any]] = field(default_factory=list)
     provenance: list[str] = field(default_factory=list)
+    text_lang: str | None = None  # the language of the text, when not French
 
 
 def identifier_href(scheme: str, notation: str, page: str | None) -> str | None:
@@ -266,8 +269,8 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceV
         title=Link(title.value if title else iri.value, None, lang_of(title)),
         alternative=Link(alternative.value, None, lang_of(alternative)) if alternative else None,
         kind=kind,
-        description=Link(description.value, None, lang_of(description)) if description else None,
-        text=Link(text.value, None, lang_of(text))
+        description=Link(one_line(description.value), None, lang_of(description)) if description else None,
+        text=prose(Urls.of(request), text.value, top=3)
         if text and text.value != (description and description.value)
         else None,
         themes=themes,
@@ -288,4 +291,5 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ResourceV
         documents=documents,
         feedback=feedback,
         provenance=provenance(own),
+        text_lang=lang_of(text),
     )

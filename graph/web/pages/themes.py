@@ -13,6 +13,7 @@ from graph.errors import RessourcerieError
 from graph.namespaces import DCT, SKOS
 from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
 from graph.web.context import Context, context
+from graph.web.pages._prose import one_line
 from graph.web.pages._view import (
     Link,
     Own,
@@ -124,7 +125,8 @@ def build(request: Request, ctx: Context, iri: NamedNode, own: Own) -> ThemeView
     parts = parts_of(ctx, QUERY, {"t": iri})
 
     def lit(value: Literal | None) -> Link | None:
-        return Link(value.value, None, lang_of(value)) if value is not None else None
+        """A description, which may hold Markdown, as one line of words."""
+        return Link(one_line(value.value), None, lang_of(value)) if value is not None else None
 
     resources = []
     for r_iri, rs in group(parts.get("resource", [])).items():

@@ -10,6 +10,7 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCT, FOAF, ORG, PROV, RSR
+from graph.web.pages._prose import one_line
 from graph.web.pages._view import Link, Own, date_fr, first, group, href_of, lang_of, parts_of, values
 from graph.web.pages.organisation_page import _link
 
@@ -89,6 +90,11 @@ def _text(lit: Any) -> Link | None:
     return Link(lit.value, None, lang_of(lit)) if lit is not None else None
 
 
+def _line(lit: Any) -> Link | None:
+    """A description of another record, which may hold Markdown, as one line of words."""
+    return Link(one_line(lit.value), None, lang_of(lit)) if lit is not None else None
+
+
 def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> UsageView:
     parts = parts_of(ctx, QUERY, {"u": iri})
     resources = group(parts.get("resource", []))
@@ -99,7 +105,7 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> UsageView:
         resource = _link(request, ctx, r_iri, first(rs, "label"))
         k = first(rs, "clabel")
         kind = k.value if k else None
-        resource_description = _text(first(rs, "b"))
+        resource_description = _line(first(rs, "b"))
         producers = [Link(lab or i, href_of(request, ctx, i)) for i, lab in values(rs, "a", "alabel")]
     people: list[Link] = []
     organisations: list[Link] = []
@@ -114,7 +120,7 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> UsageView:
             Tool(
                 _link(request, ctx, t_iri, first(rs, "label")),
                 home[0][0] if home else None,
-                _text(first(rs, "b")),
+                _line(first(rs, "b")),
                 [Link(lab or i, href_of(request, ctx, i)) for i, lab in values(rs, "c", "clabel")],
             )
         )

@@ -1,0 +1,54 @@
+"""The pages every French public site must have, written from the instance's settings: the legal notice
+(/mentions-legales), the accessibility statement (/accessibilite, on the RGAA's model) and the personal-data
+page (/donnees-personnelles: the forms collect contributors' names and e-mail addresses). What the settings
+leave empty is said to be missing, never made up; what the software itself does (cookies, what is published,
+what the moderators see) is stated from the code."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+from pyoxigraph import Literal
+
+from graph import features
+from graph.namespaces import XSD
+from graph.web.context import context
+from graph.web.contrib.signing import CSRF_COOKIE, CSRF_SECONDS, SESSION_COOKIE, SESSION_SECONDS
+from graph.web.pages._view import date_fr
+from graph.web.pages.governance import licences
+from graph.web.render import render
+
+RGAA = "4.1.2"
+
+
+def _common(request: Request) -> dict[str, object]:
+    settings = context(request).settings
+    statement = settings.accessibility_statement_date
+    return {
+        "s": settings,
+        "site_url": str(request.base_url),
+        "contact": settings.contact_email.strip() or None,
+        "statement_date": date_fr(Literal(statement, datatype=XSD.date)) if statement else None,
+        "licences": licences(settings),
+        "contributions": features.enabled(settings, "contributions"),
+        "rgaa": RGAA,
+        "csrf_cookie": CSRF_COOKIE,
+        "csrf_hours": CSRF_SECONDS // 3600,
+        "session_cookie": SESSION_COOKIE,
+        "session_hours": SESSION_SECONDS // 3600,
+    }
+
+
+async def legal_notice(request: Request) -> Response:
+    """GET /mentions-legales."""
+    return render(request, "legal_notice.html", page=_common(request))
+
+
+async def accessibility(request: Request) -> Response:
+    """GET /accessibilite: the accessibility statement."""
+    return render(request, "legal_accessibility.html", page=_common(request))
+
+
+async def personal_data(request: Request) -> Response:
+    """GET /donnees-personnelles."""
+    return render(request, "legal_personal_data.html", page=_common(request))
