@@ -82,7 +82,8 @@ def make_client(tmp_path: Path, seeded_dir: Path):
         source.close()
         # no outgoing requests from the tests: data.gouv.fr is asked only where a test points it at a local fake
         overrides.setdefault("feature_datagouv_search", False)
-        settings = Settings(store_path=str(copy), query_workers=1, **overrides)  # type: ignore[arg-type]
+        overrides.setdefault("query_workers", 1)
+        settings = Settings(store_path=str(copy), **overrides)  # type: ignore[arg-type]
         client = TestClient(create_app(settings), raise_server_exceptions=False)
         client.__enter__()
         clients.append(client)
