@@ -15,15 +15,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graph import __version__
 from graph.config import Settings
 from graph.errors import RessourcerieError
-from graph.web import assets, errors
+from graph.web import assets, errors, operations
 from graph.web.context import Context
 from graph.web.contrib import contribute, moderation
 from graph.web.contrib.desk import Desk
+from graph.web.middleware import ServiceMiddleware
 from graph.web.pages import governance, home, linked, namedqueries, network, search, themes
 from graph.web.protocol import catalog, descriptions, gsp, sparql
 
 ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
     ("/", ["GET", "HEAD"], home.home, "Home page: what the service holds, where to go"),
+    ("/healthz", ["GET", "HEAD"], operations.healthz, "Liveness: the process answers"),
+    ("/readyz", ["GET", "HEAD"], operations.readyz, "Readiness: store, query workers and search index"),
+    ("/metrics", ["GET"], operations.prometheus, "Prometheus metrics"),
     (
         "/sparql",
         ["GET", "POST", "HEAD"],
@@ -136,4 +140,5 @@ def create_app(settings: Settings, ctx: Context | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["Accept"]
         )
+    app.add_middleware(ServiceMiddleware, settings=settings)  # outermost: request ids, metrics, security headers
     return app
