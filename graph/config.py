@@ -18,6 +18,7 @@ from typing import Any
 from pyoxigraph import NamedNode
 
 from graph.errors import ConfigError
+from graph.limits import DEFAULT_DEPTH
 from graph.paths import bundled
 
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
@@ -37,7 +38,14 @@ POSITIVE = (
     "queue_timeout",
     "harvest_timeout",
     "store_timeout",
+    "max_nesting_depth",
+    "short_query_seconds",
+    "client_queries",
+    "named_query_workers",
 )
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+# RESSOURCERIE_* variables that are not settings: the configuration file, and the browser tests' Chromium
+NOT_SETTINGS = {"RESSOURCERIE_CONFIG", "RESSOURCERIE_CHROMIUM"}
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -78,7 +86,7 @@ class Settings:
     host: str = _setting("127.0.0.1", "Address the service listens on.")
     port: int = _setting(8000, "Port the service listens on.")
     query_timeout: float = _setting(
-        30.0, "Seconds a SPARQL query may run before it is stopped (its worker process is ended) and 503 is sent."
+        30.0, "Seconds a SPARQL query or update may run before it is stopped (its process is ended) and 503 is sent."
     )
     queue_timeout: float = _setting(
         60.0, "Seconds a SPARQL query may wait for a free worker before 503 is sent (the service is busy)."
@@ -90,6 +98,20 @@ class Settings:
         "What happens past max_result_rows: 'error' (HTTP 422, nothing sent) or 'truncate' (the answer is cut and says so in the Ressourcerie-Truncated header).",
     )
     max_body_bytes: int = _setting(10_000_000, "Largest request body accepted, in bytes (413 beyond).")
+    max_nesting_depth: int = _setting(
+        DEFAULT_DEPTH,
+        "Deepest nesting accepted in SPARQL text, JSON bodies, JSON-LD and RDF/XML (400 beyond), checked before parsing.",
+    )
+    short_query_seconds: float = _setting(
+        0.5,
+        "A /sparql query running longer is a long one: long queries hold at most query_workers - 1 workers, so one stays free for short ones.",
+    )
+    client_queries: int = _setting(
+        1, "SPARQL queries one client (IP address) may have running at once at /sparql; its others wait their turn."
+    )
+    named_query_workers: int = _setting(
+        1, "Worker processes kept for the named-query pages (the site's own queries), apart from those of /sparql."
+    )
     updates: bool = _setting(False, "Accept SPARQL Update and Graph Store writes (with the bearer token).")
     update_token_sha256: str = _setting(
         "", "SHA-256 (hex) of the bearer token that writes need; writes are refused while it is empty."
@@ -198,6 +220,10 @@ class Settings:
     datagouv_api_url: str = _setting(
         "https://www.data.gouv.fr/api/", "Base URL of the data.gouv.fr API (v1 and v2 under it)."
     )
+    log_format: str = _setting(
+        "text", "Log lines as 'text' or as 'json' (one JSON object a line, with the request id of each request)."
+    )
+    metrics: bool = _setting(True, "Serve Prometheus metrics at /metrics.")
 
     def __post_init__(self) -> None:
         if isinstance(self.harvest_sources, list | tuple):  # a TOML list
@@ -239,6 +265,15 @@ class Settings:
             )
         if self.harvest_retries < 0:
             raise ConfigError("harvest_retries must be 0 or more")
+        if self.log_format not in {"text", "json"}:
+            raise ConfigError(f"log_format must be 'text' or 'json', not {self.log_format!r}")
+        for name in ("update_token_sha256", "moderation_token_sha256"):
+            digest = getattr(self, name).strip().lower()
+            if digest and not _SHA256.fullmatch(digest):
+                raise ConfigError(
+                    f'{name} must be the SHA-256 of the token, 64 hexadecimal digits (printf %s "$TOKEN" | '
+                    f"sha256sum), not {getattr(self, name)!r}"
+                )
 
     @property
     def harvest_source_list(self) -> list[str]:
@@ -283,6 +318,16 @@ class Settings:
             env = environ.get(f"RESSOURCERIE_{name.upper()}")
             if env is not None:
                 values[name] = env
+        strays = {
+            k
+            for k in environ
+            if k.startswith("RESSOURCERIE_") and k not in NOT_SETTINGS and k[13:].lower() not in names
+        }
+        if strays:
+            raise ConfigError(
+                f"unknown environment variables: {', '.join(sorted(strays))}; settings are RESSOURCERIE_<NAME> with "
+                f"NAME one of: {', '.join(sorted(names))}"
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
         unknown = set(values) - names
         if unknown:
@@ -319,10 +364,24 @@ def _read_toml(path: Path, names: set[str]) -> dict[str, Any]:
             data = tomllib.load(f)
     except FileNotFoundError:
         raise ConfigError(f"configuration file not found: {path}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a directory, not a configuration file") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read the configuration file: {e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not a TOML file (not UTF-8 text at byte {e.start})") from None
+    tables = {k for k, v in data.items() if isinstance(v, dict)}
+    if tables - {"ressourcerie"}:
+        raise ConfigError(
+            f"{path}: unknown table(s) {', '.join(f'[{t}]' for t in sorted(tables - {'ressourcerie'}))}; "
+            "settings go at the top level or under [ressourcerie]"
+        )
     section = data.get("ressourcerie", data)
-    unknown = {k for k, v in section.items() if not isinstance(v, dict)} - names
+    if "ressourcerie" in data and set(data) != {"ressourcerie"}:
+        raise ConfigError(f"{path}: settings go either at the top level or under [ressourcerie], not both")
+    unknown = set(section) - names
     if unknown:
         raise ConfigError(f"{path}: unknown settings: {', '.join(sorted(unknown))}; known: {', '.join(sorted(names))}")
-    return {k: v for k, v in section.items() if k in names}
+    return dict(section)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, Triple
 
+from graph import metrics
+from graph.errors import ValidationFailed
 from graph.ingest import Contents, GraphName, Ingestor, ProvenanceOf, WriteResult
 from graph.iris import Iris
 from graph.store.base import Store
@@ -154,6 +156,9 @@ class Writer:
             tx = Transaction(self, operation)
             try:
                 yield tx
+            except ValidationFailed:
+                metrics.WRITES_REFUSED.labels(metrics.operation_label(operation)).inc()
+                raise
             finally:  # a committed write is told about even when the block fails after it
                 try:
                     if tx.result is not None and _changed(tx.result):

@@ -82,7 +82,8 @@ def make_client(tmp_path: Path, seeded_dir: Path):
         source.close()
         # no outgoing requests from the tests: data.gouv.fr is asked only where a test points it at a local fake
         overrides.setdefault("feature_datagouv_search", False)
-        settings = Settings(store_path=str(copy), query_workers=1, **overrides)  # type: ignore[arg-type]
+        overrides.setdefault("query_workers", 1)
+        settings = Settings(store_path=str(copy), **overrides)  # type: ignore[arg-type]
         client = TestClient(create_app(settings), raise_server_exceptions=False)
         client.__enter__()
         clients.append(client)
@@ -173,6 +174,28 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
     from tests.browser import start_service
 
     yield from start_service(tmp_path_factory.mktemp("live"), seeded_dir)
+
+
+SERVICE_TOKEN = "hardening-token"
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
+    """The real service with writes on (bearer SERVICE_TOKEN), JSON logs and two /sparql workers, on 127.0.0.1:
+    shared by the tests of SPARQL clients, fairness, backup and logs (tests/test_service.py)."""
+    import hashlib
+
+    from tests.browser import start_service
+
+    yield from start_service(
+        tmp_path_factory.mktemp("service"),
+        seeded_dir,
+        updates="true",
+        update_token_sha256=hashlib.sha256(SERVICE_TOKEN.encode()).hexdigest(),
+        log_format="json",
+        query_workers="2",
+        query_timeout="3",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ VALID = """@prefix dct: <http://purl.org/dc/terms/> . @prefix foaf: <http://xmln
 @prefix org: <http://www.w3.org/ns/org#> .
 <https://ressourcerie.fabrique.social.gouv.fr/organisation/acme> a org:Organization, foaf:Organization, foaf:Agent ;
     foaf:name "Agence Acme"@fr ."""
+BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 INVALID = """@prefix dct: <http://purl.org/dc/terms/> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
 <https://ressourcerie.fabrique.social.gouv.fr/resource/broken> a dcat:Resource ; dct:title "Sans producteur"@fr ."""
 
@@ -188,3 +189,85 @@ def test_serve_seeds_only_an_empty_store(store: str) -> None:
         assert not needs_seed(seeded)  # whatever base IRI the service is started with
     finally:
         seeded.close()
+
+
+# --- careless operators: clear errors, documented exit codes, nothing created by mistake --------------------------
+
+
+def test_search_rebuilds_a_stale_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A load killed just after its commit leaves the store ahead of the index: search used to build the index only
+    when missing, and missed the new record."""
+    from graph.iris import Iris
+    from graph.store import EmbeddedStore
+    from graph.validation import Validator
+    from graph.writer import Writer
+
+    path = tmp_path / "store"
+    assert main(["--store", str(path), "seed"]) == 0
+    assert main(["--store", str(path), "search", "acme"]) == 0
+    assert "(0 results" in capsys.readouterr().out
+    store = EmbeddedStore(path)  # a write the index does not follow, as a killed load leaves it
+    f = tmp_path / "acme.ttl"
+    f.write_text(VALID)
+    Writer(store, Validator(), Iris(BASE)).add(
+        {Iris(BASE).graph("contributions"): [q.triple for q in parse(path=str(f))]}
+    )
+    store.close()
+    assert main(["--store", str(path), "search", "acme"]) == 0
+    assert "Agence Acme" in capsys.readouterr().out
+
+
+def test_a_damaged_store_is_exit_3_without_a_traceback(store: str, tmp_path: Path, capsys) -> None:
+    """It printed a RuntimeError traceback and exited 1."""
+    import shutil
+
+    copy = tmp_path / "damaged"
+    shutil.copytree(store, copy)
+    for sst in copy.glob("*.sst"):
+        data = bytearray(sst.read_bytes())
+        for i in range(100, len(data), 997):
+            data[i] ^= 0xFF
+        sst.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main(["--store", str(copy), "stats"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+
+
+def test_a_binary_configuration_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It printed a UnicodeDecodeError traceback."""
+    f = tmp_path / "r.toml"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    assert main(["--config", str(f), "stats"]) == 2
+    assert "not a TOML file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("toml", "environ", "words"),
+    [
+        ('[ressourcery]\nstore_path = "x"\n', {}, "unknown table(s) [ressourcery]"),
+        ("", {"RESSOURCERIE_QUERY_TIMOUT": "5"}, "unknown environment variables: RESSOURCERIE_QUERY_TIMOUT"),
+        ('update_token_sha256 = "s3cret"\n', {}, "64 hexadecimal digits"),
+        ("query_timeout = 0\n", {}, "query_timeout must be a positive number"),
+    ],
+)
+def test_configuration_typos_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys, toml: str, environ: dict[str, str], words: str
+) -> None:
+    """They passed silently ([ressourcery] served an empty var/store, exit 0)."""
+    f = tmp_path / "r.toml"
+    f.write_text(toml)
+    for k, v in environ.items():
+        monkeypatch.setenv(k, v)
+    assert main(["--config", str(f), "--store", str(tmp_path / "s"), "stats"]) == 2
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_missing_store_is_not_created_by_a_reading_command(tmp_path: Path, capsys) -> None:
+    """A missing --store path was created empty, and the command answered as if the store were empty."""
+    missing = tmp_path / "typo"
+    for command in (["stats"], ["query", "theme-counts"], ["export"], ["backup", str(tmp_path / "b")]):
+        assert main(["--store", str(missing), *command]) == 3, command
+        assert "no store at" in capsys.readouterr().err
+    assert not missing.exists()

@@ -79,8 +79,30 @@ def test_format_parameter_overrides_accept(client: TestClient) -> None:
         "/sparql", params={"query": USAGES, "format": "csv"}, headers={"Accept": "application/sparql-results+xml"}
     )
     assert r.headers["content-type"].startswith("text/csv")
-    r = client.get("/sparql", params={"query": USAGES, "format": "png"})
-    assert r.status_code == 400
+
+
+def test_an_unknown_format_falls_back_to_accept(client: TestClient) -> None:
+    """format= names no format offered: the Accept header decides (it used to be a 400)."""
+    r = client.get(
+        "/sparql", params={"query": USAGES, "format": "png"}, headers={"Accept": "application/sparql-results+xml"}
+    )
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/sparql-results+xml")
+
+
+def test_format_given_twice_as_sparqlwrapper_sends_it(client: TestClient) -> None:
+    """SPARQLWrapper sends format=tsv&format=text/tab-separated-values (and output=, results=): the first value
+    that names a format wins (it used to be a 400: "2 'format' parameters")."""
+    r = client.get("/sparql", params=[("query", USAGES), ("format", "tsv"), ("format", "text/tab-separated-values")])
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/tab-separated-values")
+
+
+def test_format_xml_gives_rdf_xml_for_a_construct(client: TestClient) -> None:
+    """SPARQLWrapper's default for CONSTRUCT is format=xml with Accept: application/rdf+xml (it used to be 400)."""
+    r = client.get("/sparql", params={"query": GRAPH, "format": "xml"}, headers={"Accept": "application/rdf+xml"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("application/rdf+xml")
+    assert len(list(parse(r.content, format=RdfFormat.RDF_XML))) == 33
 
 
 def test_dataset_parameters(client: TestClient) -> None:

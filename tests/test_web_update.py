@@ -13,6 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pyoxigraph import RdfFormat
 
+from graph.rdf import parse_bytes
+from graph.validation import Validator
 from tests.conftest import BASE
 
 TOKEN = "s3cret-token"
@@ -258,3 +260,96 @@ def test_gsp_get_negotiates_and_answers_406(writer: TestClient) -> None:
         .startswith("application/ld+json")
     )
     assert writer.get(url, headers={"Accept": "application/sparql-results+json"}).status_code == 406
+
+
+# --- hostile writes: nothing crashes, nothing is half-written ------------------------------------------------------
+
+
+def nested_update(n: int) -> str:
+    return "DELETE { ?s ?p ?o } WHERE " + "{ " * n + "?s ?p ?o" + " }" * n
+
+
+def test_a_deeply_nested_update_is_refused_before_parsing(writer: TestClient) -> None:
+    """It killed the service process (a segmentation fault in the parser, in process)."""
+    before = dump(writer)
+    r = writer.post("/sparql", content=nested_update(3000), headers=UPDATE)
+    assert r.status_code == 400 and "max_nesting_depth" in r.json()["detail"]
+    assert dump(writer) == before
+    assert ask(writer, "ASK { ?s ?p ?o }")
+
+
+def test_an_update_that_crashes_the_engine_is_a_400_and_the_service_lives_on(make_client) -> None:
+    """With the depth check out of the way, the parser's crash ends only the update's sandbox."""
+    c = make_client(
+        updates=True, update_token_sha256=hashlib.sha256(TOKEN.encode()).hexdigest(), max_nesting_depth=100_000
+    )
+    before = dump(c)
+    r = c.post("/sparql", content=nested_update(3000), headers=UPDATE)
+    assert r.status_code == 400, r.text
+    assert "stopped the SPARQL engine" in r.json()["detail"]
+    assert dump(c) == before
+    r = c.post(
+        "/sparql",
+        content=f"INSERT DATA {{ GRAPH <{CONTRIBUTIONS}> {{ <{DARES}> <http://ex.org/p> 1 }} }}",
+        headers=UPDATE,
+    )
+    assert r.status_code == 204
+
+
+def test_a_long_update_is_stopped_at_query_timeout_and_changes_nothing(make_client) -> None:
+    c = make_client(updates=True, update_token_sha256=hashlib.sha256(TOKEN.encode()).hexdigest(), query_timeout=1.0)
+    before = dump(c)
+    path = "/".join(["<http://ex.org/p>"] * 1000)
+    r = c.post("/sparql", content=f"DELETE {{ ?s ?p ?o }} WHERE {{ ?s {path} ?o }}", headers=UPDATE)
+    assert r.status_code == 503 and "query_timeout" in r.json()["detail"]
+    assert dump(c) == before
+
+
+BNODES = """@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix v: <http://www.w3.org/2006/vcard/ns#> .
+[] foaf:businessCard [ a v:VCard ; v:fn "Jane Doe" ] ; foaf:knows [ foaf:nick "j" ], [ foaf:nick "j" ] .
+"""
+
+
+def test_a_graph_with_blank_nodes_put_then_get_is_isomorphic(writer: TestClient) -> None:
+    """Blank nodes came back as .../.well-known/genid/... IRIs."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    writer.app.state.context.writer.validator = Validator(shapes=[])  # type: ignore[attr-defined]
+    graph = "http://example.org/graphs/people"
+    assert writer.put(f"/store?graph={graph}", content=BNODES, headers=TURTLE).status_code == 201
+    r = writer.get(f"/store?graph={graph}", headers={"Accept": "text/turtle"})
+    got = rdflib.Graph().parse(data=r.text, format="turtle")
+    assert isomorphic(got, rdflib.Graph().parse(data=BNODES, format="turtle")), r.text
+    assert "genid" not in r.text
+
+
+def test_the_same_blank_node_structure_in_two_graphs_is_two_nodes(writer: TestClient) -> None:
+    """Skolem IRIs were a digest of the content alone: the same structure in two graphs became one node."""
+    writer.app.state.context.writer.validator = Validator(shapes=[])  # type: ignore[attr-defined]
+    for name in ("a", "b"):
+        r = writer.put(f"/store?graph=http://example.org/graphs/{name}", content=BNODES, headers=TURTLE)
+        assert r.status_code == 201
+    q = "SELECT (COUNT(DISTINCT ?card) AS ?n) WHERE { ?who <http://xmlns.com/foaf/0.1/businessCard> ?card }"
+    r = writer.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    assert r.json()["results"]["bindings"][0]["n"]["value"] == "2"
+
+
+def test_many_identical_blank_nodes_each_get_their_own_iri(writer: TestClient) -> None:
+    """8,000 identical [ e:q "x" ] took 8.3 s to name, under the write lock (quadratic); now linear
+    (bench/skolemize.py measures it)."""
+    from graph.rdf import skolemize
+
+    body = "@prefix e: <http://example.org/> . e:s e:p " + ", ".join(['[ e:q "x" ]'] * 8000) + " ."
+    quads = skolemize(parse_bytes(body.encode(), RdfFormat.TURTLE), BASE)
+    assert len({q.object for q in quads if q.predicate.value == "http://example.org/p"}) == 8000
+
+
+def test_deeply_nested_jsonld_to_the_graph_store_is_a_400(writer: TestClient) -> None:
+    """It was a 500 (RecursionError in graph/rdf.py), the connection closed."""
+    body = b'{"@id": "http://example.org/s", "http://example.org/p": ' + b"[" * 20000 + b"]" * 20000 + b"}"
+    r = writer.put(
+        f"/store?graph={CONTRIBUTIONS}", content=body, headers={**AUTH, "Content-Type": "application/ld+json"}
+    )
+    assert r.status_code == 400 and "max_nesting_depth" in r.json()["detail"]

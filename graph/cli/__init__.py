@@ -36,6 +36,7 @@ from graph.errors import RessourcerieError, StoreError, ValidationFailed
 from graph.plugins import source_names
 
 __all__ = ["App", "main", "needs_seed", "parser"]
+CREATE_THE_STORE = {"serve", "seed", "load", "harvest"}  # the commands that may start a store where none is
 
 
 def parser() -> argparse.ArgumentParser:
@@ -162,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RessourcerieError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return 2
-    app = App(settings)
+    app = App(settings, may_create=args.command in CREATE_THE_STORE)
     try:
         return int(args.func(app, args))
     except ValidationFailed as e:
@@ -178,5 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RessourcerieError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return 2
+    except (RuntimeError, OSError) as e:  # the store's own failures met while reading it (RocksDB corruption...)
+        print(f"error: the store at {settings.store_path} failed: {e}", file=sys.stderr)
+        return 3
     finally:
         app.close()

@@ -4,11 +4,13 @@ followed by the search index beside an on-disk store)."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from pyoxigraph import NamedNode
 from tqdm import tqdm
 
 from graph.config import Settings
+from graph.errors import StoreError
 from graph.iris import Iris
 from graph.search import SearchIndex
 from graph.search.follow import IndexFollower
@@ -20,8 +22,9 @@ from graph.writer import Writer
 class App:
     """What a command needs, built once from the settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, may_create: bool = True) -> None:
         self.settings = settings
+        self.may_create = may_create  # False: a missing store directory is an error, not a new empty store
         self.iris = Iris(settings.base_iri)
         self._store: Store | None = None
         self._validator: Validator | None = None
@@ -31,7 +34,14 @@ class App:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = open_store(self.settings)
+            settings = self.settings
+            path = Path(settings.store_path)
+            on_disk = settings.store == "embedded" and settings.store_path != ":memory:"
+            if on_disk and not self.may_create and not path.exists():
+                raise StoreError(
+                    f"no store at {path} (store_path): build one with 'ressourcerie seed', or give --store"
+                )
+            self._store = open_store(settings)
         return self._store
 
     @property

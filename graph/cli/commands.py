@@ -13,15 +13,16 @@ from typing import IO
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple
 
-from graph import seed, tables
+from graph import logs, seed, tables
 from graph.cli.app import App
 from graph.cli.harvest import harvest
-from graph.errors import RessourcerieError
+from graph.errors import RessourcerieError, StoreError
 from graph.queries import Choices, QueryLibrary
 from graph.rdf import format_for, parse_bytes
 from graph.search import FACETS, Search
 from graph.store import Store
 from graph.store.base import SelectResult
+from graph.store.online_backup import backup_from_service
 from graph.summary import record_counts
 
 CATALOG_FORMATS = {
@@ -56,12 +57,19 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
         cmd_seed(app, argparse.Namespace(if_missing=True))
     where = app.store.label
     app.close()
+    logs.configure(settings.log_format)
     print(f"Ressourcerie on http://{settings.host}:{settings.port}/  (SPARQL: /sparql; store: {where})")
     service = create_app(settings, schedule=True)  # scheduled harvests run in the background (harvest_schedule)
     if service.state.scheduler is not None:
         for state in service.state.scheduler.states():
             print(f"harvest {state.source.name} ({state.source.kind}) every {state.every:g} s, next {state.next_iso}")
-    uvicorn.run(service, host=settings.host, port=settings.port, log_level="info")
+    json_logs = logs.uvicorn_config(settings.log_format)
+    if json_logs is None:
+        uvicorn.run(service, host=settings.host, port=settings.port, log_level="info")
+    else:  # uvicorn's own lines as JSON; the access log is the service's (with the request id)
+        uvicorn.run(
+            service, host=settings.host, port=settings.port, log_level="info", log_config=json_logs, access_log=False
+        )
     return 0
 
 
@@ -253,7 +261,16 @@ def cmd_stats(app: App, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(app: App, args: argparse.Namespace) -> int:
-    print(app.store.backup(Path(args.directory)))
+    """The store's own backup; while the service holds the store, a copy of its newest snapshot."""
+    try:
+        store = app.store
+    except StoreError as e:
+        path = Path(app.settings.store_path)
+        if app.settings.store != "embedded" or "lock" not in e.message.lower():
+            raise
+        print(backup_from_service(path, Path(args.directory)))
+        return 0
+    print(store.backup(Path(args.directory)))
     return 0
 
 
@@ -288,8 +305,7 @@ def cmd_reindex(app: App, args: argparse.Namespace) -> int:
 def cmd_search(app: App, args: argparse.Namespace) -> int:
     index = app.search_index()
     try:
-        if app.settings.search_index_file == ":memory:" or index.stored_fingerprint() is None:
-            index.sync(app.store)
+        index.sync(app.store)  # built again when missing, or stale (the store was written without it)
         filters = {f: getattr(args, f) for f in FACETS if getattr(args, f)}
         results = index.search(Search(args.query, filters, args.page, args.limit))
     finally:

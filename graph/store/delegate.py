@@ -21,11 +21,14 @@ import httpx
 import pyoxigraph
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 
+from graph import metrics
 from graph._sparqltext import keywords
 from graph.errors import QuerySyntaxError, StoreError
 from graph.http import Http, HttpFailure
 from graph.store import _worker
 from graph.store._remotetext import prepare
+from graph.store._scratch import scratch_dir
+from graph.store.lanes import Lane, Ticket
 from graph.store.queries import Answer, AnswerKind, AnswerTooLarge, QueryLimits, QueryRequest, QueryTimeout, too_large
 
 if TYPE_CHECKING:
@@ -47,8 +50,14 @@ class DelegatedQueries:
             limits.cap,
             limits.queue_timeout,
         )
-        self._slots = asyncio.Semaphore(limits.workers)
-        self._tmp = tempfile.mkdtemp(prefix="ressourcerie-answers-")
+        # at most ``workers`` queries at once at /sparql, shared fairly between clients, and the named-query
+        # pages' own (graph.store.lanes; a remote query cannot be stopped, so none is found long and stopped)
+        self.lanes: dict[str, Lane[int]] = {
+            "public": Lane("public", limits.workers, client_queries=limits.client_queries),
+            "site": Lane("site", limits.site_workers),
+        }
+        self._started = False
+        self._tmp = scratch_dir()
         self._http = Http(timeout=self.timeout, connect=10.0)  # no retries: a query has its time limit
         self._graphs: tuple[float, list[str]] | None = None
 
@@ -68,21 +77,40 @@ class DelegatedQueries:
         return self._graphs[1]
 
     async def start(self) -> None:
-        return None
+        if not self._started:
+            self._started = True
+            for lane in self.lanes.values():
+                for slot in range(lane.size):
+                    lane.add(slot)
+
+    async def ready(self) -> bool:
+        try:
+            answer = await asyncio.wait_for(self.run(QueryRequest("ASK {}", lane="site")), 5.0)
+        except (TimeoutError, QueryTimeout, StoreError, QuerySyntaxError):
+            return False
+        if answer.path is not None:
+            answer.path.unlink(missing_ok=True)
+        return answer.kind == "boolean"
 
     async def close(self) -> None:
         self._http.close()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     async def run(self, request: QueryRequest) -> Answer:
+        await self.start()
+        lane = self.lanes.get(request.lane, self.lanes["public"])
+        ticket = Ticket(request.client or "-")
+        waited = time.monotonic()
         try:
-            await asyncio.wait_for(self._slots.acquire(), timeout=self.queue_timeout)
+            slot = await lane.acquire(ticket, self.queue_timeout)
         except TimeoutError:
+            metrics.QUERY_REFUSED.labels(lane.name, "busy").inc()
             raise QueryTimeout(f"every query slot stayed busy for {self.queue_timeout:g} s (queue_timeout)") from None
+        metrics.QUEUE_WAIT.labels(lane.name).observe(time.monotonic() - waited)
         try:
             return await asyncio.to_thread(self._execute, request)
         finally:
-            self._slots.release()
+            lane.release(ticket, slot)
 
     def _execute(self, request: QueryRequest) -> Answer:
         text = request.query

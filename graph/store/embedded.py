@@ -62,6 +62,10 @@ class EmbeddedStore:
                 self._store = pyoxigraph.Store(str(self.path))
         except OSError as e:
             raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+        except RuntimeError as e:  # RocksDB's "Corruption: ..." and the like
+            raise StoreError(
+                f"cannot open the store at {self.path}, it is damaged: {e}; restore it from a backup"
+            ) from None
 
     # --- reading --------------------------------------------------------------------------------------------
 

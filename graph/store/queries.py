@@ -32,6 +32,12 @@ class AnswerTooLarge(RessourcerieError):
     status = 422
 
 
+class QueryCrashed(RessourcerieError):
+    """The query ended the process that ran it (a parser's stack overflow on deep nesting): the query's fault."""
+
+    status = 400
+
+
 @dataclass(frozen=True)
 class QueryLimits:
     workers: int = 2
@@ -39,6 +45,9 @@ class QueryLimits:
     max_rows: int = 100_000
     cap: str = "error"  # past max_rows: "error" (422) or "truncate"
     queue_timeout: float = 60.0  # seconds a query may wait for a free worker
+    client_queries: int = 1  # queries one client may have running at once at /sparql
+    short_seconds: float = 0.5  # past this a /sparql query is long; long ones leave a worker free
+    site_workers: int = 1  # workers of the named-query pages
 
     @classmethod
     def from_settings(cls, settings: Settings) -> QueryLimits:
@@ -48,6 +57,9 @@ class QueryLimits:
             settings.max_result_rows,
             settings.result_cap,
             settings.queue_timeout,
+            settings.client_queries,
+            settings.short_query_seconds,
+            settings.named_query_workers,
         )
 
 
@@ -66,6 +78,8 @@ class QueryRequest:
     graph_format: str = "text/turtle"  # media type of a CONSTRUCT or DESCRIBE answer
     out_prefixes: dict[str, str] | None = None  # prefixes used to write a graph answer
     union: bool = True  # without a dataset, the default graph is the union of the named graphs
+    client: str = ""  # who asks (an IP address): /sparql's workers are shared fairly between clients
+    lane: Literal["public", "site"] = "public"  # "site": a named-query page, run by the site's own workers
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,10 @@ class QueryRunner(Protocol):
         ...
 
     async def run(self, request: QueryRequest) -> Answer: ...
+
+    async def ready(self) -> bool:
+        """Whether a query is answered now (``ASK {}``, within a second): the service's readiness."""
+        ...
 
 
 def too_large(max_rows: int) -> AnswerTooLarge:

@@ -16,15 +16,19 @@ from graph import __version__, features
 from graph.config import Settings
 from graph.errors import RessourcerieError
 from graph.harvest.schedule import Scheduler
-from graph.web import assets, errors
+from graph.web import assets, errors, operations
 from graph.web.context import Context
 from graph.web.contrib import contribute, moderation
 from graph.web.contrib.desk import Desk
+from graph.web.middleware import ServiceMiddleware
 from graph.web.pages import apidocs, governance, harvests, home, legal, linked, namedqueries, network, search, themes
 from graph.web.protocol import catalog, descriptions, gsp, sparql
 
 ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
     ("/", ["GET", "HEAD"], home.home, "Home page: what the service holds, where to go"),
+    ("/healthz", ["GET", "HEAD"], operations.healthz, "Liveness: the process answers"),
+    ("/readyz", ["GET", "HEAD"], operations.readyz, "Readiness: store, query workers and search index"),
+    ("/metrics", ["GET"], operations.prometheus, "Prometheus metrics"),
     (
         "/sparql",
         ["GET", "POST", "HEAD"],
@@ -158,4 +162,5 @@ def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool
         app.add_middleware(
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "HEAD", "OPTIONS"], allow_headers=["Accept"]
         )
+    app.add_middleware(ServiceMiddleware, settings=settings)  # outermost: request ids, metrics, security headers
     return app

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from fastapi import Request
 
+from graph import metrics
 from graph.config import Settings
 from graph.iris import Iris
 from graph.queries import QueryLibrary
@@ -50,6 +51,7 @@ class Context:
         return ctx
 
     _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    indexed: int = 0  # the writer's generation the search index has indexed (in step when it is the writer's)
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
         """A whole-store figure (counts, VoID), kept until the next write through the service, or
@@ -64,9 +66,19 @@ class Context:
         """What follows every write (the writer calls it once per committed write): the query workers move to
         a fresh snapshot, whole-store figures are computed again, and the search index indexes the records
         written again."""
+        metrics.WRITES.labels(metrics.operation_label(change.operation)).inc()
+        if change.operation.startswith("harvest "):
+            metrics.HARVESTS.labels("failed" if change.operation.endswith("(failed)") else "succeeded").inc()
         self.runner.refresh()
         self._cache.clear()
         self.search.update(self.store, change.records)
+        if self.indexed == change.generation - 1:  # after a write the index missed, it stays behind (until a restart)
+            self.indexed = change.generation
+
+    @property
+    def index_lag(self) -> int:
+        """Committed writes whose records the search index has not indexed again (0: in step)."""
+        return self.writer.generation - self.indexed
 
 
 def context(request: Request) -> Context:

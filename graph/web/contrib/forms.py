@@ -3,7 +3,6 @@ the checks that are about the person rather than the record (name, e-mail addres
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -11,7 +10,9 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 
 from graph.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from graph.limits import load_json
 from graph.proposals import FieldErrors
+from graph.web.context import context
 
 MAX_FORM_BYTES = 64_000
 HONEYPOT = "site_internet"
@@ -107,7 +108,7 @@ async def read_json(request: Request) -> Posted:
         raise UnsupportedMediaType("send the contribution as application/json")
     body = await _body(request)
     try:
-        data = json.loads(body or b"{}")
+        data = load_json(body or b"{}", context(request).settings.max_nesting_depth)
     except ValueError as e:
         raise BadRequest(f"the body is not JSON: {e}") from None
     if not isinstance(data, dict):

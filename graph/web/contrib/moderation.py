@@ -4,14 +4,13 @@ against the store as it is, and approve (publish, with provenance) or reject (wi
 
 from __future__ import annotations
 
-import json
-
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pyoxigraph import RdfFormat
 from starlette.concurrency import run_in_threadpool
 
 from graph.errors import BadRequest, ValidationFailed
+from graph.limits import load_json
 from graph.moderation import Decision
 from graph.proposals import Proposal, map_report, roles_for
 from graph.rdf import serialize_triples
@@ -238,7 +237,7 @@ async def _api_decide(request: Request, sid: str, action: str) -> Response:
     data: dict[str, object] = {}
     if body.strip():
         try:
-            loaded = json.loads(body)
+            loaded = load_json(body, context(request).settings.max_nesting_depth)
         except ValueError as e:
             raise BadRequest(f"the body is not JSON: {e}") from None
         if not isinstance(loaded, dict):

@@ -87,7 +87,7 @@ class Form:
 async def run(ctx: Context, query: NamedQuery, bindings: dict[str, Term], media_type: str) -> bytes:
     """The query's results in a SPARQL results format, from a query worker (timeout and row cap of /sparql)."""
     answer = await ctx.runner.run(
-        QueryRequest(query.text, prefixes=PREFIXES, bindings=dict(bindings), results_format=media_type)
+        QueryRequest(query.text, prefixes=PREFIXES, bindings=dict(bindings), results_format=media_type, lane="site")
     )
     if answer.body is not None:
         return answer.body

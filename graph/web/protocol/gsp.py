@@ -22,7 +22,7 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple
 
 from graph.errors import BadRequest, RessourcerieError, UnsupportedMediaType
 from graph.ingest import GraphName
-from graph.rdf import format_for, parse_bytes, serialize_triples
+from graph.rdf import deskolemize, format_for, in_graph, parse_bytes, serialize_triples, skolemize
 from graph.store.base import Store
 from graph.web.auth import require_writer
 from graph.web.conneg import RDF_FORMATS, negotiate
@@ -86,8 +86,9 @@ async def _read(request: Request, ctx: Context) -> Response:
     if not exists(ctx.store, graph):
         raise NotFound(f"no graph {graph} in the store")
 
-    def render() -> bytes:
-        return serialize_triples((q.triple for q in ctx.store.quads(None, None, None, graph)), fmt)
+    def render() -> bytes:  # the graph as it was written: the IRIs given to its blank nodes are blank nodes again
+        triples = (q.triple for q in ctx.store.quads(None, None, None, graph))
+        return serialize_triples(deskolemize(triples, ctx.iris.base), fmt)
 
     body = await asyncio.to_thread(render)
     headers = {"Vary": "Accept"}
@@ -100,10 +101,18 @@ async def _read(request: Request, ctx: Context) -> Response:
 # --- writing ---------------------------------------------------------------------------------------------------
 
 
-async def payload(request: Request, ctx: Context, base_iri: str) -> list[Triple]:
+async def payload(request: Request, ctx: Context, graph: GraphName) -> list[Triple]:
+    """The request body as the triples to write into ``graph``, its blank nodes named (outside the writer's lock:
+    ``skolemize`` is linear, but a large body still takes time)."""
+    triples = await _payload(request, ctx, _base(request, graph))
+    return await asyncio.to_thread(lambda: [q.triple for q in skolemize(in_graph(triples, graph), ctx.iris.base)])
+
+
+async def _payload(request: Request, ctx: Context, base_iri: str) -> list[Triple]:
     """The request body as triples: one RDF document, or the RDF parts of a multipart/form-data body."""
     body = await read_body(request, ctx.settings.max_body_bytes)
     kind, charset = media_type(request)
+    depth = ctx.settings.max_nesting_depth
     if not kind:
         if body.strip():
             raise UnsupportedMediaType("the request body needs a Content-Type (text/turtle, application/n-triples...)")
@@ -118,15 +127,15 @@ async def payload(request: Request, ctx: Context, base_iri: str) -> list[Triple]
             name = part.get_filename() or part.get_param("name", header="content-disposition") or f"part {n}"
             raw = part.get_payload(decode=True)  # bytes, or None for a part that is itself multipart
             data = raw if isinstance(raw, bytes) else b""
-            triples += _parse(data, part.get_content_type(), part.get_content_charset(), f"{name}", base_iri)
+            triples += _parse(data, part.get_content_type(), part.get_content_charset(), f"{name}", base_iri, depth)
         return triples
-    return _parse(body, kind, charset, "request body", base_iri)
+    return _parse(body, kind, charset, "request body", base_iri, depth)
 
 
-def _parse(data: bytes, kind: str, charset: str | None, source: str, base_iri: str) -> list[Triple]:
+def _parse(data: bytes, kind: str, charset: str | None, source: str, base_iri: str, depth: int) -> list[Triple]:
     check_charset(charset)
     fmt = format_for(source, explicit=kind)
-    quads = parse_bytes(data, fmt, source=source, base_iri=base_iri)
+    quads = parse_bytes(data, fmt, source=source, base_iri=base_iri, max_depth=depth)
     named = next((q.graph_name for q in quads if not isinstance(q.graph_name, DefaultGraph)), None)
     if named is not None:
         raise BadRequest(f"{source}: a Graph Store request carries one graph; found quads in graph {named}")
@@ -140,7 +149,7 @@ def _base(request: Request, graph: GraphName) -> str:
 async def _put(request: Request, ctx: Context) -> Response:
     graph = _named(request)
     forbid_meta(ctx, graph)
-    triples = await payload(request, ctx, _base(request, graph))
+    triples = await payload(request, ctx, graph)
 
     def write() -> bool:
         with ctx.writer.transaction("Graph Store PUT") as tx:
@@ -159,7 +168,7 @@ async def _post(request: Request, ctx: Context) -> Response:
         location = f"{_store_url(request)}/{uuid.uuid4().hex}"
         graph = NamedNode(location)
     forbid_meta(ctx, graph)
-    triples = await payload(request, ctx, _base(request, graph))
+    triples = await payload(request, ctx, graph)
 
     def write() -> bool:
         with ctx.writer.transaction("Graph Store POST") as tx:

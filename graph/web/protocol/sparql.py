@@ -15,6 +15,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 from graph import features
 from graph._sparqltext import keywords, query_form
 from graph.errors import BadRequest, MethodNotAllowed, UnsupportedMediaType
+from graph.limits import check_sparql
 from graph.namespaces import PREFIXES
 from graph.store.queries import Answer, QueryRequest
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, by_name, negotiate
@@ -60,6 +61,22 @@ async def protocol_request(request: Request, ctx: Context) -> tuple[str, str, Pa
     raise UnsupportedMediaType(f"Content-Type {kind!r} is not accepted here; use {FORM}, {QUERY} or {UPDATE}")
 
 
+# what ``format=`` names for a graph answer, where clients say "xml" or "json" whatever the query's form
+GRAPH_NAMES = {"xml": RdfFormat.RDF_XML, "json": RdfFormat.JSON_LD}
+
+
+def answer_format(request: Request, params: Params, *, graph: bool) -> RdfFormat | QueryResultsFormat:
+    """The answer's format: the first ``format=`` value that names one offered (clients such as SPARQLWrapper
+    send it more than once, and say ``xml`` for RDF/XML), else the ``Accept`` header."""
+    offered: Sequence[RdfFormat | QueryResultsFormat] = RDF_FORMATS if graph else RESULT_FORMATS
+    for name in params.all("format"):
+        named = GRAPH_NAMES.get(name.strip().lower()) if graph else None
+        chosen = named or by_name(name, offered)
+        if chosen is not None:
+            return chosen
+    return negotiate(request.headers.get("accept"), offered).format
+
+
 def _stream(answer: Answer) -> Iterator[bytes]:
     assert answer.path is not None
     try:
@@ -83,18 +100,9 @@ async def sparql_endpoint(request: Request) -> Response:
     words = keywords(text)
     if "SERVICE" in words:
         raise BadRequest("SERVICE (federated query) is not accepted: the service fetches no URL on a reader's behalf")
+    check_sparql(text, ctx.settings.max_nesting_depth)
     form = query_form(text)
-    override = params.one("format")
-    offered: Sequence[RdfFormat | QueryResultsFormat] = (
-        RDF_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
-    )
-    if override:
-        chosen = by_name(override, offered)
-        if chosen is None:
-            raise BadRequest(f"format={override!r} is not one of: {', '.join(f.media_type for f in offered)}")
-        fmt = chosen
-    else:
-        fmt = negotiate(request.headers.get("accept"), offered).format
+    fmt = answer_format(request, params, graph=form in ("CONSTRUCT", "DESCRIBE"))
     answer = await ctx.runner.run(
         QueryRequest(
             text,
@@ -105,6 +113,7 @@ async def sparql_endpoint(request: Request) -> Response:
             results_format=fmt.media_type,
             graph_format=fmt.media_type if isinstance(fmt, RdfFormat) else "text/turtle",
             out_prefixes=PREFIXES,
+            client=request.client.host if request.client else "",
         )
     )
     headers = {"Vary": "Accept"}

@@ -26,19 +26,29 @@ is replaced by the service's own record of the write.
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 
-import pyoxigraph
 from fastapi import Request
 from fastapi.responses import Response
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, parse
 
+from graph import sandbox, update_effect
 from graph._sparqltext import describe_syntax_error, tokens
 from graph.errors import BadRequest, QuerySyntaxError, StoreError
 from graph.ingest import GraphName
+from graph.limits import check_sparql
 from graph.store.base import Store
+from graph.store.queries import QueryTimeout
 from graph.web.auth import Forbidden, require_writer
 from graph.web.context import Context
 from graph.web.protocol._request import Params
+
+log = logging.getLogger("ressourcerie.update")
+
+
+class UpdateCrashed(BadRequest):
+    """The update's text stopped the engine (a parser's stack overflow): refused, nothing written (400)."""
 
 
 def with_dataset(text: str, using: list[str], using_named: list[str]) -> str:
@@ -73,26 +83,44 @@ def forbid_meta(ctx: Context, graph: GraphName) -> None:
 
 
 def effect(ctx: Context, store: Store, text: str, base_iri: str) -> dict[GraphName, list[Triple]]:
-    """The graphs the update changes, with their whole new content; the store is not touched."""
-    before = list(store.quads())
-    work = pyoxigraph.Store()
-    work.bulk_extend(before)
-    try:
-        work.update(text, base_iri=base_iri)
-    except SyntaxError as e:
-        message = describe_syntax_error(e).replace("SPARQL syntax error", "SPARQL Update syntax error")
-        raise QuerySyntaxError(message) from None
-    except RuntimeError as e:  # CREATE of an existing graph, DROP of a missing one (without SILENT)...
-        raise BadRequest(f"the update failed, nothing was written: {e}") from None
-    except OSError as e:
-        raise StoreError(f"the update could not be evaluated: {e}") from None
-    old, new = set(before), set(work)
-    changed: set[GraphName] = {q.graph_name for q in old ^ new}  # type: ignore[misc]
+    """The graphs the update changes, with their whole new content; the store is not touched.
+
+    The update runs in a sandboxed child process (``graph.sandbox``) on a copy of the store: a text that crashes
+    the engine's parser kills the child and is answered 400, one that runs past ``query_timeout`` is stopped."""
+    dataset = io.BytesIO()
+    store.dump(dataset, RdfFormat.N_QUADS)
     meta = ctx.iris.meta_graph
-    if any(q.graph_name == meta for q in new - old):
+    try:
+        outcome = sandbox.run(
+            update_effect.compute, dataset.getvalue(), text, base_iri, meta.value, timeout=ctx.settings.query_timeout
+        )
+    except sandbox.Crashed as e:
+        log.warning("a SPARQL Update stopped its sandbox (%s): %s", e, text[:200])
+        raise UpdateCrashed(
+            "the update stopped the SPARQL engine (its process ended); nothing was written. It is probably too "
+            "long or too deeply nested: split it / la mise à jour a arrêté le moteur SPARQL ; rien n'a été écrit"
+        ) from None
+    except sandbox.TimedOut:
+        raise QueryTimeout(
+            f"the update ran longer than {ctx.settings.query_timeout:g} s (query_timeout) and was stopped; nothing "
+            "was written"
+        ) from None
+    except sandbox.Failed as e:
+        log.error("a SPARQL Update failed in its sandbox: %s", e)
+        raise StoreError("the update could not be evaluated; nothing was written") from None
+    if outcome.error == "syntax":
+        message = describe_syntax_error(SyntaxError(outcome.message))
+        raise QuerySyntaxError(message.replace("SPARQL syntax error", "SPARQL Update syntax error"))
+    if outcome.error is not None:
+        raise BadRequest(f"the update failed, nothing was written: {outcome.message}")
+    if outcome.wrote_meta:
         forbid_meta(ctx, meta)
-    changed.discard(meta)
-    return {g: [q.triple for q in work.quads_for_pattern(None, None, None, g)] for g in changed}
+    return {
+        (DefaultGraph() if g == update_effect.DEFAULT else NamedNode(g)): [
+            q.triple for q in parse(body, format=RdfFormat.N_TRIPLES)
+        ]
+        for g, body in outcome.graphs.items()
+    }
 
 
 def apply(ctx: Context, text: str, base_iri: str) -> bool:
@@ -108,6 +136,7 @@ def apply(ctx: Context, text: str, base_iri: str) -> bool:
 
 async def run_update(request: Request, ctx: Context, text: str, params: Params) -> Response:
     require_writer(request, ctx.settings)
+    check_sparql(text, ctx.settings.max_nesting_depth, "update")
     text = with_dataset(text, params.iris("using-graph-uri") or [], params.iris("using-named-graph-uri") or [])
     base_iri = str(request.url).split("?", 1)[0]
     await asyncio.to_thread(apply, ctx, text, base_iri)
