@@ -10,8 +10,10 @@ from fastapi import Request
 from fastapi.responses import Response
 from pyoxigraph import NamedNode
 
-from graph.namespaces import DCAT, DUV, FOAF, ORG
+from graph.namespaces import DCAT, DUV, FOAF, ORG, SCHEMA
 from graph.web.context import Context
+from graph.web.contrib import blocks, questions_view
+from graph.web.contrib.desk import keep_browser
 from graph.web.pages import organisation_page, person_page, resource_page, themes, usage_page
 from graph.web.pages._view import Own, record_alternates, sparql_href
 from graph.web.render import render
@@ -24,6 +26,7 @@ KINDS: list[tuple[str, str, Builder, str]] = [
     (ORG.Organization.value, "organisation.html", organisation_page.build, "Organisations"),
     (FOAF.Person.value, "person.html", person_page.build, "Personnes"),
     (DUV.Usage.value, "usage.html", usage_page.build, "Usages"),
+    (SCHEMA.Question.value, "question.html", questions_view.build, "Questions"),
 ]
 
 
@@ -44,6 +47,9 @@ def render_record(
         return None
     template, builder, section = chosen
     view = builder(request, ctx, iri, own)
-    alternates = record_alternates(page) if page else []
+    community = blocks.community(request, ctx, iri, types)  # follow, correct, questions, contacts
+    alternates = (record_alternates(page) if page else []) + community.alternates()
     values = {"view": view, "section": section, "sparql": sparql_href(request, iri.value), "record_iri": iri.value}
-    return render(request, template, alternates=alternates, headers=headers, **values)
+    response = render(request, template, alternates=alternates, headers=headers, community=community, **values)
+    keep_browser(request, response)
+    return response
