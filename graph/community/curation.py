@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
@@ -136,6 +137,25 @@ def overrides_of(store: Store, curation: NamedNode) -> set[Override]:
 def hidden(q: Quad, overrides: set[Override] | frozenset[Override], curation: NamedNode) -> bool:
     """Whether a quad is set aside by a correction: a value of an overridden property from another graph."""
     return bool(overrides) and q.graph_name != curation and (q.subject, q.predicate) in overrides
+
+
+def curated_rows(store: Store, curation: NamedNode, rows: list[Any]) -> list[Any]:
+    """Rows (subject, class, property, value) of a search read with the values a correction sets aside dropped:
+    for an overridden (record, property), only the curation graph's values are kept."""
+    overrides = overrides_of(store, curation)
+    if not overrides:
+        return rows
+    kept: dict[Override, set[Term]] = {}
+    out = []
+    for row in rows:
+        s, _cls, p, o = row
+        if (s, p) in overrides:
+            if (s, p) not in kept:
+                kept[(s, p)] = {q.object for q in store.quads(s, p, None, curation) if isinstance(q.object, Term)}
+            if o not in kept[(s, p)]:
+                continue
+        out.append(row)
+    return out
 
 
 def curated(quads: Sequence[Quad], overrides: set[Override] | frozenset[Override], curation: NamedNode) -> list[Quad]:
