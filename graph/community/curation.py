@@ -247,6 +247,8 @@ def propose(
             continue
         before = now_values.get(f.name, [])
         text = posted[f.name]
+        if text.replace("\r\n", "\n").strip() == shown(f, before).strip():
+            continue  # as shown: unchanged (even where the source's literal has no language)
         if f.fill_only and before:
             if text.strip() and parse(f, text, before) != before:
                 correction.errors.setdefault(f.name, []).append(

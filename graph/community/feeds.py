@@ -39,13 +39,19 @@ def atom(info: FeedInfo, entries: list[Entry], href: Callable[[str], str], base_
     for e in entries:
         fe = fg.add_entry(order="append")
         fe.id(f"{base_id}{e.id}")
-        named = [t or r for r, t in e.records]
-        main = named[0] if len(named) == 1 else f"{len(named) if e.size == len(e.records) else e.size} fiches"
-        fe.title(f"{e.label} : {main}" if named else e.label)
+        titled = [t for _r, t in e.records if t]
+        if len(titled) == 1:
+            main = titled[0]
+        elif titled:
+            main = f"{titled[0]} et {len(titled) - 1} autre{'s' if len(titled) > 2 else ''} fiche{'s' if len(titled) > 2 else ''}"
+        else:
+            main = f"{e.size} fiche{'s' if e.size > 1 else ''}" if e.size else ""
+        fe.title(f"{e.label} : {main}" if main else e.label)
         fe.updated(e.at)
         fe.published(e.at)
         if e.records:
-            fe.link(href=href(e.records[0][0]), rel="alternate", type="text/html")
+            first = next((r for r, t in e.records if t), e.records[0][0])
+            fe.link(href=href(first), rel="alternate", type="text/html")
         lines = [f"{e.label}, le {e.at[:10]} à {e.at[11:16]} (UTC)."]
         for record, title in e.records[:LISTED]:
             lines.append(f"- {title or record} : {href(record)}")

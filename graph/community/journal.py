@@ -46,9 +46,10 @@ LABELS: list[tuple[str, str]] = [
 ]
 
 _TITLES = """
-SELECT ?s ?t WHERE {
+SELECT ?s ?t ?rank WHERE {
   VALUES ?s { %s }
-  ?s schema:name|dct:title|foaf:name|skos:prefLabel|dct:description ?t .
+  VALUES (?p ?rank) { (schema:name 0) (dct:title 0) (foaf:name 0) (skos:prefLabel 0) (dct:description 1) (schema:text 2) }
+  ?s ?p ?t .
 }
 """
 
@@ -131,14 +132,18 @@ class Journal:
     def titles(self, iris: Iterable[str]) -> dict[str, str]:
         """The French (else any) title, name or label of each record, read from the store now."""
         iris = list(iris)
-        found: dict[str, list[Literal]] = {}
+        found: dict[str, list[tuple[int, Literal]]] = {}
         for i in range(0, len(iris), CHUNK):
             values = " ".join(str(NamedNode(x)) for x in iris[i : i + CHUNK])
-            for s, t in self.store.select(_TITLES % values).rows:
-                if isinstance(s, NamedNode) and isinstance(t, Literal):
-                    found.setdefault(s.value, []).append(t)
+            for s, t, order in self.store.select(_TITLES % values).rows:
+                if isinstance(s, NamedNode) and isinstance(t, Literal) and isinstance(order, Literal):
+                    found.setdefault(s.value, []).append((int(order.value), t))
         rank = {"fr": 0, None: 1, "en": 2}
-        return {s: min(ts, key=lambda t: (rank.get(t.language, 3), len(t.value))).value for s, ts in found.items()}
+        best = {
+            s: min(ts, key=lambda ot: (ot[0], rank.get(ot[1].language, 3), len(ot[1].value)))[1].value
+            for s, ts in found.items()
+        }
+        return {s: t if len(t) <= 120 else t[:119].rstrip() + "…" for s, t in best.items()}
 
     def related(self, target: NamedNode) -> set[str]:
         """The records whose changes the feed of ``target`` shows."""

@@ -84,13 +84,14 @@ class Notifier:
 
     def message(self, address: str, entry: Entry, touched: list[tuple[str, str]], follows: list[str]) -> Mail:
         site = self.settings.site_name
-        first = touched[0][1] or touched[0][0]
+        first = next((t for _r, t in touched if t), touched[0][0])
         lines = [
             "Bonjour,",
             "",
             f"{entry.label}, le {entry.at[:10]} à {entry.at[11:16]} (UTC), sur ce que vous suivez :",
             "",
         ]
+        touched = sorted(touched, key=lambda rt: not rt[1])  # titled records first
         for record, title in touched[:LISTED]:
             lines.append(f"- {title or record}")
             lines.append(f"  {record}")

@@ -311,7 +311,7 @@ async def my_contributions(request: Request) -> Response:
         follows = d.accounts.follows(account.sub)
         titles = d.journal.titles(follows)
         return {
-            "items": items,
+            "entries": items,
             "counts": {s: sum(1 for i in items if i["status"] == s) for s in ("pending", "approved", "rejected")},
             "follows": [
                 {"title": titles.get(f, f), "href": urls.record(f), "follow": urls.path("/follow", about=f)}

@@ -105,6 +105,8 @@ def build(ctx: Context, d: Desk, posted: forms.Posted, node: NamedNode | None = 
     for r in report.violations:
         name: str | None = by_path.get(r.path or "") if r.focus == record.value else None
         if r.focus == node.value and r.path == "dct:description":
+            if not posted.values.get("reason", "").strip():
+                continue  # said below, in plain words
             name = "reason"
         errors.add(name, message(r))
     if not correction.changes:
