@@ -26,9 +26,9 @@ const ACCOUNTS = {
 
 function claimsOf(id) {
   const known = ACCOUNTS[id];
-  if (known) return { sub: `sub-${id}`, ...known };
+  if (known) return { sub: id, ...known };
   return {
-    sub: `sub-${id}`, email: `${id}@example.gouv.fr`, given_name: id, usual_name: "Agent",
+    sub: id, email: `${id}@example.gouv.fr`, given_name: id, usual_name: "Agent",
     siret: "", organizational_unit: "",
   };
 }
