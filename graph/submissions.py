@@ -56,7 +56,8 @@ SELECT ?client ?since (COUNT(?c) AS ?n) WHERE {
 
 
 def now() -> Literal:
-    return Literal(datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=XSD.dateTime)
+    """The time now, to the millisecond (submissions sent within one second keep their order)."""
+    return Literal(datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"), datatype=XSD.dateTime)
 
 
 def valid_id(text: str) -> bool:
