@@ -264,3 +264,38 @@ def community_client(make_client, oidc_smtp, iris: Iris):  # type: ignore[no-unt
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def community_server(tmp_path_factory, seeded_dir: Path, community_ports, oidc_smtp, iris: Iris, validator: Validator):  # type: ignore[no-untyped-def]
+    """The service running for real with accounts (the local OpenID provider), e-mail (the local SMTP server) and
+    moderation, on the port the provider knows, its store holding the example organisation."""
+    from graph.rdf import parse_file
+    from tests.browser import start_service
+
+    provider, smtp = oidc_smtp
+    port = community_ports["service"]
+    prepared = tmp_path_factory.mktemp("community-seed") / "store"
+    source = EmbeddedStore(seeded_dir)
+    source.backup(prepared)
+    source.close()
+    store = EmbeddedStore(prepared)
+    Writer(store, validator, iris).add(
+        {iris.graph("test-community"): [q.triple for q in parse_file(FIXTURES / "community.ttl")]}
+    )
+    store.close()
+    settings = {
+        **provider.settings(f"http://127.0.0.1:{port}"),
+        **smtp.settings(),
+        "port": port,
+        "rate_limit_posts": 200,
+    }
+    server = start_service(
+        tmp_path_factory.mktemp("community-live"),
+        prepared,
+        **{k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in settings.items()},
+    )
+    live = next(server)
+    live.smtp = smtp  # type: ignore[attr-defined]
+    yield live
+    server.close()

@@ -29,6 +29,14 @@ PAGES = [
     ("contribute-usage", "/contribute/usage"),
     ("contribute-resource", "/contribute/resource"),
     ("governance", "/governance"),
+    ("questions", "/questions"),
+    ("personal-data", "/personal-data"),
+    ("contribute-uses", "/contribute/uses?resource=https://ressourcerie.fabrique.social.gouv.fr/resource/api-sirene"),
+    (
+        "contribute-correction",
+        "/contribute/correction?record=https://ressourcerie.fabrique.social.gouv.fr/resource/api-sirene",
+    ),
+    ("follow", "/follow?about=https://ressourcerie.fabrique.social.gouv.fr/resource/api-sirene"),
 ]
 REPORT = ROOT / "var" / "accessibility.json"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

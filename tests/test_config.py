@@ -30,7 +30,7 @@ def test_precedence_defaults_file_env_options(tmp_path: Path) -> None:
 def test_errors_say_what_to_fix(tmp_path: Path) -> None:
     f = tmp_path / "r.toml"
     f.write_text("base_iri = 'https://x.example/'\nstorepath = 'x'\n")
-    with pytest.raises(ConfigError, match="unknown settings: storepath; known: .*base_iri"):
+    with pytest.raises(ConfigError, match=r"unknown settings: storepath; known: .*base_iri"):
         Settings.load(f, environ={})
     with pytest.raises(ConfigError, match="must end with '/'"):
         Settings(base_iri="https://x.example")

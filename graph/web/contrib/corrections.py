@@ -123,7 +123,7 @@ def kept_values(built: Built, posted: forms.Posted) -> dict[str, object]:
     return {
         "record": built.record.value,
         "reason": posted.values.get("reason", ""),
-        "title": built.title,
+        "record_title": built.title,
         "changes": {
             c.field.name: [
                 [curation.describe_term(v) for v in c.before],

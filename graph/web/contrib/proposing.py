@@ -141,4 +141,6 @@ def keep(
 
 def title_of(sub: Submission) -> str:
     v = sub.values
+    if sub.form == "correction":
+        return f"{v.get('record_title') or v.get('record', '')} : {v.get('reason', '')}"[:200]
     return str(v.get("title") or v.get("purpose") or v.get("text") or v.get("reason") or sub.record.value)[:200]
