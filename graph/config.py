@@ -42,6 +42,11 @@ POSITIVE = (
     "short_query_seconds",
     "client_queries",
     "named_query_workers",
+    "smtp_port",
+    "smtp_timeout",
+    "session_hours",
+    "rate_limit_posts",
+    "rate_limit_window",
 )
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # RESSOURCERIE_* variables that are not settings: the configuration file, and the browser tests' Chromium
@@ -200,6 +205,48 @@ class Settings:
         "",
         "Directory of the private store of pending contributions (default: <store_path>-submissions; in memory for a memory store).",
     )
+    feature_questions: bool = _setting(
+        True, "Let people ask and answer questions about resources, organisations and themes (/questions), moderated."
+    )
+    feature_feeds: bool = _setting(True, "Offer Atom feeds of what changed, for the whole site and for each record.")
+    feature_accounts: bool = _setting(
+        False,
+        "Let public agents sign in with ProConnect (OpenID Connect; the oidc_* settings) to follow and contribute.",
+    )
+    anonymous_contributions: bool = _setting(
+        True, "Accept proposals, questions, answers and corrections from people who are not signed in."
+    )
+    oidc_issuer: str = _setting(
+        "", "Issuer URL of the OpenID Connect provider (ProConnect); its discovery document is read at sign-in."
+    )
+    oidc_client_id: str = _setting("", "Client id of this instance at the OpenID Connect provider.")
+    oidc_client_secret: str = _setting("", "Client secret of this instance at the OpenID Connect provider.")
+    oidc_scopes: str = _setting(
+        "openid email given_name usual_name siret organizational_unit",
+        "Scopes asked of the OpenID Connect provider, space-separated (ProConnect's claims are named after them).",
+    )
+    oidc_redirect_uri: str = _setting(
+        "", "Callback URL registered at the provider (default: /login/callback on the host the request came to)."
+    )
+    session_hours: float = _setting(8.0, "Hours a signed-in session lasts before the person must sign in again.")
+    community_path: str = _setting(
+        "",
+        "SQLite file of accounts, sessions, follows, the change journal and the mail queue (default: <store_path>-community.sqlite; in memory for a memory store).",
+    )
+    smtp_host: str = _setting("", "SMTP server that sends e-mail notifications and relayed messages (none: no e-mail).")
+    smtp_port: int = _setting(587, "Port of the SMTP server.")
+    smtp_starttls: bool = _setting(True, "Upgrade the SMTP connection with STARTTLS before sending.")
+    smtp_user: str = _setting("", "User name for the SMTP server (none: no login).")
+    smtp_password: str = _setting("", "Password of smtp_user.")
+    smtp_from: str = _setting("", "Sender address of the e-mail the instance sends (required with smtp_host).")
+    smtp_timeout: float = _setting(10.0, "Seconds an SMTP exchange may take before the message is retried later.")
+    moderation_emails: str = _setting(
+        "", "Addresses told by e-mail when a contribution is waiting for moderation, comma-separated (none: nobody)."
+    )
+    rate_limit_posts: int = _setting(
+        20, "Most form posts and contribution API calls one client may make per rate_limit_window (429 beyond)."
+    )
+    rate_limit_window: float = _setting(600.0, "Seconds over which rate_limit_posts is counted.")
     search_index_path: str = _setting(
         "", "SQLite file of the full-text index (default: <store_path>-search.sqlite; in memory for a memory store)."
     )
@@ -274,6 +321,10 @@ class Settings:
                     f'{name} must be the SHA-256 of the token, 64 hexadecimal digits (printf %s "$TOKEN" | '
                     f"sha256sum), not {getattr(self, name)!r}"
                 )
+        if self.feature_accounts and not (self.oidc_issuer and self.oidc_client_id):
+            raise ConfigError("feature_accounts needs oidc_issuer and oidc_client_id (the ProConnect client)")
+        if self.smtp_host and "@" not in self.smtp_from:
+            raise ConfigError("smtp_host needs smtp_from, the sender address of the e-mail sent")
 
     @property
     def harvest_source_list(self) -> list[str]:
@@ -295,6 +346,20 @@ class Settings:
         if self.store != "embedded":
             return "var/submissions"
         return ":memory:" if self.store_path == ":memory:" else f"{self.store_path}-submissions"
+
+    @property
+    def community_location(self) -> str:
+        """Where accounts, follows, the change journal and the mail queue live: beside an embedded store, in memory
+        beside an in-memory one, under var/ beside a remote store."""
+        if self.community_path:
+            return self.community_path
+        if self.store != "embedded":
+            return "var/community.sqlite"
+        return ":memory:" if self.store_path == ":memory:" else f"{self.store_path}-community.sqlite"
+
+    @property
+    def moderation_email_list(self) -> list[str]:
+        return [a.strip() for a in self.moderation_emails.split(",") if a.strip()]
 
     @classmethod
     def describe(cls) -> list[tuple[str, Any, str]]:

@@ -13,6 +13,9 @@ FEATURES: dict[str, str] = {
     "contributions": "contributions",
     "harvest": "harvesting",
     "datagouv_search": "data.gouv.fr results beside the search",
+    "questions": "questions and answers",
+    "feeds": "the Atom feeds of changes",
+    "accounts": "signing in with ProConnect",
 }
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
+from graph.community.curation import Override, hidden, overrides_in, overrides_of
 from graph.errors import ValidationFailed
 from graph.iris import Iris
 from graph.namespaces import DCT, PROV, RDF, RSR, XSD
@@ -49,19 +50,31 @@ class _View:
         replaced: Mapping[GraphName, list[Triple]] | None = None,
         added: Iterable[Quad] = (),
         removed: Iterable[Quad] = (),
+        curation: NamedNode | None = None,
     ) -> None:
         self.store = store
         self.hidden = set(replaced or {})
         self.removed = set(removed)
         self.by_subject: dict[NamedNode, list[Triple]] = defaultdict(list)
         self.by_object: dict[NamedNode, set[NamedNode]] = defaultdict(set)
-        news = [t for ts in (replaced or {}).values() for t in ts] + [q.triple for q in added]
-        for t in news:
+        added = list(added)
+        # values a correction overrides are set aside, as the site shows the records (graph.community.curation)
+        self.curation = curation
+        self.overrides: set[Override] = set()
+        if curation is not None:
+            held = (replaced or {}).get(curation)
+            self.overrides = overrides_in(held) if held is not None else overrides_of(store, curation)
+            self.overrides |= overrides_in(q.triple for q in added if q.graph_name == curation)
+        news = [Quad(t.subject, t.predicate, t.object, g) for g, ts in (replaced or {}).items() for t in ts] + added
+        news = [q for q in news if curation is None or not hidden(q, self.overrides, curation)]
+        for t in (q.triple for q in news):
             self.by_subject[t.subject].append(t)  # type: ignore[index]
             if isinstance(t.object, NamedNode):
                 self.by_object[t.object].add(t.subject)  # type: ignore[arg-type]
 
     def _visible(self, q: Quad) -> bool:
+        if self.curation is not None and hidden(q, self.overrides, self.curation):
+            return False
         return q.graph_name not in self.hidden and q not in self.removed
 
     def outgoing(self, node: NamedNode) -> list[Triple]:
@@ -93,13 +106,16 @@ class Ingestor:
         self.store = store
         self.validator = validator
         self.iris = iris
+        self.curation = iris.graph("curation")
 
     # --- public API -----------------------------------------------------------------------------------------
 
     def check_graphs(self, contents: Contents) -> Report:
         """Validate replacing these graphs without writing anything."""
         prepared = self._prepare(contents)
-        return self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))[0]
+        return self._validate(
+            _View(self.store, replaced=prepared, curation=self.curation), self._changed_replace(prepared)
+        )[0]
 
     def replace_graphs(
         self,
@@ -110,7 +126,7 @@ class Ingestor:
         """Replace each named graph (or the default graph) with new content, atomically, after validation.
         ``provenance`` triples are added to the meta graph in the same step (a harvest run, say)."""
         prepared = self._prepare(contents)
-        view = _View(self.store, replaced=prepared)
+        view = _View(self.store, replaced=prepared, curation=self.curation)
         report, focus = self._validate(view, self._changed_replace(prepared))
         if not report.conforms:
             raise ValidationFailed(report)
@@ -141,7 +157,9 @@ class Ingestor:
         skipped: dict[NamedNode, list[ValidationResult]] = {}
         while True:
             prepared = self._prepare({graph: [t for ts in kept.values() for t in ts]})
-            report, focus = self._validate(_View(self.store, replaced=prepared), self._changed_replace(prepared))
+            report, focus = self._validate(
+                _View(self.store, replaced=prepared, curation=self.curation), self._changed_replace(prepared)
+            )
             bad: dict[NamedNode, list[ValidationResult]] = defaultdict(list)
             for r in report.violations:
                 bad[root_of(NamedNode(r.focus))].append(r)
@@ -186,7 +204,7 @@ class Ingestor:
                 present = {q.triple for q in self.store.quads(subject, None, None, g)}
                 fresh.extend(Quad(t.subject, t.predicate, t.object, g) for t in ts if t not in present)
         changed = {root_of(q.subject) for q in fresh}  # type: ignore[arg-type]
-        report, focus = self._validate(_View(self.store, added=fresh), changed, lost=set())
+        report, focus = self._validate(_View(self.store, added=fresh, curation=self.curation), changed, lost=set())
         return report, focus, fresh
 
     def remove_record(self, iri: NamedNode, graph: NamedNode | None = None) -> WriteResult:
@@ -197,7 +215,7 @@ class Ingestor:
         quads = [q for q in self.store.describe(iri) if graph is None or q.graph_name == graph]
         if not quads:
             return WriteResult(Report(), 0)
-        view = _View(self.store, removed=quads)
+        view = _View(self.store, removed=quads, curation=self.curation)
         before = {q.object for q in quads if q.predicate == RDF.type and q.subject == iri}
         lost = {iri} if before - view.types(iri) else set()
         report, focus = self._validate(view, {iri}, lost=lost)

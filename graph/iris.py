@@ -19,7 +19,19 @@ def slugify(text: str) -> str:
 class Iris:
     """``Iris(base).resource('api-sirene')`` -> ``<base>resource/api-sirene``."""
 
-    KINDS = ("resource", "organisation", "person", "usage", "service", "document", "membership", "feedback")
+    KINDS = (
+        "resource",
+        "organisation",
+        "person",
+        "usage",
+        "service",
+        "document",
+        "membership",
+        "feedback",
+        "question",
+        "answer",
+        "correction",
+    )
 
     def __init__(self, base: str) -> None:
         self.base = base

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from graph.community import curation
+from graph.community.questions import usage_provenance
 from graph.errors import RessourcerieError
 from graph.iris import Iris
 from graph.namespaces import DCT, FOAF, PROV, RDF, RDFS, XSD
@@ -32,6 +34,14 @@ from graph.validation import Report
 from graph.writer import Writer
 
 REUSABLE = ("organisation", "service")  # kinds of record reused when one of the same name exists
+# the named graph each form publishes into (corrections: the curation graph, see graph.community.curation)
+GRAPHS = {
+    "resource": "contributions",
+    "usage": "contributions",
+    "uses": "contributions",
+    "question": "questions",
+    "answer": "questions",
+}
 
 
 class UnknownSubmission(RessourcerieError):
@@ -66,26 +76,70 @@ class Moderation:
             raise UnknownSubmission(f"no submission {sid!r}")
         return sub
 
-    def pending(self) -> list[Submission]:
-        return [s for s in (self.submissions.get(i) for i in self.submissions.ids()) if s is not None]
+    def pending(self, offset: int = 0, limit: int | None = None) -> tuple[list[Submission], int]:
+        """A page of the pending submissions, oldest first, and how many are pending in all."""
+        ids = self.submissions.ids()
+        chosen = ids[offset : offset + limit if limit is not None else None]
+        return [s for s in (self.submissions.get(i) for i in chosen) if s is not None], len(ids)
+
+    def graph_of(self, sub: Submission) -> NamedNode:
+        if sub.form == "correction":
+            return curation.graph(self.iris)
+        return self.iris.graph(GRAPHS.get(sub.form, "contributions"))
 
     def check(self, sub: Submission) -> Report:
         """The submission's report against the store as it is now (what approving it would meet)."""
+        if sub.form == "correction":
+            return self.writer.check_graphs(self._curated(sub, "—"))
         statements, _roots = self.prepare(sub, "—")
-        return self.writer.check_add({self.iris.contributions_graph: statements})
+        return self.writer.check_add({self.graph_of(sub): statements})
+
+    def _curated(self, sub: Submission, moderator: str) -> dict[NamedNode, list[Triple]]:
+        """The curation graph as it would be with this correction published."""
+        g = curation.graph(self.iris)
+        held = [q.triple for q in self._store.quads(None, None, None, g)]
+        published = [*sub.statements, *self.provenance(sub, sub.record, [sub.record], moderator)]
+        return {g: curation.applied(held, published)}
 
     def approve(self, sid: str, moderator: str) -> Decision:
         with self._lock:
             sub = self.get(sid)
             if sub.status != PENDING:
                 raise AlreadyDecided(f"submission {sid} was already {sub.status}")
-            with self.writer.transaction("approval") as tx:
+            with self.writer.transaction(f"approval {sub.form}") as tx:
                 done = self._published(sub)
                 if done:  # published before a failure to record the decision: record it now
                     return Decision(self.submissions.decide(sub, APPROVED, moderator, None, done), Report())
+                if sub.form == "correction":  # the curation graph, with the new values in place of the old
+                    result = tx.replace_graphs(self._curated(sub, moderator))
+                    return Decision(
+                        self.submissions.decide(sub, APPROVED, moderator, None, [sub.record]), result.report
+                    )
                 statements, roots = self.prepare(sub, moderator)
-                result = tx.add({self.iris.contributions_graph: statements})  # raises ValidationFailed
+                result = tx.add({self.graph_of(sub): statements})  # raises ValidationFailed
                 return Decision(self.submissions.decide(sub, APPROVED, moderator, None, roots), result.report)
+
+    def edit(
+        self, sid: str, values: dict[str, object], record: NamedNode, statements: list[Triple], moderator: str
+    ) -> Submission:
+        """A pending submission changed by a moderator before deciding (checked by the caller like a new one)."""
+        with self._lock:
+            sub = self.get(sid)
+            if sub.status != PENDING:
+                raise AlreadyDecided(f"submission {sid} was already {sub.status}")
+            return self.submissions.edit(sub, values, record, statements, moderator)
+
+    def usage_from_answer(
+        self, answer: NamedNode, usage: NamedNode, statements: list[Triple], moderator: str
+    ) -> Report:
+        """Publish a usage documented by an answer, in one write: the usage (in the contributions graph) derived
+        from the answer, and the answer citing it (in the questions graph)."""
+        with self._lock, self.writer.transaction("answer to usage") as tx:
+            if next(tx.store.quads(answer, RDF.type, None, None), None) is None:
+                raise UnknownSubmission(f"no published answer <{answer.value}>")
+            own, cited = usage_provenance(usage, answer, moderator)
+            result = tx.add({self.iris.contributions_graph: [*statements, *own], self.iris.graph("questions"): cited})
+            return result.report
 
     def reject(self, sid: str, moderator: str, reason: str) -> Decision:
         if not reason.strip():

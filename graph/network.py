@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.namespaces import FOAF
+from graph.namespaces import FOAF, ORG
 from graph.store.base import Store, Term
 
 USAGES = """
@@ -58,7 +58,23 @@ WHERE {
   }
 }
 """
-USED_ONLY = "FILTER EXISTS { ?usage a duv:Usage ; duv:refersTo ?resource }"
+USED_ONLY = "FILTER EXISTS { { ?usage a duv:Usage ; duv:refersTo ?resource } UNION { ?q a schema:Question ; schema:about ?resource } }"
+# who asks about a resource, who answers on it (the author of a question or an answer: a person, or a name)
+ASKED = """
+SELECT ?item ?kind ?resource ?title ?author ?authorName ?authorType WHERE {
+  {
+    ?item a schema:Question ; schema:about ?resource . BIND("question" AS ?kind)
+    OPTIONAL { ?item schema:name ?title }
+  } UNION {
+    ?item a schema:Answer ; schema:parentItem ?q . ?q schema:about ?resource . BIND("answer" AS ?kind)
+    OPTIONAL { ?q schema:name ?title }
+  }
+  ?resource a dcat:Resource .
+  ?item schema:author ?author .
+  OPTIONAL { ?author foaf:name ?authorName }
+  OPTIONAL { ?author a ?authorType . FILTER(?authorType IN (foaf:Person, org:Organization)) }
+}
+"""
 SCOPES = ("used", "all")
 
 # node types, in the order of the legend
@@ -69,7 +85,13 @@ TYPES = {
     "service": "Service",
     "story": "Retour d'expérience",
 }
-EDGE_KINDS = {"usage": "Usage", "production": "Production", "operation": "Opère le service"}
+EDGE_KINDS = {
+    "usage": "Usage",
+    "production": "Production",
+    "operation": "Opère le service",
+    "question": "Pose une question",
+    "answer": "Répond à une question",
+}
 
 
 @dataclass
@@ -89,7 +111,7 @@ class Edge:
     target: str
     kind: str  # usage, production, operation
     label: str = ""  # the purpose of a usage
-    usage: str = ""  # the usage IRI
+    usage: str = ""  # the usage IRI (for a question or an answer: its IRI)
 
 
 @dataclass
@@ -193,6 +215,19 @@ def build(store: Store, scope: str = "used") -> Network:
     for usage_iri, (user, rid) in usage_ends.items():
         purpose_text = _pick(purposes.get(usage_iri, []))
         edges[f"usage:{usage_iri}"] = Edge(f"usage:{usage_iri}", user, rid, "usage", purpose_text, usage_iri)
+    titles: dict[str, list[Term]] = {}
+    for item, kind, res, title, author, author_name, author_type in store.select(ASKED).rows:
+        if not isinstance(item, NamedNode) or not isinstance(res, NamedNode) or res.value not in nodes:
+            continue
+        if title is not None:
+            titles.setdefault(item.value, []).append(title)
+        asker = node(author, "organisation" if author_type == ORG.Organization else "person", author_name)
+        if asker is not None and isinstance(kind, Literal):
+            key = f"{kind.value}:{item.value}>{res.value}"
+            edges.setdefault(key, Edge(key, asker, res.value, kind.value, "", item.value))
+    for key, e in list(edges.items()):
+        if e.kind in ("question", "answer"):
+            edges[key] = Edge(e.id, e.source, e.target, e.kind, _pick(titles.get(e.usage, [])), e.usage)
     for n in nodes.values():
         n.label = _pick(labels.get(n.id, [])) or _short(n.id)
         n.themes = sorted(

@@ -29,6 +29,8 @@ EDGE_STYLES = {
     "usage": ("#3a3a3a", ""),
     "production": ("#c9191e", "6 4"),
     "operation": ("#18753c", "2 3"),
+    "question": ("#6a6af4", "1 3"),
+    "answer": ("#a558a0", "4 2 1 2"),
 }
 
 

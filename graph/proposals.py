@@ -264,7 +264,7 @@ def usage(values: dict[str, str], iris: Iris, options: Options, exists: Exists) 
 # --- mapping the report back to the form ------------------------------------------------------------------------
 
 # (role, path) -> field; (role, None) is the field for any other path of that role
-FIELDS: dict[tuple[str, str | None], str] = {
+FIELDS: dict[tuple[str, str | None], str | None] = {
     ("resource", "dct:title"): "title",
     ("resource", "dct:identifier"): "title",
     ("resource", "dct:description"): "description",
@@ -302,6 +302,18 @@ FIELDS: dict[tuple[str, str | None], str] = {
     ("service", "dct:title"): "service_name",
     ("service", None): "service_url",
     ("feedback", None): "rating",
+    ("question", "schema:name"): "title",
+    ("question", "schema:text"): "details",
+    ("question", "schema:about"): "resource",
+    ("question", "schema:author"): "contributor_name",
+    ("question", "schema:dateCreated"): None,
+    ("question", None): "title",
+    ("answer", "schema:text"): "text",
+    ("answer", "schema:citation"): "cites",
+    ("answer", "schema:parentItem"): "question",
+    ("answer", "schema:author"): "contributor_name",
+    ("answer", None): "text",
+    ("author", None): "contributor_name",
 }
 
 
@@ -331,6 +343,8 @@ class FieldErrors:
 def roles_for(form: str, record: NamedNode, statements: Iterable[Triple], base: str) -> dict[str, str]:
     """The roles of a stored proposal's nodes, from their IRIs (as ``resource`` and ``usage`` minted them)."""
     roles: dict[str, str] = {}
+    if form in ("question", "answer"):
+        return {record.value: form, f"{record.value}#auteur": "author"}
     for t in statements:
         if not isinstance(t.subject, NamedNode):
             continue  # a blank node has no role
@@ -361,7 +375,9 @@ def field_of(result: ValidationResult, roles: dict[str, str]) -> str | None:
         return None
     if result.path is None:
         return FIELDS.get((role, None))
-    return FIELDS.get((role, result.path)) or FIELDS.get((role, None))
+    if (role, result.path) in FIELDS:
+        return FIELDS[(role, result.path)]
+    return FIELDS.get((role, None))
 
 
 def map_report(report: Report, proposal: Proposal, severity: str = "Violation") -> FieldErrors:

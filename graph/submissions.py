@@ -36,7 +36,7 @@ from graph.store.embedded import EmbeddedStore
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 STATUSES = (PENDING, APPROVED, REJECTED)
-FORMS = ("resource", "usage")
+FORMS = ("resource", "usage", "uses", "question", "answer", "correction")
 _ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read aloud or copied by hand
 ID_LENGTH = 10
 
@@ -44,10 +44,20 @@ LIST = """
 SELECT ?c ?at ?status WHERE { ?c a rsr:Contribution ; rsr:status ?status ; prov:generatedAtTime ?at }
 ORDER BY ?at ?c
 """
+BY_ACCOUNT = """
+SELECT ?c ?at ?account WHERE { ?c a rsr:Contribution ; rsr:account ?account ; prov:generatedAtTime ?at }
+ORDER BY DESC(?at) ?c
+"""
+BY_CLIENT = """
+SELECT ?client ?since (COUNT(?c) AS ?n) WHERE {
+  ?c a rsr:Contribution ; rsr:client ?client ; prov:generatedAtTime ?at . FILTER(?at >= ?since)
+} GROUP BY ?client ?since
+"""
 
 
 def now() -> Literal:
-    return Literal(datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"), datatype=XSD.dateTime)
+    """The time now, to the millisecond (submissions sent within one second keep their order)."""
+    return Literal(datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"), datatype=XSD.dateTime)
 
 
 def valid_id(text: str) -> bool:
@@ -69,6 +79,9 @@ class Submission:
     decided_at: str | None = None
     reason: str | None = None
     published: list[NamedNode] = field(default_factory=list)
+    account: str | None = None  # the signed-in person's account (ProConnect subject), never published
+    client: str | None = None  # the keyed fingerprint of the sender's address, for spam signals
+    edited_by: str | None = None  # the moderator who edited it while pending
 
 
 class SubmissionStore:
@@ -122,12 +135,29 @@ class SubmissionStore:
         statements: list[Triple],
         contributor_name: str,
         contributor_email: str,
+        account: str | None = None,
+        client: str | None = None,
     ) -> Submission:
         sid = self.new_id()
         sub = Submission(
             sid, form, PENDING, now().value, contributor_name, contributor_email, values, record, statements
         )
+        sub.account, sub.client = account, client
         self.store.replace_graphs({self.graph(sid): [*statements, *self._status(sub)]})
+        return sub
+
+    def edit(
+        self, sub: Submission, values: dict[str, object], record: NamedNode, statements: list[Triple], editor: str
+    ) -> Submission:
+        """A pending submission as a moderator changed it: new answers and statements, still pending."""
+        sub.values, sub.record, sub.statements, sub.edited_by = values, record, statements, editor
+        self.store.replace_graphs({self.graph(sub.id): [*statements, *self._status(sub)]})
+        return sub
+
+    def forget_contributor(self, sub: Submission) -> Submission:
+        """The contributor's address and account erased (their account was deleted); the rest kept."""
+        sub.contributor_email, sub.account = "", None
+        self.store.replace_graphs({self.graph(sub.id): [*sub.statements, *self._status(sub)]})
         return sub
 
     def decide(
@@ -154,10 +184,17 @@ class SubmissionStore:
             Triple(who, RDF.type, PROV.Agent),
             Triple(who, FOAF.name, Literal(sub.contributor_name)),
         ]
-        try:
-            out.append(Triple(who, FOAF.mbox, NamedNode(f"mailto:{sub.contributor_email}")))
-        except ValueError:
-            out.append(Triple(who, FOAF.mbox, Literal(sub.contributor_email)))
+        if sub.contributor_email:
+            try:
+                out.append(Triple(who, FOAF.mbox, NamedNode(f"mailto:{sub.contributor_email}")))
+            except ValueError:
+                out.append(Triple(who, FOAF.mbox, Literal(sub.contributor_email)))
+        if sub.account:
+            out.append(Triple(c, RSR.account, Literal(sub.account)))
+        if sub.client:
+            out.append(Triple(c, RSR.client, Literal(sub.client)))
+        if sub.edited_by:
+            out.append(Triple(c, RSR.editedBy, Literal(sub.edited_by)))
         if sub.status != PENDING and sub.decided_at:
             decision = NamedNode(f"{c.value}#decision")
             moderator = NamedNode(f"{c.value}#moderator")
@@ -211,6 +248,9 @@ class SubmissionStore:
             decided_at=one(decision, PROV.endedAtTime),
             reason=one(decision, RDFS.comment),
             published=[t.object for t in status if t.subject == decision and t.predicate == PROV.generated],  # type: ignore[misc]
+            account=one(c, RSR.account),
+            client=one(c, RSR.client),
+            edited_by=one(c, RSR.editedBy),
         )
 
     def ids(self, status: str | None = PENDING) -> list[str]:
@@ -220,3 +260,15 @@ class SubmissionStore:
 
     def count(self, status: str = PENDING) -> int:
         return len(self.ids(status))
+
+    def of_account(self, account: str) -> list[Submission]:
+        """The submissions sent from an account, newest first."""
+        rows = self.store.select(BY_ACCOUNT, {"account": Literal(account)}).rows
+        subs = [self.get(r[0].value.rsplit("/", 1)[-1]) for r in rows if isinstance(r[0], NamedNode)]
+        return [s for s in subs if s is not None]
+
+    def sent_since(self, client: str, since: str) -> int:
+        """How many submissions came from this client since a time (ISO 8601)."""
+        bindings = {"client": Literal(client), "since": Literal(since, datatype=XSD.dateTime)}
+        rows = self.store.select(BY_CLIENT, bindings).rows
+        return int(rows[0][2].value) if rows and isinstance(rows[0][2], Literal) else 0

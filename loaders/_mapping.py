@@ -56,10 +56,17 @@ def keys(*values: str | None) -> frozenset[str]:
     return frozenset(v for v in values if v)
 
 
+def _instant(value: datetime) -> str:
+    """A date-time's lexical form, UTC written ``Z`` as XSD's canonical form does, so that one instant read from
+    two sources is one literal."""
+    text = value.isoformat()
+    return text[: -len("+00:00")] + "Z" if text.endswith("+00:00") else text
+
+
 def when(value: object) -> Literal | None:
     """An ISO date or date-time from a source as xsd:date / xsd:dateTime; None when it is not one."""
     if isinstance(value, datetime):
-        return Literal(value.isoformat(), datatype=XSD.dateTime)
+        return Literal(_instant(value), datatype=XSD.dateTime)
     if isinstance(value, date):
         return Literal(value.isoformat(), datatype=XSD.date)
     if not isinstance(value, str) or not value.strip():
@@ -68,7 +75,7 @@ def when(value: object) -> Literal | None:
     try:
         if len(text) == 10:
             return Literal(date.fromisoformat(text).isoformat(), datatype=XSD.date)
-        return Literal(datetime.fromisoformat(text).isoformat(), datatype=XSD.dateTime)
+        return Literal(_instant(datetime.fromisoformat(text)), datatype=XSD.dateTime)
     except ValueError:
         return None
 

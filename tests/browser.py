@@ -52,7 +52,7 @@ def start_service(directory: Path, seeded_dir: Path, **settings: str) -> Iterato
     """`ressourcerie serve` on a copy of the seed store, on a free port; stopped when the generator closes."""
     store = directory / "store"
     shutil.copytree(seeded_dir, store)
-    port = free_port()
+    port = int(settings.pop("port", 0)) or free_port()
     env = {
         **os.environ,
         "RESSOURCERIE_STORE_PATH": str(store),

@@ -276,3 +276,85 @@ def seeded_copy(tmp_path: Path, seeded_dir: Path, iris: Iris, validator: Validat
     store = EmbeddedStore(copy)
     yield Writer(store, validator, iris)
     store.close()
+
+
+# --- the community: a real OpenID provider and SMTP server, a service that signs in with them ---------------------
+
+COMMUNITY_TOKEN = "moderators-community-token"
+
+
+@pytest.fixture(scope="session")
+def community_ports() -> dict[str, int]:
+    """Ports chosen before the servers start: the provider must know the live service's callback."""
+    from tests.browser import free_port
+
+    return {"service": free_port()}
+
+
+@pytest.fixture(scope="session")
+def oidc_smtp(tmp_path_factory: pytest.TempPathFactory, community_ports: dict[str, int]):
+    """(the OpenID provider, the SMTP server), for the whole session."""
+    from tests.community import servers
+
+    yield from servers(tmp_path_factory.mktemp("community"), community_ports)
+
+
+@pytest.fixture
+def community_client(make_client, oidc_smtp, iris: Iris):  # type: ignore[no-untyped-def]
+    """community_client(**settings): a TestClient with accounts (the local provider), e-mail (the local SMTP
+    server) and moderation on, its store holding the example organisation of tests/fixtures/community.ttl."""
+    import hashlib
+
+    from graph.rdf import parse_file
+
+    provider, smtp = oidc_smtp
+
+    def make(**overrides: object):  # type: ignore[no-untyped-def]
+        settings = {
+            **provider.settings(),
+            **smtp.settings(),
+            "moderation_token_sha256": hashlib.sha256(COMMUNITY_TOKEN.encode()).hexdigest(),
+            **overrides,
+        }
+        client = make_client(**settings)
+        triples = [q.triple for q in parse_file(FIXTURES / "community.ttl")]
+        client.app.state.context.writer.add({iris.graph("test-community"): triples})
+        client.smtp = smtp
+        return client
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def community_server(tmp_path_factory, seeded_dir: Path, community_ports, oidc_smtp, iris: Iris, validator: Validator):  # type: ignore[no-untyped-def]
+    """The service running for real with accounts (the local OpenID provider), e-mail (the local SMTP server) and
+    moderation, on the port the provider knows, its store holding the example organisation."""
+    from graph.rdf import parse_file
+    from tests.browser import start_service
+
+    provider, smtp = oidc_smtp
+    port = community_ports["service"]
+    prepared = tmp_path_factory.mktemp("community-seed") / "store"
+    source = EmbeddedStore(seeded_dir)
+    source.backup(prepared)
+    source.close()
+    store = EmbeddedStore(prepared)
+    Writer(store, validator, iris).add(
+        {iris.graph("test-community"): [q.triple for q in parse_file(FIXTURES / "community.ttl")]}
+    )
+    store.close()
+    settings = {
+        **provider.settings(f"http://127.0.0.1:{port}"),
+        **smtp.settings(),
+        "port": port,
+        "rate_limit_posts": 200,
+    }
+    server = start_service(
+        tmp_path_factory.mktemp("community-live"),
+        prepared,
+        **{k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in settings.items()},
+    )
+    live = next(server)
+    live.smtp = smtp  # type: ignore[attr-defined]
+    yield live
+    server.close()

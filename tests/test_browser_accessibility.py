@@ -38,6 +38,13 @@ PAGES = [
     ("personal-data", "/donnees-personnelles"),
     ("not-found", "/resource/no-such-thing"),
     ("docs", "/docs"),
+    ("questions", "/questions"),
+    ("contribute-uses", "/contribute/uses?resource=https://ressourcerie.fabrique.social.gouv.fr/resource/api-sirene"),
+    (
+        "contribute-correction",
+        "/contribute/correction?record=https://ressourcerie.fabrique.social.gouv.fr/resource/api-sirene",
+    ),
+    ("follow", "/follow?about=https://ressourcerie.fabrique.social.gouv.fr/resource/api-sirene"),
 ]
 # a form shown again with its errors is a 400; a record that does not exist, a 404
 STATUS = {"query-error": 400, "not-found": 404}

@@ -74,7 +74,8 @@ def test_intervals_read_in_french() -> None:
 
 class Clock:
     def __init__(self) -> None:
-        self.moment = datetime.now(UTC)  # the runs record the real time: the clock starts there
+        # the runs record the real time, to the second: the clock starts just before it
+        self.moment = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=1)
 
     def __call__(self) -> datetime:
         return self.moment

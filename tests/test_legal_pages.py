@@ -50,6 +50,7 @@ def test_the_mandatory_pages_say_what_is_not_configured_and_invent_nothing(clien
     data = get(client, "/donnees-personnelles")
     assert "votre adresse électronique" in shown_text(data) and "jamais publiée" in shown_text(data)
     assert "<code>rsr_csrf</code>" in data and "<code>rsr_moderation</code>" in data  # the cookies, by name
+    assert "Les comptes" not in data and "rsr_session" not in data  # no accounts on this instance: not said
 
 
 def test_the_mandatory_pages_follow_the_settings(make_client) -> None:  # type: ignore[no-untyped-def]

@@ -51,6 +51,9 @@ PREFIXES = """\
 @prefix f: <https://ex.org/feedback/> .
 @prefix d: <https://ex.org/document/> .
 @prefix c: <https://ex.org/concept/> .
+@prefix q: <https://ex.org/question/> .
+@prefix ans: <https://ex.org/answer/> .
+@prefix cor: <https://ex.org/correction/> .
 """
 
 V, W = "Violation", "Warning"
@@ -75,6 +78,9 @@ U1 = EX + "usage/u1"
 T1 = EX + "tool/t1"
 F1 = EX + "feedback/f1"
 C1 = EX + "concept/c1"
+Q1 = EX + "question/q1"
+A1 = EX + "answer/a1"
+COR1 = EX + "correction/c1"
 
 Expected = list[tuple[str, str | None, str]]
 
@@ -331,6 +337,41 @@ c:c1 a skos:Concept ;
 """
 
 
+QUESTION = """
+q:q1 a schema:Question ;
+    schema:name "Qui utilise cette ressource pour suivre l'emploi ?"@fr ;
+    schema:text "Nous cherchons des retours d'expérience."@fr ;
+    schema:about r:r0, o:dares, c:emploi ;
+    schema:author <https://ex.org/question/q1#auteur> ;
+    schema:dateCreated "2026-05-01T10:00:00Z"^^xsd:dateTime ;
+.
+<https://ex.org/question/q1#auteur> a prov:Agent ; foaf:name "Camille D." .
+"""
+
+# an answer with the question it answers (itself valid)
+ANSWER = (
+    QUESTION
+    + """
+ans:a1 a schema:Answer ;
+    schema:parentItem q:q1 ;
+    schema:text "La Dares l'utilise pour ses tableaux de bord."@fr ;
+    schema:citation r:r0, u:u0 ;
+    schema:author p:alice ;
+    schema:dateCreated "2026-05-02T09:00:00Z"^^xsd:dateTime ;
+.
+"""
+)
+
+CORRECTION = """
+cor:c1 a rsr:Correction, prov:Entity ;
+    rsr:corrects r:r0 ;
+    rsr:overrides dct:title ;
+    dct:description "Le titre comportait une faute."@fr ;
+    dct:created "2026-05-03T08:00:00Z"^^xsd:dateTime ;
+.
+"""
+
+
 def drop(ttl: str, start: str) -> str:
     """``ttl`` without the one line that starts with ``start`` (after indentation)."""
     lines = ttl.splitlines()
@@ -418,6 +459,15 @@ VALID: list[tuple[str, str, str]] = [
     ("FeedbackShape", "text-only", drop(FEEDBACK, "duv:hasRating")),
     ("FeedbackShape", "rating-only", drop(FEEDBACK, "oa:bodyValue")),
     ("FeedbackShape", "datetime", swap(FEEDBACK, '"2024-06-01"^^xsd:date', '"2024-06-01T12:00:00"^^xsd:dateTime')),
+    ("UsageShape", "contactable", also(USAGE, "u:u1 rsr:contactable true .")),
+    ("QuestionShape", "full", QUESTION),
+    ("QuestionShape", "minimal", drop(swap(QUESTION, "r:r0, o:dares, c:emploi", "r:r0"), "schema:text")),
+    ("QuestionShape", "person-author", swap(QUESTION, "<https://ex.org/question/q1#auteur> ;", "p:alice ;")),
+    ("QuestionShape", "answered", also(ANSWER, "q:q1 schema:acceptedAnswer ans:a1 .")),
+    ("AnswerShape", "full", ANSWER),
+    ("AnswerShape", "no-citation", drop(ANSWER, "schema:citation")),
+    ("CorrectionShape", "correction", CORRECTION),
+    ("CorrectionShape", "addition-only", drop(CORRECTION, "rsr:overrides")),
     ("ConceptShape", "concept", CONCEPT),
     ("ConceptShape", "plain-label", swap(CONCEPT, '"Insertion"@fr, "Inclusion"@en', '"Insertion"')),
 ]
@@ -997,6 +1047,111 @@ INVALID: list[tuple[str, str, str, Expected]] = [
     ),
     ("FeedbackShape", "no-author", drop(FEEDBACK, "dct:creator"), [(F1, "dct:creator", W)]),
     ("FeedbackShape", "string-date", swap(FEEDBACK, '"2024-06-01"^^xsd:date', '"juin 2024"'), [(F1, "dct:created", V)]),
+    (
+        "UsageShape",
+        "contactable-as-text",
+        also(USAGE, 'u:u1 rsr:contactable "oui" .'),
+        [(U1, "rsr:contactable", V)],
+    ),
+    # QuestionShape
+    ("QuestionShape", "blank-node", swap(QUESTION, "q:q1 a", "_:q1 a"), [(BLANK, None, V)]),
+    ("QuestionShape", "no-title", drop(QUESTION, "schema:name"), [(Q1, "schema:name", V)]),
+    (
+        "QuestionShape",
+        "short-title",
+        swap(QUESTION, '"Qui utilise cette ressource pour suivre l\'emploi ?"@fr', '"Qui ?"@fr'),
+        [(Q1, "schema:name", V)],
+    ),
+    (
+        "QuestionShape",
+        "untagged-title",
+        swap(QUESTION, '"Qui utilise cette ressource pour suivre l\'emploi ?"@fr', '"Qui utilise cette ressource ?"'),
+        [(Q1, "schema:name", V)],
+    ),
+    ("QuestionShape", "about-nothing", drop(QUESTION, "schema:about"), [(Q1, "schema:about", V)]),
+    (
+        "QuestionShape",
+        "about-unknown",
+        swap(QUESTION, "r:r0, o:dares, c:emploi", UNKNOWN),
+        [(Q1, "schema:about", V)],
+    ),
+    ("QuestionShape", "no-author", drop(QUESTION, "schema:author"), [(Q1, "schema:author", V)]),
+    (
+        "QuestionShape",
+        "nameless-author",
+        swap(
+            QUESTION,
+            '<https://ex.org/question/q1#auteur> a prov:Agent ; foaf:name "Camille D." .',
+            "<https://ex.org/question/q1#auteur> a prov:Agent .",
+        ),
+        [(Q1, "schema:author", V)],
+    ),
+    (
+        "QuestionShape",
+        "date-only",
+        swap(QUESTION, '"2026-05-01T10:00:00Z"^^xsd:dateTime', '"2026-05-01"^^xsd:date'),
+        [(Q1, "schema:dateCreated", V)],
+    ),
+    (
+        "QuestionShape",
+        "accepted-not-an-answer",
+        also(QUESTION, "q:q1 schema:acceptedAnswer r:r0 ."),
+        [(Q1, "schema:acceptedAnswer", V)],
+    ),
+    # AnswerShape
+    ("AnswerShape", "no-question", drop(ANSWER, "schema:parentItem"), [(A1, "schema:parentItem", V)]),
+    (
+        "AnswerShape",
+        "answers-a-resource",
+        swap(ANSWER, "schema:parentItem q:q1", "schema:parentItem r:r0"),
+        [(A1, "schema:parentItem", V)],
+    ),
+    (
+        "AnswerShape",
+        "no-text",
+        swap(ANSWER, '    schema:text "La Dares l\'utilise pour ses tableaux de bord."@fr ;\n', ""),
+        [(A1, "schema:text", V)],
+    ),
+    (
+        "AnswerShape",
+        "cites-an-organisation",
+        swap(ANSWER, "schema:citation r:r0, u:u0", "schema:citation o:dares"),
+        [(A1, "schema:citation", V)],
+    ),
+    (
+        "AnswerShape",
+        "two-authors",
+        swap(ANSWER, "schema:author p:alice", "schema:author p:alice, <https://ex.org/question/q1#auteur>"),
+        [(A1, "schema:author", V)],
+    ),
+    (
+        "AnswerShape",
+        "no-date",
+        drop(ANSWER, 'schema:dateCreated "2026-05-02'),
+        [(A1, "schema:dateCreated", V)],
+    ),
+    # CorrectionShape
+    (
+        "CorrectionShape",
+        "not-entity",
+        swap(CORRECTION, "rsr:Correction, prov:Entity", "rsr:Correction"),
+        [(COR1, None, V)],
+    ),
+    ("CorrectionShape", "corrects-nothing", drop(CORRECTION, "rsr:corrects"), [(COR1, "rsr:corrects", V)]),
+    (
+        "CorrectionShape",
+        "overrides-the-type",
+        swap(CORRECTION, "rsr:overrides dct:title", "rsr:overrides rdf:type"),
+        [(COR1, "rsr:overrides", V)],
+    ),
+    (
+        "CorrectionShape",
+        "overrides-text",
+        swap(CORRECTION, "rsr:overrides dct:title", 'rsr:overrides "titre"'),
+        [(COR1, "rsr:overrides", V)],
+    ),
+    ("CorrectionShape", "no-reason", drop(CORRECTION, "dct:description"), [(COR1, "dct:description", V)]),
+    ("CorrectionShape", "no-date", drop(CORRECTION, "dct:created"), [(COR1, "dct:created", V)]),
     # ConceptShape
     ("ConceptShape", "no-label", drop(CONCEPT, "skos:prefLabel"), [(C1, "skos:prefLabel", V)]),
     (
@@ -1056,7 +1211,7 @@ def test_context_is_valid(validator: Validator) -> None:
 
 def test_every_node_shape_has_valid_and_invalid_examples() -> None:
     shapes = node_shapes()
-    assert len(shapes) == 19
+    assert len(shapes) == 22
     assert {shape for shape, _, _ in VALID} == shapes
     assert {shape for shape, _, _, _ in INVALID} == shapes
 

@@ -156,7 +156,11 @@ def test_the_dcat_feed_walks_every_resource_once_and_conforms(rclient: TestClien
     from graph.dcat.conformance import check
     from graph.dcat.publish import Feed
 
-    query = "SELECT ?r WHERE { ?r a <http://www.w3.org/ns/dcat#Resource> }"
+    # the catalogue holds APIs, data sets and catalogues (software is in /catalog/software, guides in neither)
+    query = (
+        "SELECT ?r WHERE { ?r a <http://www.w3.org/ns/dcat#Resource> ; <http://purl.org/dc/terms/type> ?k "
+        f"VALUES ?k {{ <{BASE}def/kind/api> <{BASE}def/kind/dataset> <{BASE}def/kind/catalogue> }} }}"
+    )
     r = rclient.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
     expected = {b["r"]["value"] for b in r.json()["results"]["bindings"]}
     seen: list[str] = []

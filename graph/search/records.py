@@ -13,6 +13,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
+from graph.community.curation import curated_rows
 from graph.model.access import ACCESS_RIGHTS
 from graph.namespaces import DCAT, DCT, FOAF, KIND, ORG, RDFS, SCHEMA, SKOS, THEME
 from graph.rdf import root_of
@@ -27,13 +28,20 @@ CLASSES = {
     SCHEMA.WebApplication: "service",
     ORG.Organization: "organisation",
     FOAF.Person: "person",
+    SCHEMA.Question: "question",
 }
-PSEUDO_KINDS = {"service": "Service en ligne", "organisation": "Organisation", "person": "Personne"}
+PSEUDO_KINDS = {
+    "service": "Service en ligne",
+    "organisation": "Organisation",
+    "person": "Personne",
+    "question": "Question",
+}
 ACCESS_KEYS = {a.iri: a.key for a in ACCESS_RIGHTS}
 
 _TEXT = {
     DCT.title: "title",
     FOAF.name: "title",
+    SCHEMA.name: "title",
     RDFS.label: "title",
     DCT.alternative: "tagline",
     DCT.abstract: "tagline",
@@ -48,9 +56,9 @@ _LINKS = {DCT.type: "kind", DCAT.theme: "theme", DCT.publisher: "producer", DCT.
 _READ = """
 SELECT ?s ?class ?p ?o WHERE {
   %s
-  VALUES ?class { dcat:Resource foaf:Document schema:WebApplication org:Organization foaf:Person }
+  VALUES ?class { dcat:Resource foaf:Document schema:WebApplication org:Organization foaf:Person schema:Question }
   ?s a ?class ; ?p ?o .
-  VALUES ?p { dct:title foaf:name rdfs:label dct:alternative dct:abstract skos:altLabel dct:description schema:text
+  VALUES ?p { dct:title foaf:name schema:name rdfs:label dct:alternative dct:abstract skos:altLabel dct:description schema:text
               dcat:keyword schema:keywords dct:type dcat:theme dct:publisher dct:accessRights }
   FILTER(isIRI(?s))
 }
@@ -136,6 +144,7 @@ class RecordReader:
         return {n.value for n in ordered}, self._records(rows)
 
     def _records(self, rows: list[Any]) -> list[Record]:
+        rows = curated_rows(self.store, NamedNode(self.base + "graph/curation"), rows)
         classes: dict[NamedNode, set[NamedNode]] = defaultdict(set)
         values: dict[NamedNode, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for s, cls, p, o in rows:

@@ -18,7 +18,15 @@ from graph.errors import RessourcerieError
 from graph.harvest.schedule import Scheduler
 from graph.web import assets, errors, operations
 from graph.web.context import Context
-from graph.web.contrib import contribute, moderation
+from graph.web.contrib import (
+    accounts,
+    contact,
+    contribute,
+    corrections,
+    following,
+    moderation,
+    questions_view,
+)
 from graph.web.contrib.desk import Desk
 from graph.web.middleware import ServiceMiddleware
 from graph.web.pages import apidocs, governance, harvests, home, legal, linked, namedqueries, network, search, themes
@@ -47,15 +55,50 @@ ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
     ("/contribute/resource", ["POST"], contribute.resource_post, "Form: propose a resource (sent)"),
     ("/contribute/usage", ["GET", "HEAD"], contribute.usage_form, "Form: document a usage"),
     ("/contribute/usage", ["POST"], contribute.usage_post, "Form: document a usage (sent)"),
+    ("/contribute/correction", ["GET", "HEAD"], corrections.form, "Form: report an error, propose a correction"),
+    ("/contribute/correction", ["POST"], corrections.post, "Form: propose a correction (sent)"),
+    (
+        "/contribute/{form}",
+        ["GET", "HEAD"],
+        contribute.form_page,
+        "Form: 'I use it too' (uses), ask a question (question), answer one (answer)",
+    ),
+    ("/contribute/{form}", ["POST"], contribute.form_post, "Form: uses, question or answer (sent)"),
     ("/contribute/submission/{sid}", ["GET", "HEAD"], contribute.submission_page, "A contribution's status"),
     ("/api/contributions/resource", ["POST"], contribute.api_resource, "Propose a resource (JSON)"),
     ("/api/contributions/usage", ["POST"], contribute.api_usage, "Document a usage (JSON)"),
+    ("/api/contributions/{form}", ["POST"], contribute.api_post, "Declare a usage, ask or answer a question (JSON)"),
     ("/api/contributions/{sid}", ["GET", "HEAD"], contribute.api_status, "A contribution's status (JSON)"),
-    ("/moderation", ["GET", "HEAD"], moderation.page, "Moderation: login, then the pending contributions"),
+    (
+        "/questions",
+        ["GET", "HEAD"],
+        questions_view.questions_page,
+        "Questions and answers, open and answered, by theme",
+    ),
+    ("/questions/accept", ["POST"], questions_view.accept, "The asker accepts an answer to their question"),
+    ("/changes.atom", ["GET", "HEAD"], following.changes, "Atom feed of the changes (?about=IRI: of one record)"),
+    ("/follow", ["GET", "HEAD"], following.follow_page, "How to follow a record: its feed, e-mail when signed in"),
+    ("/follow", ["POST"], following.follow_post, "Follow a record by e-mail, or stop (signed in)"),
+    ("/contact", ["GET", "HEAD"], contact.contact_page, "Write to a user who agreed to be contacted (relayed)"),
+    ("/contact", ["POST"], contact.contact_post, "Write to a user who agreed to be contacted (sent)"),
+    ("/personal-data", ["GET", "HEAD"], legal.personal_data_elsewhere, "The personal-data page's English address"),
+    ("/login", ["GET"], accounts.login, "Sign in with ProConnect (OpenID Connect)"),
+    ("/login/callback", ["GET"], accounts.callback, "Back from ProConnect: the ID token checked, a session opened"),
+    ("/logout", ["POST"], accounts.logout, "Sign out (here, then at ProConnect)"),
+    ("/logout/done", ["GET", "HEAD"], accounts.logged_out, "Signed out"),
+    ("/account", ["GET", "HEAD"], accounts.account_page, "My account: what is kept, my person record, my choices"),
+    ("/account", ["POST"], accounts.account_post, "My account: save my choices (person record with consent)"),
+    ("/account/delete", ["POST"], accounts.account_delete, "Delete my account and my person record"),
+    ("/account/contributions", ["GET", "HEAD"], accounts.my_contributions, "My contributions, questions, follows"),
+    ("/moderation", ["GET", "HEAD"], moderation.page, "Moderation: login, then the pending contributions, paged"),
     ("/moderation/login", ["POST"], moderation.login, "Moderation: exchange the token for a session"),
     ("/moderation/logout", ["POST"], moderation.logout, "Moderation: end the session"),
+    ("/moderation/answer-usage", ["GET", "HEAD"], moderation.answer_usage_page, "Moderation: a usage from an answer"),
+    ("/moderation/answer-usage", ["POST"], moderation.answer_usage_post, "Moderation: publish a usage from an answer"),
     ("/moderation/{sid}/approve", ["POST"], moderation.approve_form, "Moderation: publish a contribution"),
     ("/moderation/{sid}/reject", ["POST"], moderation.reject_form, "Moderation: reject a contribution"),
+    ("/moderation/{sid}/edit", ["GET", "HEAD"], moderation.edit_page, "Moderation: edit a pending contribution"),
+    ("/moderation/{sid}/edit", ["POST"], moderation.edit_post, "Moderation: edit a pending contribution (sent)"),
     ("/api/moderation/submissions", ["GET"], moderation.api_list, "Moderation: contributions (bearer token)"),
     (
         "/api/moderation/submissions/{sid}/approve",

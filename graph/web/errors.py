@@ -33,6 +33,7 @@ from graph.moderation import UnknownSubmission
 from graph.store.queries import AnswerTooLarge, QueryTimeout
 from graph.web.auth import Forbidden, Unauthorized
 from graph.web.conneg import NotAcceptable, UnknownFormat, parse_accept
+from graph.web.ratelimit import TooManyRequests
 from graph.web.render import render
 from graph.web.urls import UnknownIri
 
@@ -49,6 +50,7 @@ TITLES = {
     413: "Envoi trop volumineux",
     415: "Type de contenu non pris en charge",
     422: "Données refusées",
+    429: "Trop d'envois",
     500: "Erreur inattendue",
     502: "Source extérieure injoignable",
     503: "Service momentanément indisponible",
@@ -89,6 +91,7 @@ BY_STATUS = {
     413: "Ce qui a été envoyé dépasse la taille permise.",
     415: "Le type du contenu envoyé n'est pas pris en charge ici.",
     422: "Les données envoyées ont été refusées : rien n'a été enregistré.",
+    429: "Trop de demandes depuis votre poste : réessayez dans quelques minutes.",
     500: "Une erreur inattendue s'est produite. Elle a été consignée et sera examinée.",
     502: "Une source extérieure n'a pas pu être lue.",
     503: "Le service est très sollicité ou momentanément indisponible. Réessayez dans quelques instants.",
@@ -119,6 +122,8 @@ def wants_html(request: Request) -> bool:
 
 def said(status: int, error: Exception | None, path: str) -> str:
     """The sentence a person reads: by the error raised, else by the status."""
+    if isinstance(error, TooManyRequests):
+        return error.message  # written in French, with the wait
     for cls, sentence in SAID:
         if isinstance(error, cls) and not (cls is BadRequest and status != 400):
             return sentence.format(path=path)

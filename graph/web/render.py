@@ -34,6 +34,8 @@ def site(settings: Settings, url: Callable[[str], str] = str) -> dict[str, Any]:
         nav.append(("/network", "Réseau des usages"))
     if features.enabled(settings, "workbench"):
         nav.append(("/queries", "Requêtes"))
+    if features.enabled(settings, "questions"):
+        nav.append(("/questions", "Questions"))
     if features.enabled(settings, "contributions"):
         nav.append(("/contribute", "Contribuer"))
     nav.append(("/governance", "Gouvernance"))

@@ -1,76 +1,36 @@
-"""Contributions: the forms (/contribute, /contribute/resource, /contribute/usage) and their JSON API
-(/api/contributions/...). A proposal is built as RDF in our model, checked by the shapes against the store
-as it is, and kept as pending in the private submissions store; the errors go back next to their fields."""
+"""Contributions: the forms (/contribute, /contribute/resource, /contribute/usage, /contribute/uses,
+/contribute/question, /contribute/answer) and their JSON API (/api/contributions/...). A proposal is built as RDF
+in our model, checked by the shapes against the store as it is, and kept as pending in the private submissions
+store (``proposing``); the errors go back next to their fields. Every post counts against its client's allowance
+(429 beyond)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from pyoxigraph import NamedNode
 from starlette.concurrency import run_in_threadpool
 
-from graph import proposals
+from graph import features, proposals
 from graph.choices import Options
+from graph.community import people
 from graph.model.licences import licence_name
-from graph.proposals import FieldErrors, Proposal, map_report
+from graph.proposals import FieldErrors, map_report
 from graph.submissions import Submission
-from graph.validation import Report
-from graph.web.context import Context, context
-from graph.web.contrib import forms
-from graph.web.contrib.desk import MAX_PENDING, Desk, QueueFull, desk, options
+from graph.web.context import context
+from graph.web.contrib import forms, proposing
+from graph.web.contrib.desk import desk, limit, may_contribute, options, signed_in
+from graph.web.contrib.proposing import TITLES, title_of
+from graph.web.contrib.questions_view import context_of
 from graph.web.contrib.signing import browser_id, set_browser_id
 from graph.web.errors import error_response
+from graph.web.ratelimit import client_of
 from graph.web.render import Alternate, render
 from graph.web.urls import UnknownIri, Urls
 
-TITLES = {"resource": "Proposer une ressource", "usage": "Documenter un usage"}
 STATUS_LABELS = {"pending": "En attente de modération", "approved": "Publiée", "rejected": "Refusée"}
-
-
-@dataclass
-class Outcome:
-    proposal: Proposal
-    errors: FieldErrors
-    report: Report
-    submission: Submission | None = None
-
-
-def _check(ctx: Context, d: Desk, form: str, posted: forms.Posted) -> Outcome:
-    """Build the proposal, validate it as if published, and keep it as pending when it conforms."""
-    opts = options(ctx)
-    errors = forms.check_person(form, posted)
-    values = posted.values
-
-    def exists(node: NamedNode) -> bool:
-        return next(ctx.store.quads(node, None, None, None), None) is not None
-
-    if form == "resource":
-        proposal = proposals.resource(values, posted.themes, ctx.iris, opts, exists)
-    else:
-        proposal = proposals.usage(values, ctx.iris, opts, exists)
-    report = ctx.writer.check_add({ctx.iris.contributions_graph: proposal.statements})
-    errors = forms.merge(errors, map_report(report, proposal))
-    if posted.extra.get(forms.HONEYPOT):
-        errors.add(None, "Le champ « Ne pas remplir » doit rester vide : l'envoi a été refusé.")
-    if errors:
-        return Outcome(proposal, errors, report)
-    if d.submissions.count() >= MAX_PENDING:
-        raise QueueFull("the moderation queue is full; please try again later")
-    kept: dict[str, object] = {k: v for k, v in values.items() if not k.startswith("contributor_")}
-    if posted.themes:
-        kept["themes"] = posted.themes
-    sub = d.submissions.create(
-        form,
-        kept,
-        proposal.record,
-        proposal.statements,
-        values["contributor_name"],
-        values["contributor_email"],
-    )
-    return Outcome(proposal, errors, report, sub)
+FORM_NAMES = ("resource", "usage", "uses", "question", "answer")
 
 
 # --- pages ------------------------------------------------------------------------------------------------------
@@ -91,10 +51,37 @@ async def usage_form(request: Request) -> Response:
     return await _form_page(request, "usage")
 
 
+async def form_page(request: Request, form: str) -> Response:
+    """GET /contribute/{form} for the other forms (uses, question, answer)."""
+    if form not in FORM_NAMES:
+        raise UnknownIri(f"no contribution form {form!r}")
+    return await _form_page(request, form)
+
+
+async def form_post(request: Request, form: str) -> Response:
+    if form not in FORM_NAMES:
+        raise UnknownIri(f"no contribution form {form!r}")
+    return await _post(request, form)
+
+
+def _require_feature(request: Request, form: str) -> None:
+    if form in ("question", "answer"):
+        features.require(context(request).settings, "questions")
+
+
 async def _form_page(request: Request, form: str) -> Response:
-    desk(request)
+    d = desk(request)
+    _require_feature(request, form)
+    may_contribute(request, d)
     values = {k: v for k, v in request.query_params.items() if k in forms.LABELS and len(v) < 500}
     themes = request.query_params.getlist("themes")
+    account = signed_in(request, d)
+    if account is not None:
+        values.setdefault("contributor_name", account.display_name)
+        if form in ("usage", "uses") and account.siret and "organisation" not in values:
+            org = await run_in_threadpool(people.organisation_of, context(request).store, account.siret)
+            if org is not None:
+                values["organisation"] = org.value
     return await _render_form(request, form, forms.Posted(values, themes, {}), FieldErrors(), status=200)
 
 
@@ -107,18 +94,22 @@ async def _render_form(
     browser, new = browser_id(request)
     order = [f.name for f in forms.FORMS[form]]
     errors.by_field = dict(sorted(errors.by_field.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99))
+    account = signed_in(request, d)
     page = {
         "form": form,
         "title": TITLES[form],
+        "account": account,
+        "about": await run_in_threadpool(context_of, ctx, form, posted.values),
         "fields": {f.name: f for f in forms.FORMS[form]},
         "data": posted.values,
         "themes": posted.themes,
+        "cites": posted.cites,
         "errors": errors,
         "options": opts,
         "csrf": d.signer.csrf_token(browser, form),
         "honeypot": forms.HONEYPOT,
         "expired": expired,
-        "labels": forms.LABELS,
+        "labels": forms.labels(form),
     }
     response = render(request, f"contribute_{form}.html", status=status, page=page)
     if new:
@@ -137,6 +128,9 @@ async def usage_post(request: Request) -> Response:
 async def _post(request: Request, form: str) -> Response:
     d = desk(request)
     ctx = context(request)
+    _require_feature(request, form)
+    limit(request, d)
+    account = may_contribute(request, d)
     posted = await forms.read_form(request)
     browser = request.cookies.get("rsr_csrf", "")
     if not d.signer.csrf_valid(posted.extra.get("csrf", ""), browser, form):
@@ -147,7 +141,7 @@ async def _post(request: Request, form: str) -> Response:
             "puis envoyez-le de nouveau.",
         )
         return await _render_form(request, form, posted, errors, status=403, expired=True)
-    outcome = await run_in_threadpool(_check, ctx, d, form, posted)
+    outcome = await run_in_threadpool(proposing.check, ctx, d, form, posted, account, client_of(request))
     if outcome.submission is None:
         return await _render_form(request, form, posted, outcome.errors, status=400)
     return RedirectResponse(
@@ -163,7 +157,7 @@ async def submission_page(request: Request, sid: str) -> Response:
     page = {
         "sub": sub,
         "status_label": STATUS_LABELS.get(sub.status, sub.status),
-        "title": _title(sub),
+        "title": title_of(sub),
         "kind": TITLES.get(sub.form, sub.form),
         "new": request.query_params.get("new") == "1",
         "submitted": french_time(sub.submitted_at),
@@ -185,11 +179,21 @@ async def api_usage(request: Request) -> Response:
     return await _api_post(request, "usage")
 
 
+async def api_post(request: Request, form: str) -> Response:
+    """POST /api/contributions/{form} for the other forms (uses, question, answer)."""
+    if form not in FORM_NAMES:
+        raise UnknownIri(f"no contribution form {form!r}")
+    return await _api_post(request, form)
+
+
 async def _api_post(request: Request, form: str) -> Response:
     d = desk(request)
     ctx = context(request)
+    _require_feature(request, form)
+    limit(request, d)
+    account = may_contribute(request, d)
     posted = await forms.read_json(request)
-    outcome = await run_in_threadpool(_check, ctx, d, form, posted)
+    outcome = await run_in_threadpool(proposing.check, ctx, d, form, posted, account, client_of(request))
     if outcome.submission is None:
         n = len(outcome.errors.general) + sum(map(len, outcome.errors.by_field.values()))
         detail = f"the contribution was not accepted: {n} problem{'s' if n != 1 else ''}; nothing was kept"
@@ -245,11 +249,6 @@ def french_time(iso: str | None) -> str:
     except ValueError:
         return iso
     return moment.strftime("%d/%m/%Y à %H:%M (UTC)")
-
-
-def _title(sub: Submission) -> str:
-    v = sub.values
-    return str(v.get("title") or v.get("purpose") or sub.record.value)[:200]
 
 
 def _href(urls: Urls, iri: str) -> str:

@@ -4,11 +4,12 @@ the checks that are about the person rather than the record (name, e-mail addres
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from fastapi import Request
 
+from graph.community import curation
 from graph.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 from graph.limits import load_json
 from graph.proposals import FieldErrors
@@ -72,8 +73,81 @@ CONTRIBUTOR_FIELDS = [
         True,
     ),
 ]
-FORMS = {"resource": RESOURCE_FIELDS + CONTRIBUTOR_FIELDS, "usage": USAGE_FIELDS + CONTRIBUTOR_FIELDS}
-LABELS = {f.name: f.label for fields in FORMS.values() for f in fields}
+QUESTION_FIELDS = [
+    Field(
+        "title",
+        "Votre question",
+        "En une phrase, par exemple « Qui utilise l'API Sirene pour contrôler des établissements ? »",
+        300,
+        True,
+    ),
+    Field("details", "Précisions", "Le contexte, ce que vous avez déjà trouvé (facultatif).", 5000),
+    Field("resource", "Ressource concernée", "", 500),
+    Field("organisation", "Organisation concernée", "", 500),
+    Field("themes", "Thèmes", "Au moins une ressource, une organisation ou un thème.", 2000),
+]
+ANSWER_FIELDS = [
+    Field("question", "Question", "", 500, True),
+    Field("text", "Votre réponse", "Ce que vous savez, ce que votre service fait, avec quels résultats.", 5000, True),
+    Field("cites", "Ressources et usages cités", "Facultatif : ceux dont parle votre réponse.", 5000),
+]
+USES_FIELDS = [
+    Field("resource", "Ressource utilisée", "", 500, True),
+    Field("organisation", "Votre organisation", "", 500, True),
+    Field("organisation_name", "Nom de l'organisation à ajouter", "Si elle n'est pas dans la liste.", 200),
+    Field(
+        "purpose",
+        "Pour quoi faire",
+        "Ce que votre organisation fait avec la ressource, en quelques phrases.",
+        3000,
+        True,
+    ),
+    Field(
+        "contactable",
+        "J'accepte d'être contacté·e par d'autres agents au sujet de cet usage",
+        "Le site relaie leurs messages par courriel ; votre adresse n'est jamais publiée.",
+        10,
+    ),
+]
+CORRECTION_FIELDS = [
+    Field("record", "Fiche", "", 500, True),
+    Field(
+        "reason",
+        "Ce qui est faux ou manquant",
+        "En une ou deux phrases : ce sera publié avec la correction.",
+        1000,
+        True,
+    ),
+    *(
+        Field(f.name, f.label, f.hint, f.limit)
+        for f in [*curation.RESOURCE_FIELDS, *curation.ORGANISATION_FIELDS, *curation.USAGE_FIELDS]
+        if f.name not in {"purpose", "result"}
+    ),
+]
+FORMS = {
+    "resource": RESOURCE_FIELDS + CONTRIBUTOR_FIELDS,
+    "usage": USAGE_FIELDS + CONTRIBUTOR_FIELDS,
+    "uses": USES_FIELDS + CONTRIBUTOR_FIELDS,
+    "question": QUESTION_FIELDS + CONTRIBUTOR_FIELDS,
+    "answer": ANSWER_FIELDS + CONTRIBUTOR_FIELDS,
+    "correction": [
+        *CORRECTION_FIELDS,
+        Field("purpose", "Pour quoi faire", "", 5000),
+        Field("result", "Résultat, bénéfice", "", 5000),
+        *CONTRIBUTOR_FIELDS,
+    ],
+}
+LABELS: dict[str, str] = {}  # the first form's label of a name (resource and usage first, as before)
+for _fields in FORMS.values():
+    for _f in _fields:
+        LABELS.setdefault(_f.name, _f.label)
+
+
+def labels(form: str) -> dict[str, str]:
+    return {f.name: f.label for f in FORMS[form]}
+
+
+LISTS = ("themes", "cites")  # fields that may be given several times
 
 
 @dataclass
@@ -81,6 +155,7 @@ class Posted:
     values: dict[str, str]
     themes: list[str]
     extra: dict[str, str]  # csrf token, honeypot
+    cites: list[str] = field(default_factory=list)
 
 
 async def read_form(request: Request) -> Posted:
@@ -91,14 +166,14 @@ async def read_form(request: Request) -> Posted:
     body = await _body(request)
     pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
     values: dict[str, str] = {}
-    themes: list[str] = []
+    lists: dict[str, list[str]] = {name: [] for name in LISTS}
     for k, v in pairs:
-        if k == "themes":
-            themes.append(v)
+        if k in lists:
+            lists[k].append(v)
         else:
             values[k] = v.replace("\r\n", "\n").strip()
     extra = {k: values.pop(k, "") for k in ("csrf", HONEYPOT)}
-    return Posted(values, themes, extra)
+    return Posted(values, lists["themes"], extra, lists["cites"])
 
 
 async def read_json(request: Request) -> Posted:
@@ -113,6 +188,11 @@ async def read_json(request: Request) -> Posted:
         raise BadRequest(f"the body is not JSON: {e}") from None
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object of fields")
+    cites = data.pop("cites", [])
+    if isinstance(cites, str):
+        cites = [c.strip() for c in cites.split(",") if c.strip()]
+    if not isinstance(cites, list) or not all(isinstance(c, str) for c in cites):
+        raise BadRequest("cites must be a list of IRIs")
     themes = data.pop("themes", [])
     if isinstance(themes, str):
         themes = [t.strip() for t in themes.split(",") if t.strip()]
@@ -129,7 +209,7 @@ async def read_json(request: Request) -> Posted:
             raise BadRequest(f"field {k!r} must be a string")
         values[k] = str(v).strip()
     extra = {HONEYPOT: values.pop(HONEYPOT, "")}
-    return Posted(values, themes, extra)
+    return Posted(values, themes, extra, cites)
 
 
 async def _body(request: Request) -> bytes:
@@ -154,6 +234,10 @@ def check_person(form: str, posted: Posted) -> FieldErrors:
             errors.add(None, f"Champ inconnu : « {name[:40]} ».")
         elif len(value) > f.limit:
             errors.add(name, f"Ce champ compte {len(value)} caractères ; il en admet au plus {f.limit}.")
+    if "cites" not in fields and posted.cites:
+        errors.add(None, "Champ inconnu : « cites ».")
+    elif "cites" in fields and (len(posted.cites) > 50 or sum(map(len, posted.cites)) > fields["cites"].limit):
+        errors.add("cites", "Trop de citations : une vingtaine au plus.")
     if "themes" not in fields and posted.themes:
         errors.add(None, "Champ inconnu : « themes ».")
     elif "themes" in fields and (len(posted.themes) > 50 or sum(map(len, posted.themes)) > fields["themes"].limit):

@@ -20,6 +20,9 @@ from fastapi.responses import Response
 
 CSRF_COOKIE = "rsr_csrf"
 SESSION_COOKIE = "rsr_moderation"
+ACCOUNT_COOKIE = "rsr_session"  # a signed-in person's session id (the session itself is in the community database)
+SIGNIN_COOKIE = "rsr_signin"  # state, nonce and PKCE verifier between leaving for the provider and coming back
+SIGNIN_SECONDS = 10 * 60
 CSRF_SECONDS = 4 * 3600
 SESSION_SECONDS = 8 * 3600
 
@@ -59,6 +62,27 @@ class Signer:
         if time.time() - int(issued) > CSRF_SECONDS:
             return False
         return self.verify(signature, "csrf", browser, form, issued)
+
+    # --- signed values (a session id, a pending sign-in) ------------------------------------------------------
+
+    def signed(self, value: str, purpose: str, seconds: float) -> str:
+        """``value`` with its expiry and a signature for ``purpose``, for a cookie."""
+        expires = str(int(time.time() + seconds))
+        body = _b64(value.encode())
+        return f"{body}.{expires}.{self.sign(purpose, body, expires)}"
+
+    def unsigned(self, cookie: str, purpose: str) -> str | None:
+        """The value of a cookie made by ``signed`` for this purpose, unless altered or expired."""
+        parts = cookie.split(".")
+        if len(parts) != 3 or not parts[1].isdigit():
+            return None
+        body, expires, signature = parts
+        if int(expires) < time.time() or not self.verify(signature, purpose, body, expires):
+            return None
+        try:
+            return _unb64(body).decode()
+        except (ValueError, UnicodeDecodeError):
+            return None
 
     # --- moderator sessions --------------------------------------------------------------------------------------
 
@@ -101,6 +125,19 @@ def set_session(request: Request, response: Response, value: str) -> None:
         max_age=SESSION_SECONDS,
         httponly=True,
         samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def set_signed_cookie(request: Request, response: Response, name: str, value: str, seconds: float) -> None:
+    """A signed value in an HttpOnly cookie; SameSite=Lax so that it comes back with the provider's redirect."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=int(seconds),
+        httponly=True,
+        samesite="lax",
         secure=request.url.scheme == "https",
         path="/",
     )

@@ -21,6 +21,7 @@ from graph.rdf import Subject
 from graph.store.base import Store, Term
 from graph.web.conneg import RDF_FORMATS, choose
 from graph.web.context import Context, context
+from graph.web.contrib import blocks
 from graph.web.pages._view import Own
 from graph.web.pages.recordpages import render_record
 from graph.web.pages.themes import BY_NOTATION, UnknownTheme
@@ -144,7 +145,7 @@ def choose_record_format(request: Request, extension: str | None) -> RdfFormat |
 def describe(request: Request, ctx: Context, path: str) -> Response:
     path, extension = split_extension(path)
     iri = iri_of(ctx, path)
-    own = ctx.store.describe(iri)
+    own = blocks.curated(ctx, ctx.store.describe(iri))  # corrected values in place of those they replace
     if not own:
         raise UnknownIri(f"nothing is known about <{iri.value}>")
     page = Urls.of(request).page(path)
@@ -159,7 +160,9 @@ def describe(request: Request, ctx: Context, path: str) -> Response:
     if specific is not None:
         return specific
     description = bounded_description(ctx.store, iri, own)
-    return render(request, "record.html", headers=headers, page=build_page(request, ctx, description, page))
+    community = blocks.community(request, ctx, iri, Own(iri, own).types())
+    built = build_page(request, ctx, description, page)
+    return render(request, "record.html", headers=headers, page=built, community=community)
 
 
 # --- the HTML page -------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from pyoxigraph import NamedNode
 
 from graph.namespaces import DCAT, DUV, FOAF, ORG, SCHEMA
 from graph.web.context import Context
+from graph.web.contrib import blocks, questions_view
+from graph.web.contrib.desk import keep_browser
 from graph.web.pages import (
     document_page,
     organisation_page,
@@ -36,6 +38,7 @@ KINDS: list[tuple[str, str, Builder, str]] = [
     (SCHEMA.Article.value, "article.html", document_page.build, "Guides et retours d'expérience"),
     (DUV.UsageTool.value, "service.html", service_page.build, "Services en ligne"),
     (SCHEMA.WebApplication.value, "service.html", service_page.build, "Services en ligne"),
+    (SCHEMA.Question.value, "question.html", questions_view.build, "Questions"),
 ]
 
 
@@ -56,6 +59,9 @@ def render_record(
         return None
     template, builder, section = chosen
     view = builder(request, ctx, iri, own)
-    alternates = record_alternates(page) if page else []
+    community = blocks.community(request, ctx, iri, types)  # follow, correct, questions, contacts
+    alternates = (record_alternates(page) if page else []) + community.alternates()
     values = {"view": view, "section": section, "sparql": sparql_href(request, iri.value), "record_iri": iri.value}
-    return render(request, template, alternates=alternates, headers=headers, **values)
+    response = render(request, template, alternates=alternates, headers=headers, community=community, **values)
+    keep_browser(request, response)
+    return response

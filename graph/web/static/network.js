@@ -11,7 +11,7 @@
   var maxDegree = data.nodes.reduce(function (m, n) { return Math.max(m, n.data.degree); }, 1);
   var presets = {};
   data.nodes.forEach(function (n) { presets[n.data.id] = { x: n.position.x, y: n.position.y }; });
-  var edgeColours = { usage: "#3a3a3a", production: "#c9191e", operation: "#18753c" };
+  var edgeColours = { usage: "#3a3a3a", production: "#c9191e", operation: "#18753c", question: "#6a6af4", answer: "#a558a0" };
 
   function layout(name) {
     if (name === "preset") return { name: "preset", fit: true, padding: 30 };
@@ -45,6 +45,7 @@
         "arrow-scale": 0.8, "opacity": 0.7 } },
       { selector: "edge[kind = 'production']", style: { "line-style": "dashed" } },
       { selector: "edge[kind = 'operation']", style: { "line-style": "dotted" } },
+      { selector: "edge[kind = 'question'], edge[kind = 'answer']", style: { "line-style": "dashed", "line-dash-pattern": [2, 4] } },
       { selector: "node.side", style: { "text-valign": "center", "text-margin-y": 0, "text-max-width": "230px",
         "width": "mapData(degree, 0, " + maxDegree + ", 9, 22)", "height": "mapData(degree, 0, " + maxDegree + ", 9, 22)" } },
       { selector: "node.side[side = 'left']", style: { "text-halign": "left", "text-margin-x": -5 } },
@@ -97,7 +98,7 @@
     var parts = [para(d.kindLabel, "fr-badge fr-badge--sm fr-mb-1w"),
                  para(e.source().data("label") + " → " + e.target().data("label"), "fr-text--bold fr-mb-1v")];
     if (d.label) parts.push(para(d.label, "fr-text--sm fr-mb-1v"));
-    if (d.href) parts.push(link(d.href, "Voir la fiche de l'usage"));
+    if (d.href) parts.push(link(d.href, d.kind === "usage" ? "Voir la fiche de l'usage" : d.kind === "answer" ? "Voir la réponse" : "Voir la question"));
     show(parts);
   });
   cy.on("tap", function (evt) {
