@@ -1,7 +1,7 @@
 """Reading what the index holds from the store, by SPARQL through the store interface.
 
 A searchable record is a resource, a guide or use-case story, an online service, an organisation or a
-person; each is read with its texts and its facet values (kind, themes, producer, access).
+person; each is read with its texts, its facet values (kind, themes, producer, access) and its date.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ _TEXT = {
     SCHEMA.text: "body",
     DCAT.keyword: "keywords",
     SCHEMA.keywords: "keywords",
+    DCT.modified: "modified",
 }
 _LINKS = {DCT.type: "kind", DCAT.theme: "theme", DCT.publisher: "producer", DCT.accessRights: "access"}
 
@@ -49,7 +50,7 @@ SELECT ?s ?class ?p ?o WHERE {
   VALUES ?class { dcat:Resource foaf:Document schema:WebApplication org:Organization foaf:Person }
   ?s a ?class ; ?p ?o .
   VALUES ?p { dct:title foaf:name rdfs:label dct:alternative dct:abstract skos:altLabel dct:description schema:text
-              dcat:keyword schema:keywords dct:type dcat:theme dct:publisher dct:accessRights }
+              dcat:keyword schema:keywords dct:modified dct:type dcat:theme dct:publisher dct:accessRights }
   FILTER(isIRI(?s))
 }
 """
@@ -87,6 +88,7 @@ class Record:
     themes: list[FacetValue] = field(default_factory=list)
     producer: FacetValue | None = None
     access: FacetValue | None = None
+    modified: str | None = None  # the latest dct:modified, as written (an ISO date or date-time)
 
     @property
     def facets(self) -> list[FacetValue]:
@@ -165,6 +167,7 @@ class RecordReader:
             description=_best(texts["description"]),
             body=_best(texts["body"]),
             keywords=sorted({t.value for t in texts["keywords"]}, key=str.casefold),
+            modified=max((t.value for t in texts["modified"]), default=None),
         )
         pseudo = next((CLASSES[c] for c in CLASSES if c in classes), None)
         kinds = [k for k in v.get("kind", ()) if k.value.startswith(str(KIND))]
