@@ -22,10 +22,11 @@ COLUMNS = ("title", "keywords", "tagline", "description", "body", "context")
 WEIGHTS = (10.0, 5.0, 3.0, 2.0, 0.5, 1.0)
 BM25 = f"bm25(texts, {', '.join(map(str, WEIGHTS))})"
 FEW = 5  # fewer records holding every word than this: the partial matches are added
-ORDER_BY = {
+ORDER_BY = {  # each served by an index of the records (without a date last: NULL is the smallest)
     "title": "r.sort_key, r.id",
-    "date": "r.modified IS NULL, r.modified DESC, r.sort_key, r.id",
+    "date": "r.modified DESC, r.sort_key, r.id",
 }
+SCAN_FROM = 50  # sorting records found in more than 1 in SCAN_FROM: read them all in order instead
 
 
 @dataclass
@@ -78,8 +79,7 @@ class Finder:
         if len(named) >= wanted:
             return named
         seen = {r.rid for r in named}
-        heads = expression if found.partial else f"({expression}) AND {HEADS} : ({text.some})"
-        window = self._stream(heads, passing, seen, max(wanted, WINDOW))
+        window = self._stream(f"({expression}) AND {HEADS} : ({text.some})", passing, seen, max(wanted, WINDOW))
         if found.every is not None:  # the few holding every concept are weighed too, wherever BM25 puts them
             listed = seen | {r.rid for r in window}
             scores = found.every
@@ -92,7 +92,7 @@ class Finder:
             held = self._stems(ids, COLUMNS) if found.partial else None
             window[:size] = ranking.rerank(window[:size], names, text.concepts, self.weights(text, records), held)
         out = named + window
-        if len(out) < wanted and not found.partial:
+        if len(out) < wanted:
             seen.update(r.rid for r in window)
             out += self._stream(f"({expression}) NOT {HEADS} : ({text.some})", passing, seen, wanted - len(out))
         return out
@@ -176,14 +176,24 @@ class Finder:
 
         return suggest.correct(text.text, unknown, fix)
 
-    def sorted(self, expression: str, sort: str, passing: set[int] | None, offset: int, limit: int) -> list[Ranked]:
-        """Records ``offset`` to ``offset + limit`` found by the expression, in the order ``sort`` (title or date),
-        among those passing the filters."""
+    def sorted(
+        self, found: Found, sort: str, passing: set[int] | None, offset: int, limit: int, records: int
+    ) -> list[Ranked]:
+        """Records ``offset`` to ``offset + limit`` of those found (and passing the filters), in the order
+        ``sort`` (title or date). Many found: the records are read in that order (an index of the table) and
+        kept when found; few: the found ones are sorted."""
+        members = passing if passing is not None else set(found.ids)
+        if len(members) * SCAN_FROM >= records:
+            rows: Iterable[tuple[int, Any]] = self._db.execute(
+                f"SELECT r.id, NULL FROM records r ORDER BY {ORDER_BY[sort]}"
+            )
+            return [Ranked(rid, None) for rid, _ in _window(rows, members, offset, limit)]
         sql = (
             f"SELECT r.id, NULL FROM texts JOIN records r ON r.id = texts.rowid WHERE texts MATCH ?"
             f" ORDER BY {ORDER_BY[sort]}"
         )
-        return [Ranked(rid, None) for rid, _ in _window(self._db.execute(sql, (expression,)), passing, offset, limit)]
+        rows = self._db.execute(sql, (found.expression,))
+        return [Ranked(rid, None) for rid, _ in _window(rows, passing, offset, limit)]
 
 
 def _window(

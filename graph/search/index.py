@@ -42,6 +42,7 @@ T = TypeVar("T")
 VERSION = "3"  # of the schema and the analysis: another version means a rebuild
 EXCERPT_CHARS = 240
 FACET_VALUES = 50  # values listed per facet at most, the most frequent first
+CACHE_KIB = 65536  # SQLite page cache of the index (the default 2 MB makes a large build seek)
 _TAGLINE = " · "
 
 SCHEMA = (
@@ -53,7 +54,7 @@ CREATE TABLE IF NOT EXISTS records (
   producer TEXT, access TEXT, themes TEXT NOT NULL, modified TEXT
 );
 CREATE INDEX IF NOT EXISTS records_sort ON records (sort_key);
-CREATE INDEX IF NOT EXISTS records_modified ON records (modified);
+CREATE INDEX IF NOT EXISTS records_modified ON records (modified DESC, sort_key, id);
 CREATE TABLE IF NOT EXISTS facets (facet TEXT NOT NULL, value TEXT NOT NULL, id INTEGER NOT NULL,
   PRIMARY KEY (facet, value, id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS facets_id ON facets (id);
@@ -90,6 +91,7 @@ class SearchIndex:
             db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL" if path != ":memory:" else "PRAGMA journal_mode=MEMORY")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             if db.execute("SELECT name FROM sqlite_master WHERE name = 'info'").fetchone() is not None:
                 row = db.execute("SELECT value FROM info WHERE key='version'").fetchone()
                 if row is None or row[0] != VERSION:
@@ -332,7 +334,7 @@ class SearchIndex:
             sql = f"SELECT r.id, NULL FROM records r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
             page = [Ranked(rid, None) for rid, _ in self._db.execute(sql, (*params, limit, offset))]
         elif search.sort in ORDER_BY:
-            page = self._find.sorted(found.expression, search.sort, passing, offset, limit)
+            page = self._find.sorted(found, search.sort, passing, offset, limit, self._cached("records", self.count))
         else:
             records = self._cached("records", self.count)
             page = self._find.ranked(text, found, passing, offset + limit, records)[offset : offset + limit]
