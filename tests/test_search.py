@@ -157,6 +157,15 @@ def test_an_acronym_finds_what_is_written_in_full_and_back(index: SearchIndex) -
     assert "API Référentiel des agences France Travail" in titles(index, "agences pôle emploi")
 
 
+def test_the_closest_records_hold_every_word_but_one() -> None:
+    query = parse("verifier siret entreprise -stage ")
+    siret = '("siret" OR "siren")'
+    assert query.all_but_one == (
+        f'(({siret} AND "entrepri") OR ("verifi" AND "entrepri") OR ("verifi" AND {siret})) NOT "stag"'
+    )
+    assert parse("emploi formation").all_but_one == ""  # two words: any of them
+
+
 def test_synonyms_are_one_concept_of_alternatives() -> None:
     query = parse("dpae siret ")
     assert len(query.concepts) == 2 and all(c.synonym for c in query.concepts)

@@ -1,7 +1,7 @@
 """Finding and ordering the records of a text query in the index's SQLite tables (``SearchIndex`` runs it).
 
-``find``: the records holding every concept of the query, or, when they are fewer than ``FEW``, those holding
-any of them (partial matches). ``ranked``: the first records in the order ``ranking`` describes. ``sorted``:
+``find``: the records holding every concept of the query, or, when they are fewer than ``FEW``, the closest
+(partial matches): those holding all concepts but one, or if still fewer than ``FEW``, any of them. ``ranked``: the first records in the order ``ranking`` describes. ``sorted``:
 by title or date. ``suggestion``: the query with its unknown words corrected from the index's vocabulary.
 """
 
@@ -61,11 +61,13 @@ class Finder:
             excluded = set(self.ids(text.exclude))
             return Found([i for i in every_id if i not in excluded], "")
         ids = self.ids(text.match)
-        if len(text.concepts) > 1 and len(ids) < FEW:
-            closest = self.ids(text.loose)
-            if len(closest) > len(ids):
+        if len(text.concepts) < 2 or len(ids) >= FEW:
+            return Found(ids, text.match)
+        for expression in (text.all_but_one, text.loose):  # every word but one, else any of them
+            closest = self.ids(expression) if expression else []
+            if len(closest) >= FEW or (expression == text.loose and len(closest) > len(ids)):
                 every = dict(self._db.execute(f"SELECT rowid, {BM25} FROM texts WHERE texts MATCH ?", (text.match,)))
-                return Found(closest, text.loose, partial=True, every=every)
+                return Found(closest, expression, partial=True, every=every)
         return Found(ids, text.match)
 
     def ranked(

@@ -1,9 +1,10 @@
 """What a person types, turned into FTS5 match expressions, and the matched words shown back highlighted.
 
 A query is a list of concepts: a word, a ``"quoted phrase"`` (its words in order), or a span of words naming a
-group of synonyms (``synonyms.yaml``: any of the group's terms matches). ``match`` requires every concept,
-``loose`` any of them (for the closest records when all of them find few); ``-word`` excludes; small words are
-dropped; the last word is matched as a prefix while it is being typed (no space after it).
+group of synonyms (``synonyms.yaml``: any of the group's terms matches). ``match`` requires every concept;
+``all_but_one`` and ``loose`` (any of them) find the closest records when all of them find few; ``-word``
+excludes; small words are dropped; the last word is matched as a prefix while it is being typed (no space
+after it) and unknown to the index.
 """
 
 from __future__ import annotations
@@ -72,6 +73,15 @@ class TextQuery:
     def loose(self) -> str:
         """Any concept (the same as ``match`` for one concept)."""
         return (self.some + self._not) if self.concepts else ""
+
+    @property
+    def all_but_one(self) -> str:
+        """Every concept but (any) one: the closest partial matches ("" under three concepts: ``loose``)."""
+        if len(self.concepts) < 3:
+            return ""
+        each = [c.expression for c in self.concepts]
+        groups = ["(" + " AND ".join(each[:i] + each[i + 1 :]) + ")" for i in range(len(each))]
+        return "(" + " OR ".join(groups) + ")" + self._not
 
     @property
     def some(self) -> str:

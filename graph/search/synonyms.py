@@ -46,10 +46,11 @@ class Group:
 
     @property
     def searched(self) -> tuple[Term, ...]:
-        """The terms searched for the group, without those another one already covers ("siret" covers
-        "numéro siret": a record naming the latter names the former)."""
-        every = self.terms + tuple(t for t in self.also if t.content not in {x.content for x in self.terms})
-        return tuple(t for t in every if not any(o is not t and set(o.content) < set(t.content) for o in every))
+        """The terms searched for the group, one per content, without those a one-word term already covers
+        ("siret" covers "numéro siret": a record naming the latter names the former)."""
+        every = tuple({t.content: t for t in reversed(self.terms + self.also)}.values())[::-1]
+        single = {t.content[0] for t in every if len(t.content) == 1}
+        return tuple(t for t in every if len(t.content) == 1 or single.isdisjoint(t.content))
 
 
 class Synonyms:
