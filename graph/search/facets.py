@@ -117,11 +117,12 @@ class FacetTable:
         if not pick.size:
             return out
         for f in facets:
-            values, counted = self._values[f], out[f]
+            values = self._values[f]
             for slot in self._slots[f]:
-                for code, n in Counter(pick(slot)).items():
-                    if code:
-                        counted[values[code]] = counted.get(values[code], 0) + n
+                counted = {values[code]: n for code, n in Counter(pick(slot)).items() if code}
+                if out[f]:  # another slot of the facet (a second theme): add up
+                    counted = {v: counted.get(v, 0) + out[f].get(v, 0) for v in counted.keys() | out[f].keys()}
+                out[f] = counted
         return out
 
 

@@ -21,6 +21,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -362,7 +363,7 @@ class SearchIndex:
     ) -> list[FacetCount]:
         """The facet's most frequent values (and the ticked ones), labelled."""
         selected = set(filters.get(facet, ()))
-        shown = heapq.nlargest(FACET_VALUES, counts.items(), key=lambda vn: (vn[1], vn[0]))
+        shown = heapq.nlargest(FACET_VALUES, counts.items(), key=itemgetter(1))
         found = {v for v, _ in shown}
         shown += [(v, counts.get(v, 0)) for v in sorted(selected - found)]
         return sorted(
