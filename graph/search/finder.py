@@ -1,8 +1,9 @@
 """Finding and ordering the records of a text query in the index's SQLite tables (``SearchIndex`` runs it).
 
 ``find``: the records holding every concept of the query, or, when they are fewer than ``FEW``, the closest
-(partial matches): those holding all concepts but one, or if still fewer than ``FEW``, any of them. ``ranked``: the first records in the order ``ranking`` describes. ``sorted``:
-by title or date. ``suggestion``: the query with its unknown words corrected from the index's vocabulary.
+(partial matches): those holding every concept but one, or if still fewer than ``FEW``, any of them.
+``ranked``: the first records in the order ``ranking`` describes. ``sorted``: by title or date.
+``suggestion``: the query with its unknown words corrected from the index's vocabulary.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ class Finder:
         self, text: TextQuery, found: Found, passing: set[int] | None, wanted: int, records: int
     ) -> list[Ranked]:
         """The first ``wanted`` records in the order of ``ranking``: the records named by the query, then those
-        naming part of it in their names (all of them, for partial matches, with those holding every concept
-        added to the window), the first ``WINDOW`` reordered; then the others."""
+        naming part of it in their title, keywords or alternative names, the first ``WINDOW`` reordered (for
+        partial matches, with the few holding every concept added to them); then the others, by BM25."""
         expression = found.expression
         named = self._named(text, passing, wanted)
         if len(named) >= wanted:
@@ -127,8 +128,7 @@ class Finder:
             " GROUP BY n.id ORDER BY max(n.whole) DESC, length(r.title), n.id",
             keys,
         )
-        named = [Ranked(rid, None) for (rid,) in rows if passing is None or rid in passing]
-        return named[:wanted] if len(named) >= wanted else named
+        return [Ranked(rid, None) for (rid,) in rows if passing is None or rid in passing][:wanted]
 
     def _stems(self, ids: list[int], columns: Sequence[str]) -> dict[int, set[str]]:
         """The stems each record holds in these columns."""
