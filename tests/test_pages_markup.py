@@ -162,11 +162,6 @@ def test_the_check_finds_markup_shown_as_text() -> None:
 SEARCHES = ["/search?q=siret", "/search?q=emploi", "/search?q=entreprise", "/search?q=api&page=2", "/search?q="]
 
 
-@pytest.mark.xfail(
-    reason="graph/search indexes each record's raw Markdown body and shows it in excerpts: it is to index "
-    "graph.text.plain(body) instead (graph/search is changed elsewhere)",
-    strict=False,
-)
 def test_search_results_show_no_markup(client: TestClient) -> None:
     showing = {
         path: found for path, (_s, page) in crawl(client, SEARCHES, follow=False).items() if (found := markup_in(page))

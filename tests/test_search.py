@@ -1,10 +1,13 @@
-"""Full-text search: French analysis, ranking, facets (checked against SPARQL counts), filters, paging, the
-index following writes (through the service, and made while it was down), /search in HTML, JSON and CSV, the
-CLI, and the 400s."""
+"""Full-text search: French analysis, synonyms, ranking (exact names first, partial matches when all words find
+few, the three queries an agent types), corrections, sorting, facets (checked against SPARQL counts), filters,
+paging, the index following writes (through the service, and made while it was down), /search in HTML, JSON and
+CSV, the CLI, and the 400s."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -20,8 +23,11 @@ from graph.iris import Iris
 from graph.rdf import parse_bytes
 from graph.search import Search, SearchIndex
 from graph.search.analysis import fold
+from graph.search.finder import FEW
 from graph.search.index import FACET_VALUES
 from graph.search.query import highlight, parse
+from graph.search.suggest import distance
+from graph.search.synonyms import Group, Synonyms, Term, default
 from graph.store import EmbeddedStore
 from graph.validation import Validator
 from graph.web.app import create_app
@@ -112,6 +118,61 @@ def test_highlight_escapes_the_text_and_marks_the_words() -> None:
     assert out.count("<mark>") == 2 and "<mark>données</mark>" in out
 
 
+def test_a_known_last_word_is_a_word_an_unknown_one_a_prefix() -> None:
+    assert parse("trouver son nom", known=lambda s: True).prefixes == set()
+    assert parse("entrepr", known=lambda s: False).prefixes == {"entrepr"}
+    assert parse("nom ").prefixes == set()
+
+
+def test_the_last_word_is_whole_when_the_index_knows_it(index: SearchIndex) -> None:
+    assert index.search(Search("siret")).total == index.search(Search("siret ")).total
+    assert index.search(Search("nom")).total == index.search(Search("nom ")).total  # not "nombre"
+
+
+def test_small_words_alone_are_dropped() -> None:
+    assert parse("avis des stagiaires sur les formations ").match == '"avi" AND "stagiair" AND "format"'
+
+
+# --- synonyms and acronyms ------------------------------------------------------------------------------------------
+
+
+def test_the_synonym_table_loads_with_a_source_for_each_group() -> None:
+    table = default()
+    assert len(table.groups) >= 20 and all(g.source for g in table.groups)
+    assert table.match(["franc", "travail"], 0) is not None and table.match(["siret"], 0) is not None
+
+
+def test_a_term_in_two_groups_is_refused() -> None:
+    with pytest.raises(ValueError, match="two groups"):
+        Synonyms([Group((Term.of("DPAE"),), (), "a"), Group((Term.of("dpae"),), (), "b")])
+
+
+def test_an_acronym_finds_what_is_written_in_full_and_back(index: SearchIndex) -> None:
+    dpae = "Déclarations préalables à l'embauche mensuelles de plus d'un mois, France entière"
+    hit = next(h for h in everything(index, "DPAE") if h.title == dpae)
+    assert "dpae" not in fold(" ".join([hit.title, hit.excerpt, *hit.keywords]))
+    assert titles(index, "DPAE")[0] == "API Déclaration préalable à l'embauche"
+    partial = "Masse salariale et assiette chômage partiel mensuelles du secteur privé"
+    assert partial in titles(index, "activité partielle")
+    assert "API Référentiel des agences France Travail" in titles(index, "agences pôle emploi")
+
+
+def test_the_closest_records_hold_every_word_but_one() -> None:
+    query = parse("verifier siret entreprise -stage ")
+    siret = '("siret" OR "siren")'
+    assert query.all_but_one == (
+        f'(({siret} AND "entrepri") OR ("verifi" AND "entrepri") OR ("verifi" AND {siret})) NOT "stag"'
+    )
+    assert parse("emploi formation").all_but_one == ""  # two words: any of them
+
+
+def test_synonyms_are_one_concept_of_alternatives() -> None:
+    query = parse("dpae siret ")
+    assert len(query.concepts) == 2 and all(c.synonym for c in query.concepts)
+    assert 'NEAR("declar" "prealabl" "embauch"' in query.match and '"siren"' in query.match
+    assert parse('"pole emploi"').concepts[0].synonym is False  # a phrase is taken as written
+
+
 # --- ranking, facets, filters, paging -----------------------------------------------------------------------------
 
 
@@ -137,7 +198,7 @@ def same_counts(listed: list, counted: dict[str, int]) -> None:  # type: ignore[
 
 
 def test_facet_counts_equal_sparql_counts_of_the_same_set(index: SearchIndex, seeded: EmbeddedStore) -> None:
-    for q in ("", "emploi", "api donnees"):
+    for q in ("", "emploi", "api donnees", "vérifier siret entreprise"):
         results = index.search(Search(q, per_page=1000))
         iris = [h.iri for h in results.hits]
         assert results.total == len(iris)
@@ -198,6 +259,64 @@ def test_unknown_filters_and_long_queries_are_refused(index: SearchIndex) -> Non
     for search in (Search("", {"kind": ["nope"]}), Search("", {"colour": ["red"]}), Search("x" * 201)):
         with pytest.raises(BadRequest):
             index.search(search)
+
+
+def test_what_an_agent_types_finds_what_the_agent_looks_for(index: SearchIndex) -> None:
+    first = titles(index, "vérifier siret entreprise")[:3]
+    assert "API Sirene" in first or "API Entreprise" in first
+    assert "API Sirene" in titles(index, "siret")[:3]
+    assert titles(index, "API Entreprise")[0] == "API Entreprise"
+
+
+def test_a_name_typed_exactly_comes_first(index: SearchIndex) -> None:
+    assert titles(index, "API Entreprise")[0] == "API Entreprise"
+    assert titles(index, "ficoba")[0] == "API Fichier des Comptes Bancaires et Assimilés (FICOBA)"
+    assert everything(index, "France Travail")[0].href == "/organisation/france-travail"  # its other name
+    assert titles(index, "code rome")[0].startswith("API Répertoire opérationnel des métiers")
+
+
+def test_few_records_with_every_word_bring_the_closest_ones(index: SearchIndex) -> None:
+    results = index.search(Search("vérifier siret entreprise", per_page=100))
+    assert results.partial and results.all_words is not None and 0 < results.all_words < FEW < results.total
+    strict = index.search(Search('"verifier" siret "entreprise"', per_page=100))
+    assert {h.iri for h in strict.hits} <= {h.iri for h in results.hits}
+    none = index.search(Search("zythologie entreprises"))
+    assert none.partial and none.all_words == 0 and none.total == index.search(Search("entreprises ")).total
+    plenty = index.search(Search("offres d'emploi"))
+    assert not plenty.partial and plenty.all_words == plenty.total
+
+
+def test_sorted_by_title_or_by_date(index: SearchIndex) -> None:
+    by_title = index.search(Search("emploi", per_page=1000, sort="title")).hits
+    assert [fold(h.title).strip() for h in by_title] == sorted(fold(h.title).strip() for h in by_title)
+    by_date = index.search(Search("emploi", per_page=1000, sort="date")).hits
+    dated = [h.modified for h in by_date if h.modified]
+    assert dated == sorted(dated, reverse=True) and dated
+    assert all(h.modified is None for h in by_date[len(dated) :])
+    assert {h.iri for h in by_title} == {h.iri for h in by_date} == {h.iri for h in everything(index, "emploi")}
+
+
+def test_an_unknown_sort_is_refused(index: SearchIndex) -> None:
+    from graph.errors import BadRequest
+
+    with pytest.raises(BadRequest, match="sort must be one of"):
+        index.search(Search("emploi", sort="colour"))
+
+
+# --- did you mean -------------------------------------------------------------------------------------------------------
+
+
+def test_a_misspelt_word_gets_the_closest_known_one(index: SearchIndex) -> None:
+    assert index.search(Search("formaton professionnelle")).suggestion == "formation professionnelle"
+    assert index.search(Search("vérifier siert entrepirse")).suggestion == "vérifier siret entreprise"
+    assert index.search(Search("emploi")).suggestion is None
+    assert index.search(Search("qwxzrtp")).suggestion is None
+
+
+def test_edit_distance_counts_a_transposition_once() -> None:
+    assert distance("siret", "sirte", 2) == 1
+    assert distance("emploi", "emplois", 2) == 1
+    assert distance("abc", "xyz", 1) == 2  # over the limit: limit + 1
 
 
 # --- the index follows the store ------------------------------------------------------------------------------------
@@ -314,6 +433,37 @@ def test_json_three_ways_and_csv(client: TestClient) -> None:
     assert lines[0].startswith("rank,iri,title") and len(lines) == a["total"] + 1
 
 
+def test_the_page_says_when_it_shows_the_closest_records(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "zythologie entreprises"}, headers={"Accept": "text/html"}).text
+    assert "Aucun résultat ne contient tous les mots ; voici les plus proches." in html
+    html = client.get("/search", params={"q": "vérifier siret entreprise"}, headers={"Accept": "text/html"}).text
+    assert re.search(r"Seuls \d résultats contiennent tous les mots ; les plus proches suivent\.", html)
+    assert (
+        "resultats-proches" not in client.get("/search", params={"q": "emploi"}, headers={"Accept": "text/html"}).text
+    )
+
+
+def test_the_page_offers_a_correction(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "formaton"}, headers={"Accept": "text/html"}).text
+    assert 'Vouliez-vous dire : <a href="/search?q=formation">formation</a> ?' in html
+    body = client.get("/search.json", params={"q": "formaton", "kind": "api"}).json()
+    assert body["suggestion"] == "formation" and body["links"]["suggestion"] == "/search.json?q=formation&kind=api"
+
+
+def test_the_order_is_chosen_on_the_page_and_kept_by_the_twins(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "emploi", "sort": "date"}, headers={"Accept": "text/html"})
+    assert 'href="/search?q=emploi&amp;sort=title">titre</a>' in r.text
+    assert 'aria-current="true">date de mise à jour</a>' in r.text
+    assert "/search.csv?q=emploi&sort=date" in r.headers["link"]
+    body = client.get("/search.json", params={"q": "emploi", "sort": "title"}).json()
+    assert body["sort"] == "title" and body["links"]["next"] == "/search.json?q=emploi&sort=title&page=2"
+    shown = [fold(h["title"]).strip() for h in body["results"]]
+    assert shown == sorted(shown)
+    rows = list(csv.DictReader(io.StringIO(client.get("/search.csv", params={"q": "emploi", "sort": "date"}).text)))
+    dated = [row["modified"] for row in rows if row["modified"]]
+    assert dated and dated == sorted(dated, reverse=True)
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -323,6 +473,7 @@ def test_json_three_ways_and_csv(client: TestClient) -> None:
         ({"kind": "nope"}, "unknown kind 'nope'"),
         ({"q": "x" * 201}, "too long"),
         ({"format": "xml"}, "format 'xml' is not one of: html, json, csv"),
+        ({"sort": "colour"}, "sort must be one of relevance, date, title"),
     ],
 )
 def test_bad_parameters_are_400_in_the_one_error_shape(client: TestClient, params: dict, message: str) -> None:  # type: ignore[type-arg]

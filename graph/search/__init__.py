@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from graph.search.index import FACETS, FacetCount, Hit, Results, Search, SearchIndex
+from graph.search.facets import FACETS
+from graph.search.index import SearchIndex
+from graph.search.results import SORTS, FacetCount, Hit, Results, Search
 
-__all__ = ["FACETS", "FacetCount", "Hit", "Results", "Search", "SearchIndex"]
+__all__ = ["FACETS", "SORTS", "FacetCount", "Hit", "Results", "Search", "SearchIndex"]

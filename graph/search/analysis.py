@@ -28,6 +28,9 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+fold_word = functools.lru_cache(maxsize=200_000)(fold)  # for words, which repeat
+
+
 # each base letter with its accented forms, for patterns that find folded words in the original text
 _ACCENTED: dict[str, str] = {}
 for _cp in range(0xC0, 0x250):
@@ -53,7 +56,7 @@ def stem(word: str) -> str:
 @functools.lru_cache(maxsize=200_000)
 def term(word: str) -> str:
     """What the index holds for one word as written: its folded stem."""
-    return stem(fold(word))
+    return stem(fold_word(word))
 
 
 def words(text: str) -> Iterator[tuple[str, int, int]]:
@@ -64,6 +67,11 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
 
 def stems(text: str) -> list[str]:
     return [term(w) for w, _, _ in words(text)]
+
+
+def tokens(text: str) -> list[tuple[str, str]]:
+    """Each word of ``text`` with its stem."""
+    return [(w, term(w)) for w, _, _ in words(text)]
 
 
 def analyse(text: str) -> str:

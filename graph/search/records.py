@@ -1,11 +1,12 @@
 """Reading what the index holds from the store, by SPARQL through the store interface.
 
 A searchable record is a resource, a guide or use-case story, an online service, an organisation or a
-person; each is read with its texts and its facet values (kind, themes, producer, access).
+person; each is read with its texts, its facet values (kind, themes, producer, access) and its date.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from graph.model.access import ACCESS_RIGHTS
 from graph.namespaces import DCAT, DCT, FOAF, KIND, ORG, RDFS, SCHEMA, SKOS, THEME
 from graph.rdf import root_of
 from graph.store.base import Store
+from graph.text import plain
 
 CHUNK = 200
 
@@ -50,6 +52,7 @@ _TEXT = {
     SCHEMA.text: "body",
     DCAT.keyword: "keywords",
     SCHEMA.keywords: "keywords",
+    DCT.modified: "modified",
 }
 _LINKS = {DCT.type: "kind", DCAT.theme: "theme", DCT.publisher: "producer", DCT.accessRights: "access"}
 
@@ -59,7 +62,7 @@ SELECT ?s ?class ?p ?o WHERE {
   VALUES ?class { dcat:Resource foaf:Document schema:WebApplication org:Organization foaf:Person schema:Question }
   ?s a ?class ; ?p ?o .
   VALUES ?p { dct:title foaf:name schema:name rdfs:label dct:alternative dct:abstract skos:altLabel dct:description schema:text
-              dcat:keyword schema:keywords dct:type dcat:theme dct:publisher dct:accessRights }
+              dcat:keyword schema:keywords dct:modified dct:type dcat:theme dct:publisher dct:accessRights }
   FILTER(isIRI(?s))
 }
 """
@@ -97,6 +100,7 @@ class Record:
     themes: list[FacetValue] = field(default_factory=list)
     producer: FacetValue | None = None
     access: FacetValue | None = None
+    modified: str | None = None  # the latest dct:modified, as written (an ISO date or date-time)
 
     @property
     def facets(self) -> list[FacetValue]:
@@ -173,9 +177,10 @@ class RecordReader:
             s.value,
             title=_best(texts["title"]),
             tagline=sorted({t.value for t in texts["tagline"]}),
-            description=_best(texts["description"]),
-            body=_best(texts["body"]),
+            description=_words(_best(texts["description"])),
+            body=_words(_best(texts["body"])),
             keywords=sorted({t.value for t in texts["keywords"]}, key=str.casefold),
+            modified=max((t.value for t in texts["modified"]), default=None),
         )
         pseudo = next((CLASSES[c] for c in CLASSES if c in classes), None)
         kinds = [k for k in v.get("kind", ()) if k.value.startswith(str(KIND))]
@@ -202,3 +207,12 @@ class RecordReader:
             if node.value.startswith(prefix) and len(node.value) > len(prefix):
                 return node.value[len(prefix) :]
         return node.value
+
+
+_MARKUP = re.compile(r"[*_#<>\[\]`|]|^\s*[-+]\s|^\s*\d+[.)]\s", re.M)
+
+
+def _words(text: str) -> str:
+    """A source's long text as the words a person reads (its Markdown and components rendered away): what is
+    indexed and shown in excerpts. Text without markup is kept as it is."""
+    return plain(text) if text and _MARKUP.search(text) else text

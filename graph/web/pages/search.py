@@ -1,7 +1,8 @@
 """/search: the full-text search of the records, as an HTML page, JSON or CSV (same parameters).
 
 ``q`` the text; ``kind``, ``theme``, ``producer``, ``access`` filters (repeatable: OR within a facet, AND
-across facets); ``page`` and ``per_page``. Empty ``q`` lists everything by title.
+across facets); ``page`` and ``per_page``; ``sort``: relevance (the default), date or title. Empty ``q`` lists
+everything by title.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from graph.errors import BadRequest
-from graph.search import FACETS, Results, Search
+from graph.search import FACETS, SORTS, Results, Search
 from graph.web.conneg import choose
 from graph.web.context import context
 from graph.web.pages.datagouv_panel import panel_for
@@ -31,6 +32,7 @@ PER_PAGE = 20
 MAX_PER_PAGE = 100
 CSV_ROWS = 10_000
 FACET_TITLES = {"kind": "Type", "theme": "Thème", "producer": "Producteur", "access": "Accès"}
+SORT_LABELS = {"relevance": "pertinence", "date": "date de mise à jour", "title": "titre"}
 _MARK = re.compile(r"</?mark>")
 
 
@@ -52,7 +54,10 @@ def read_search(request: Request) -> Search:
     per_page = _whole("per_page", params.get("per_page"), PER_PAGE, MAX_PER_PAGE)
     page = _whole("page", params.get("page"), 1, 100_000)
     filters = {f: [v for v in params.getlist(f) if v.strip()] for f in FACETS if params.getlist(f)}
-    return Search(q=q, filters=filters, page=page, per_page=per_page)
+    sort = params.get("sort") or SORTS[0]
+    if sort not in SORTS:
+        raise BadRequest(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    return Search(q=q, filters=filters, page=page, per_page=per_page, sort=sort)
 
 
 def _pick(request: Request, ext: str | None) -> str:
@@ -75,6 +80,8 @@ def query_string(search: Search, **changes: object) -> str:
         values["page"] = search.page
     if search.per_page != PER_PAGE:
         values["per_page"] = search.per_page
+    if search.sort != SORTS[0]:
+        values["sort"] = search.sort
     values.update(changes)
     pairs = [(k, v) for k, v in values.items() if v not in (None, "", [])]
     return urlencode([(k, x) for k, v in pairs for x in (v if isinstance(v, list) else [v])])
@@ -86,7 +93,7 @@ async def search_page(request: Request) -> Response:
     search = read_search(request)
     ctx = context(request)
     if media_type == "text/csv":
-        search = Search(search.q, search.filters, 1, CSV_ROWS)
+        search = Search(search.q, search.filters, 1, CSV_ROWS, search.sort)
     results = await asyncio.to_thread(ctx.search.search, search)
     if media_type == "application/json":
         return JSONResponse(as_json(results, search), headers={"Vary": "Accept"})
@@ -112,6 +119,8 @@ async def search_page(request: Request) -> Response:
         "first_url": url("/search", query_string(search, page=None), root),
         "csv_url": url("/search.csv", plain, root),
         "clear_url": url("/search", query_string(search, page=None, **dict.fromkeys(FACETS)), root),
+        "sorts": _sort_links(search, root),
+        "suggestion_url": url("/search", query_string(search, q=results.suggestion, page=None), root),
         "removals": [
             (
                 FACET_TITLES[f],
@@ -125,6 +134,16 @@ async def search_page(request: Request) -> Response:
     # what data.gouv.fr holds for the same words, on the first page of a text search (a short wait at most)
     page["datagouv"] = await panel_for(ctx.settings, search.q) if search.page == 1 else None
     return render(request, "search.html", alternates=alternates, page=page)
+
+
+def _sort_links(search: Search, root: str = "") -> list[tuple[str, str, bool]]:
+    """(label, href, current) of each order of the results; without words, relevance is the title order."""
+    current = "title" if not search.q.strip() and search.sort == SORTS[0] else search.sort
+    return [
+        (label, url("/search", query_string(search, page=None, sort=None if s == SORTS[0] else s), root), s == current)
+        for s, label in SORT_LABELS.items()
+        if search.q.strip() or s != SORTS[0]
+    ]
 
 
 def _label(results: Results, facet: str, value: str) -> str:
@@ -152,6 +171,8 @@ def as_json(results: Results, search: Search) -> dict[str, Any]:
         links["next"] = url("/search.json", query_string(search, page=search.page + 1))
     if search.page > 1:
         links["prev"] = url("/search.json", query_string(search, page=search.page - 1 if search.page > 2 else None))
+    if results.suggestion:
+        links["suggestion"] = url("/search.json", query_string(search, q=results.suggestion, page=None))
     return {
         "query": results.query,
         "filters": results.filters,
@@ -160,6 +181,10 @@ def as_json(results: Results, search: Search) -> dict[str, Any]:
         "per_page": results.per_page,
         "pages": results.pages,
         "took_ms": results.millis,
+        "sort": results.sort,
+        "partial": results.partial,
+        "all_words": results.all_words,
+        "suggestion": results.suggestion,
         "results": [
             {
                 "iri": h.iri,
@@ -173,6 +198,7 @@ def as_json(results: Results, search: Search) -> dict[str, Any]:
                 "excerpt": html.unescape(_MARK.sub("", h.excerpt)),
                 "excerpt_html": h.excerpt,
                 "score": h.score,
+                "modified": h.modified,
             }
             for h in results.hits
         ],
@@ -184,7 +210,7 @@ def as_json(results: Results, search: Search) -> dict[str, Any]:
 def as_csv(results: Results) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["rank", "iri", "title", "kind", "producer", "access", "themes", "keywords", "score"])
+    writer.writerow(["rank", "iri", "title", "kind", "producer", "access", "themes", "keywords", "score", "modified"])
     for rank, h in enumerate(results.hits, 1):
         writer.writerow(
             [
@@ -197,6 +223,7 @@ def as_csv(results: Results) -> str:
                 " | ".join(t["label"] for t in h.themes),
                 " | ".join(h.keywords),
                 "" if h.score is None else h.score,
+                h.modified or "",
             ]
         )
     return out.getvalue()
