@@ -49,8 +49,8 @@ POSITIVE = (
     "rate_limit_window",
 )
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-# RESSOURCERIE_* variables that are not settings: the configuration file, and the browser tests' Chromium
-NOT_SETTINGS = {"RESSOURCERIE_CONFIG", "RESSOURCERIE_CHROMIUM"}
+# RESSOURCERIE_* variables that are not settings: the configuration file, the browser tests' Chromium and screenshots
+NOT_SETTINGS = {"RESSOURCERIE_CONFIG", "RESSOURCERIE_CHROMIUM", "RESSOURCERIE_DOCS_SCREENSHOTS"}
 
 
 def _setting(default: Any, help: str) -> Any:

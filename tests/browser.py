@@ -20,7 +20,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "var" / "screenshots"
-DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"  # those the README shows
+# those the README shows: written there only when asked (RESSOURCERIE_DOCS_SCREENSHOTS=1), so that a test run
+# leaves the checkout as it was; otherwise beside the other screenshots
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("RESSOURCERIE_DOCS_SCREENSHOTS") else SCREENSHOTS
 CHROMIUM = os.environ.get("RESSOURCERIE_CHROMIUM", "/usr/bin/chromium")
 MODERATOR_TOKEN = "moderation-token-for-tests"
 CHROMIUM_ARGS = [

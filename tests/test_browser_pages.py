@@ -1,7 +1,8 @@
-"""The pages of issue 13 in Chromium, at a desktop width (1280 px) and a phone's (390 px): articles, a service,
-a resource's text, the mandatory pages, an error page and /docs. At each width, no page is wider than the
-window, none shows Markdown or MDX as text, and a screenshot of what the window shows is kept in
-docs/screenshots/ (<name>-1280.png, <name>-390.png). /docs draws the API with nothing asked of another host."""
+"""The reading pages in Chromium, at a desktop width (1280 px) and a phone's (390 px): articles, a service, a
+resource's text, the mandatory pages, an error page and /docs. At each width, no page is wider than the window,
+none shows Markdown or MDX as text, and a screenshot of what the window shows is kept (in docs/screenshots/ with
+RESSOURCERIE_DOCS_SCREENSHOTS=1: <name>-1280.png, <name>-390.png). /docs draws the API with nothing asked of
+another host."""
 
 from __future__ import annotations
 
