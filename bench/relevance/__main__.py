@@ -18,7 +18,6 @@ from pathlib import Path
 from bench import report
 from bench._common import Row
 from bench.relevance import CUTOFF, DEPTH, QUERIES, Judged, Scored, load, mean, measure, strict_bm25
-from graph.ingest import Ingestor
 from graph.iris import Iris
 from graph.paths import bundled
 from graph.search import Search, SearchIndex
@@ -26,6 +25,7 @@ from graph.seed import load as load_seed
 from graph.store import EmbeddedStore
 from graph.store.base import Store
 from graph.validation import Validator
+from graph.writer import Writer
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 
@@ -34,7 +34,7 @@ def _store(path: str | None) -> Store:
     if path:
         return EmbeddedStore(Path(path))
     store = EmbeddedStore()
-    load_seed(Ingestor(store, Validator(), Iris(BASE)), bundled("data/seed"))
+    load_seed(Writer(store, Validator(), Iris(BASE)), bundled("data/seed"))
     return store
 
 
