@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -10,7 +11,9 @@ from graph.store.lanes import Lane, Ticket
 
 
 def run(coro):  # type: ignore[no-untyped-def]
-    return asyncio.run(coro)
+    """The scenario on a loop of its own thread: a browser test's sync Playwright may hold this thread's loop."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def public(size: int = 2, client_queries: int = 1) -> Lane[int]:
