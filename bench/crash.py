@@ -6,7 +6,7 @@
 - ``approve``: a moderator's approval of a proposed resource through the API, the service killed.
 
 Half the trials kill at a random moment of the operation (its length measured by one run without a kill), half
-just after the store's files show the write (a new table file or a grown write-ahead log), plus 0-50 ms. After
+0-50 ms after the store's files show the write (its write-ahead log grows). After
 each kill the store must open (``ressourcerie stats``), hold the written graph in its old or its new state, pass
 ``ressourcerie validate --all`` with 0 violations, and its search index must be in step or be rebuilt in step
 (the indexed records are those of the store)::
@@ -36,8 +36,15 @@ from pathlib import Path
 import httpx
 
 from bench import _live, _records
+from graph.cli.app import App
+from graph.config import Settings
+from graph.search.records import RecordReader
 
 ROOT = _live.ROOT
+sys.path.insert(0, str(ROOT / "tests"))
+
+from feeds import FeedServer  # noqa: E402  (the harvest tests' feed server, in tests/)
+
 KINDS = ("load", "harvest", "put", "approve")
 LOAD_RESOURCES = 300  # records of a load: enough for the write to take a visible moment
 PUT_RESOURCES = 300
@@ -74,7 +81,7 @@ def _files(store: Path) -> dict[str, int]:
     try:
         with os.scandir(store) as entries:
             for e in entries:
-                if e.name.endswith((".sst", ".log")) and e.name[:1].isdigit():
+                if e.name.endswith(".log") and e.name[:1].isdigit():
                     with contextlib.suppress(FileNotFoundError):
                         sizes[e.name] = e.stat().st_size
     except FileNotFoundError:
@@ -83,13 +90,9 @@ def _files(store: Path) -> dict[str, int]:
 
 
 def _wrote(before: dict[str, int], now: dict[str, int]) -> bool:
-    """A new table file, or a write-ahead log grown past what it held (opening a store starts an empty log)."""
-    for name, size in now.items():
-        if name.endswith(".sst") and name not in before:
-            return True
-        if name.endswith(".log") and size > before.get(name, 0):
-            return True
-    return False
+    """A write-ahead log grown past what it held: a committed write. (Opening a store starts an empty log and may
+    flush the previous one to a new table file: neither is a write.)"""
+    return any(name.endswith(".log") and size > before.get(name, 0) for name, size in now.items())
 
 
 class Watch:
@@ -142,10 +145,6 @@ def violations(store: Path) -> int | None:
 def check_index(store: Path) -> dict[str, object]:
     """Run in a process of its own (``--check-index``): is the index's fingerprint the store's, are its records
     the store's; when stale, ``sync`` it and look again."""
-    from graph.cli.app import App
-    from graph.config import Settings
-    from graph.search.records import RecordReader
-
     app = App(Settings.load(None, store_path=str(store)), may_create=False)
     index = app.search_index()
     try:
@@ -444,9 +443,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(kinds: list[str], trials: int, rng: random.Random, keep: Path, workdir: Path) -> int:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from feeds import FeedServer
-
     seeded = _live.seeded(keep)
     server = FeedServer()
     try:
