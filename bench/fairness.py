@@ -4,10 +4,12 @@ at once to /sparql, then, while they hold the service, probes that must still an
 the idle service (the peer), then under the flood; the goal is a p99 under the flood of at most 2 s.
 
 The flood comes from 20 clients (20 source addresses, 127.0.1.1 to 127.0.1.20: each is a client of its own for
-the per-client limit), or with ``--one-client`` from a single address::
+the per-client limit), or with ``--one-client`` from a single address. The probes come from 127.0.0.1 in both
+phases, or under the flood from 127.0.0.2 (a client with no past use of the workers) with ``--fresh-probe``::
 
     python -m bench.fairness
     python -m bench.fairness --one-client
+    python -m bench.fairness --fresh-probe
 """
 
 from __future__ import annotations
@@ -69,10 +71,11 @@ def probe(client: httpx.Client, name: str) -> Probe:
     return Probe(name, time.monotonic() - start, status)
 
 
-def probes(url: str, rounds: int, gap: float) -> list[Probe]:
-    """``rounds`` of one ASK and one named-query page, one after the other, ``gap`` seconds apart."""
+def probes(url: str, rounds: int, gap: float, address: str = "127.0.0.1") -> list[Probe]:
+    """``rounds`` of one ASK and one named-query page, one after the other, ``gap`` seconds apart, from ``address``."""
     found: list[Probe] = []
-    with httpx.Client(base_url=url, timeout=120) as client:
+    transport = httpx.HTTPTransport(local_address=address)
+    with httpx.Client(base_url=url, timeout=120, transport=transport) as client:
         for _ in range(rounds):
             for name in ("ASK {}", "named-query page"):
                 found.append(probe(client, name))
@@ -80,7 +83,7 @@ def probes(url: str, rounds: int, gap: float) -> list[Probe]:
     return found
 
 
-def run(flooders: int, one_client: bool, rounds: int, gap: float, workdir: Path, keep: Path) -> int:
+def run(flooders: int, one_client: bool, fresh_probe: bool, rounds: int, gap: float, workdir: Path, keep: Path) -> int:
     store = _live.copy_store(_live.seeded(keep), workdir / "fairness")
     service = _live.start(store, workdir / "serve.log")
     try:
@@ -91,12 +94,12 @@ def run(flooders: int, one_client: bool, rounds: int, gap: float, workdir: Path,
         window = rounds * (gap + 2 * GOAL) + 10
         flood(service.url, flooders, one_client, window, statuses)
         time.sleep(1.0)  # the flood has reached the workers
-        loaded = probes(service.url, rounds, gap)
+        loaded = probes(service.url, rounds, gap, "127.0.0.2" if fresh_probe else "127.0.0.1")
         alive = service.process.poll() is None
         statuses = statuses + [None] * (flooders - len(statuses))  # those not answered yet
     finally:
         service.stop()
-    print(report(flooders, one_client, idle, loaded, statuses, alive))
+    print(report(flooders, one_client, fresh_probe, idle, loaded, statuses, alive))
     worst = max(
         _live.percentile([p.seconds for p in loaded if p.name == n], 99) for n in ("ASK {}", "named-query page")
     )
@@ -105,13 +108,20 @@ def run(flooders: int, one_client: bool, rounds: int, gap: float, workdir: Path,
 
 
 def report(
-    flooders: int, one_client: bool, idle: list[Probe], loaded: list[Probe], statuses: list[int | None], alive: bool
+    flooders: int,
+    one_client: bool,
+    fresh_probe: bool,
+    idle: list[Probe],
+    loaded: list[Probe],
+    statuses: list[int | None],
+    alive: bool,
 ) -> str:
     source = "one client" if one_client else f"{flooders} clients"
+    prober = "a client unseen before" if fresh_probe else "the client of the idle probes"
     answered = {s: statuses.count(s) for s in dict.fromkeys(statuses)}
     flood_text = ", ".join(f"{n} × {s if s is not None else 'still waiting'}" for s, n in answered.items())
     lines = [
-        f"### Fairness: {flooders} cartesian COUNT queries at once from {source}, probes during the flood",
+        f"### Fairness: {flooders} cartesian COUNT queries at once from {source}, probes during the flood from {prober}",
         "",
         "| probe | n | idle p50 / p99 (ms) | flood p50 / p99 / max (ms) | p99 ratio flood/idle | non-200 | p99 <= 2 s |",
         "|---|---:|---:|---:|---:|---:|---|",
@@ -141,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--flood", type=int, default=20, help="pathological queries sent at once (default 20)")
     p.add_argument("--one-client", action="store_true", help="send the flood from one address instead of one each")
+    p.add_argument(
+        "--fresh-probe",
+        action="store_true",
+        help="probe under the flood from an address unseen before (127.0.0.2) instead of the idle probes' own",
+    )
     p.add_argument("--rounds", type=int, default=20, help="probes of each kind, idle and under the flood (default 20)")
     p.add_argument("--gap", type=float, default=0.25, help="seconds between probe rounds (default 0.25)")
     p.add_argument("--workdir", type=Path, help="where the stores go (the seeded store is kept there for next runs)")
@@ -150,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fairness-", dir=args.workdir) as tmp:
-        return run(args.flood, args.one_client, args.rounds, args.gap, Path(tmp), args.workdir or Path(tmp))
+        return run(
+            args.flood, args.one_client, args.fresh_probe, args.rounds, args.gap, Path(tmp), args.workdir or Path(tmp)
+        )
 
 
 if __name__ == "__main__":
