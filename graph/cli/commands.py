@@ -16,6 +16,7 @@ from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple
 from graph import logs, seed, tables
 from graph.cli.app import App
 from graph.cli.harvest import harvest
+from graph.community import curation_table
 from graph.errors import RessourcerieError, StoreError
 from graph.queries import Choices, QueryLibrary
 from graph.rdf import format_for, parse_bytes
@@ -85,7 +86,22 @@ def cmd_seed(app: App, args: argparse.Namespace) -> int:
     for problem in build.problems:
         print(f"unresolved: {problem}")
     print(f"seed store built at {app.store.label} in {seconds:.2f} s")
+    _print_curations(curation_table.load(app.writer))
     return 0
+
+
+def cmd_curate(app: App, args: argparse.Namespace) -> int:
+    """Reload the project's curation table (or another) into the curation graph."""
+    entries = curation_table.read(Path(args.table) if args.table else None)
+    _print_curations(curation_table.load(app.writer, entries))
+    return 0
+
+
+def _print_curations(loaded: curation_table.Loaded) -> None:
+    kinds = ", ".join(f"{kind} {loaded.applied[kind]}" for kind in curation_table.KINDS)
+    print(f"curations: {sum(loaded.applied.values())} applied ({kinds}); curation graph: {loaded.triples} triples")
+    for skipped in loaded.skipped:
+        print(f"curation skipped: {skipped}")
 
 
 def _read(app: App, files: Sequence[str], fmt: str | None, target: NamedNode) -> dict[NamedNode, list[Triple]]:
