@@ -253,6 +253,15 @@ def test_hidden_entries_are_gone_with_their_reason(writer: Writer, web: TestClie
     assert TEST_ENTRY not in catalogue(web)
 
 
+def test_the_record_pages_list_neither_duplicates_nor_hidden_entries(web: TestClient) -> None:
+    for page in ("/organisation/france-travail", "/themes/formation"):
+        html = web.get(page, headers={"Accept": "text/html"}).text
+        assert "/resource/api-parcours-de-formation-test" not in html
+    html = web.get("/organisation/france-travail", headers={"Accept": "text/html"}).text
+    assert '/resource/api-evenements-pole-emploi"' not in html
+    assert "/resource/api-evenements-pole-emploi-apigouv" in html
+
+
 def test_split_keywords(writer: Writer) -> None:
     keywords = shown(writer.store, PLANNING, DCAT.keyword)
     assert {"Planning", "jeu de données", "datavisualisation"} <= keywords

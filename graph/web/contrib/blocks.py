@@ -66,11 +66,6 @@ def curated(ctx: Context, quads: list[Quad]) -> list[Quad]:
     return curation.curated(quads, overrides, graph)
 
 
-def set_aside(ctx: Context) -> curation.SetAside:
-    """The records the curation graph merges into another or hides (read once per write)."""
-    return ctx.cached("curation-set-aside", lambda: curation.set_aside(ctx.store, curation.graph(ctx.iris)))
-
-
 def community(request: Request, ctx: Context, iri: NamedNode, types: set[str]) -> Community:
     urls = Urls.of(request)
     settings = ctx.settings

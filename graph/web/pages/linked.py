@@ -23,7 +23,7 @@ from graph.store.base import Store, Term
 from graph.web.conneg import RDF_FORMATS, choose
 from graph.web.context import Context, context
 from graph.web.contrib import blocks
-from graph.web.pages._view import Own
+from graph.web.pages._view import Own, set_aside
 from graph.web.pages.recordpages import render_record
 from graph.web.pages.themes import BY_NOTATION, UnknownTheme
 from graph.web.protocol.descriptions import rdf_response
@@ -158,7 +158,7 @@ def choose_record_format(request: Request, extension: str | None) -> RdfFormat |
 def describe(request: Request, ctx: Context, path: str) -> Response:
     path, extension = split_extension(path)
     iri = iri_of(ctx, path)
-    aside = blocks.set_aside(ctx)
+    aside = set_aside(ctx)
     if iri in aside:  # a merged duplicate: to the record kept; a hidden entry: 410 with the reason
         return moved_or_gone(request, ctx, iri, aside, extension)
     own = blocks.curated(ctx, ctx.store.describe(iri))  # corrected values in place of those they replace
