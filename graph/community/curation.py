@@ -14,6 +14,10 @@ The rule, the same everywhere (validation of every write, record pages and descr
 a record and a property some correction overrides, the values of the other graphs are set aside and those of the
 curation graph count. A correction that only adds (a licence where none was given) overrides nothing. SPARQL
 sees every graph as written: ``rsr:overrides`` says which values the site shows.
+
+Corrections come from moderated proposals (``graph.web.contrib.corrections``) and from the project's curation
+table (``graph.community.curation_table``), which may also merge a duplicate into the record kept
+(``owl:sameAs``) or hide an entry (``rsr:hidden``): see ``SetAside``.
 """
 
 from __future__ import annotations
