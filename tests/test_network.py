@@ -124,7 +124,7 @@ def test_csv_and_table_have_one_row_per_usage(client: TestClient) -> None:
     assert len(rows) == 42
     assert all(r["resource_iri"].startswith(BASE + "resource/") and r["usage_iri"] for r in rows)
     page = client.get("/network", params={"view": "table"}, headers={"Accept": "text/html"})
-    assert page.text.count("title=\"Fiche de l'usage") == 33
+    assert page.text.count("title=\"Fiche de l'usage") == 42
 
 
 def test_page_links_its_twins_and_carries_the_svg(client: TestClient) -> None:
