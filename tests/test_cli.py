@@ -43,7 +43,7 @@ def test_stats(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert run(store, "stats", "--json") == 0
     stats = json.loads(capsys.readouterr().out)
-    assert stats["resources"] == 261 and stats["usages"] == 33
+    assert stats["resources"] == 261 and stats["usages"] == 42
     assert stats["graphs"]["https://ressourcerie.fabrique.social.gouv.fr/graph/seed/apigouv"] > 0
 
 
@@ -95,7 +95,7 @@ def test_query_formats(store: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(store, "query", "theme-counts", "-f", "csv") == 0
     assert capsys.readouterr().out.startswith("Thème,Libellé,Ressources,Usages,Thèmes européens")
     assert run(store, "query", "usage-network") == 0
-    assert "(33 rows)" in capsys.readouterr().out
+    assert "(42 rows)" in capsys.readouterr().out
 
 
 def test_query_errors(store: str, capsys: pytest.CaptureFixture[str]) -> None:
