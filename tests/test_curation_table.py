@@ -18,7 +18,7 @@ from graph.community.curation_table import BadCuration, Entry
 from graph.config import Settings
 from graph.errors import ValidationFailed
 from graph.iris import Iris
-from graph.namespaces import DCAT, DCT, FOAF, OWL, PROV, RDF, RSR, SKOS
+from graph.namespaces import DCAT, DCT, FOAF, KIND, OWL, PROV, RDF, RSR, SKOS
 from graph.search import Search, SearchIndex
 from graph.store import EmbeddedStore
 from graph.store.base import Store
@@ -260,6 +260,18 @@ def test_the_record_pages_list_neither_duplicates_nor_hidden_entries(web: TestCl
     html = web.get("/organisation/france-travail", headers={"Accept": "text/html"}).text
     assert '/resource/api-evenements-pole-emploi"' not in html
     assert "/resource/api-evenements-pole-emploi-apigouv" in html
+
+
+def test_counts_leave_out_duplicates_and_hidden_entries(web: TestClient) -> None:
+    """The home page's counts by kind and the themes' counts are those of the records the lists show."""
+    store = web.app.state.context.store  # type: ignore[attr-defined]
+    aside = {q.subject for q in store.quads(None, OWL.sameAs, None, NamedNode(BASE + "graph/curation"))}
+    aside |= {q.subject for q in store.quads(None, RSR.hidden, None, NamedNode(BASE + "graph/curation"))}
+    apis = {r for (r,) in store.select(f"SELECT ?r WHERE {{ ?r a dcat:Resource ; dct:type <{KIND.api.value}> }}").rows}
+    assert aside and aside <= apis
+    home = web.get("/", headers={"Accept": "text/html"}).text
+    assert f'<a href="/search?kind=api">API</a> <span class="rsr-count">({len(apis - aside)})</span>' in home
+    assert not any(f'href="/{a.value[len(BASE) :]}"' in home for a in aside)
 
 
 def test_split_keywords(writer: Writer) -> None:

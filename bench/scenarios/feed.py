@@ -22,6 +22,7 @@ from graph.dcat.formats import serialize
 from graph.dcat.publish import Feed, Paging
 from graph.harvest.pipeline import Harvester
 from graph.iris import Iris
+from graph.namespaces import KIND
 from graph.seed import ontology_triples
 from graph.store import EmbeddedStore
 from graph.validation import Validator
@@ -33,6 +34,11 @@ PAGE = 100
 HARVEST_PAGE = 1000
 HARVEST_TRIPLES = 275_000  # about 10,000 resources (the generator makes one resource per ~27.5 triples)
 COUNT = "SELECT (COUNT(?r) AS ?n) WHERE { ?r a <http://www.w3.org/ns/dcat#Resource> }"
+# what /catalog publishes: APIs, data sets and catalogues (software is in /catalog/software, documents in neither)
+CATALOGUED = (
+    "SELECT (COUNT(?r) AS ?n) WHERE { ?r a <http://www.w3.org/ns/dcat#Resource> ; <http://purl.org/dc/terms/type> ?k "
+    f"VALUES ?k {{ {' '.join(f'<{k.value}>' for k in (KIND.api, KIND.dataset, KIND.catalogue))} }} }}"
+)
 
 
 @dataclass
@@ -177,7 +183,7 @@ def _harvest_rows(ctx: Context) -> list[Row]:
 def _count_in(data: Path) -> int:
     store = pyoxigraph.Store()
     store.bulk_load(path=str(data), format=RdfFormat.N_QUADS)
-    found = store.query(COUNT, use_default_graph_as_union=True)
+    found = store.query(CATALOGUED, use_default_graph_as_union=True)
     return int(next(iter(found))["n"].value)  # type: ignore[index,union-attr,arg-type]
 
 

@@ -201,6 +201,12 @@ class Withdrawn(RessourcerieError):
         self.said = f"Cette fiche n'est pas présentée sur ce site : {reason}" if reason else ""
 
 
+def listed(curation: NamedNode) -> str:
+    """A SPARQL filter keeping the records ``?r`` that lists count and show: neither merged into another record
+    nor hidden by the curation graph."""
+    return f"FILTER NOT EXISTS {{ GRAPH <{curation.value}> {{ ?r <{OWL.sameAs.value}>|<{RSR.hidden.value}> ?aside }} }}"
+
+
 def set_aside(store: Store, curation: NamedNode) -> SetAside:
     """The records merged or hidden by the curation graph now."""
     out = SetAside()

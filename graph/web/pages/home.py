@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import NamedNode
 
+from graph.community import curation
 from graph.namespaces import RSR
 from graph.summary import record_counts
 from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
@@ -28,11 +29,12 @@ SELECT ?scheme ?k ?label ?notation (COUNT(DISTINCT ?r) AS ?n) WHERE {
   ?r dct:type ?k .
   VALUES ?class { dcat:Resource foaf:Document }
   ?r a ?class .
+  {listed}
 } GROUP BY ?scheme ?k ?label ?notation
 """
 LATEST_QUERY = """
 SELECT ?r ?title ?modified ?kind WHERE {
-  { SELECT ?r ?modified WHERE { ?r a dcat:Resource ; dct:modified ?modified } ORDER BY DESC(STR(?modified)) ?r LIMIT 6 }
+  { SELECT ?r ?modified WHERE { ?r a dcat:Resource ; dct:modified ?modified {listed} } ORDER BY DESC(STR(?modified)) ?r LIMIT 6 }
   OPTIONAL { ?r dct:title ?title }
   OPTIONAL { ?r dct:type ?k . ?k skos:prefLabel ?kind }
 }
@@ -56,7 +58,7 @@ class Latest:
 
 def kind_counts(ctx: Context) -> list[KindCount]:
     def compute() -> list[KindCount]:
-        rows = merge(ctx.store.select(KINDS, {"scheme": NamedNode(RSR + "kind")}).dicts())
+        rows = merge(ctx.store.select(_listed(KINDS, ctx), {"scheme": NamedNode(RSR + "kind")}).dicts())
         out = [
             KindCount(r["label"].value if r.get("label") else r["k"].value, r["notation"].value, int(r["n"].value))
             for r in rows
@@ -69,7 +71,7 @@ def kind_counts(ctx: Context) -> list[KindCount]:
 
 def latest(ctx: Context, request: Request) -> list[Latest]:
     def compute() -> list[tuple[str, Any, Any, Any]]:
-        rows = merge(ctx.store.select(LATEST_QUERY).dicts())
+        rows = merge(ctx.store.select(_listed(LATEST_QUERY, ctx)).dicts())
         return [(r["r"].value, r.get("title"), r.get("kind"), r.get("modified")) for r in rows]
 
     out = []
@@ -120,3 +122,8 @@ async def home(request: Request) -> Response:
         Alternate(urls.path("/.well-known/void"), "text/turtle", "VoID"),
     ]
     return render(request, "home.html", alternates=alternates, page=page)
+
+
+def _listed(query: str, ctx: Context) -> str:
+    """The query, counting and showing only the records the curation graph neither merged nor hid."""
+    return query.replace("{listed}", curation.listed(curation.graph(ctx.iris)))

@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import Literal, NamedNode
 
+from graph.community import curation
 from graph.errors import RessourcerieError
 from graph.namespaces import DCT, SKOS
 from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
@@ -35,7 +36,7 @@ SELECT ?scheme ?t ?label ?notation (COUNT(DISTINCT ?r) AS ?n) WHERE {
   ?t skos:inScheme ?scheme .
   OPTIONAL { ?t skos:prefLabel ?label }
   OPTIONAL { ?t skos:notation ?notation }
-  OPTIONAL { ?r dcat:theme ?t ; a dcat:Resource }
+  OPTIONAL { ?r dcat:theme ?t ; a dcat:Resource {listed} }
 } GROUP BY ?scheme ?t ?label ?notation
 """
 BY_NOTATION = "SELECT ?scheme ?notation ?t WHERE { ?t skos:inScheme ?scheme ; skos:notation ?notation } LIMIT 1"
@@ -80,7 +81,7 @@ def theme_counts(ctx: Context) -> list[ThemeCount]:
     def compute() -> list[ThemeCount]:
         scheme = NamedNode(ctx.settings.theme_scheme)
         out = []
-        for row in merge(ctx.store.select(THEMES, {"scheme": scheme}).dicts()):
+        for row in merge(ctx.store.select(_listed(THEMES, ctx), {"scheme": scheme}).dicts()):
             label, notation = row.get("label"), row.get("notation")
             out.append(
                 ThemeCount(
@@ -205,3 +206,8 @@ def themes(request: Request) -> Response:
     return render(
         request, "themes.html", alternates=alternates, page={"themes": items, "scheme": ctx.settings.theme_scheme}
     )
+
+
+def _listed(query: str, ctx: Context) -> str:
+    """The query, counting and showing only the records the curation graph neither merged nor hid."""
+    return query.replace("{listed}", curation.listed(curation.graph(ctx.iris)))
