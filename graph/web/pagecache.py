@@ -4,10 +4,11 @@ are made of, both moved on by the single writer's notifications.
 Two kinds of page:
 
 - a record's page, in any format: its version is the write that last changed the record or a record it shows.
-  When a page is rendered, the records it shows are noted (the records its description links to, those linking
-  to it, and for HTML every record page it links to). A write makes stale the records it touched, the records
-  they link to and that link to them after the write, and the pages noted as showing them (which covers the
-  neighbours they linked to before the write). A write touching more than ``WIDE`` records (a harvest, a
+  When a page is rendered, the records it shows that a later write to them might not find again are noted:
+  those linking to it, and for HTML every record page it links to (a record it links to itself is found
+  again: it still links to it, or it is the one written). A write makes stale the records it touched, the
+  records they link to and that link to them after the write, and the pages noted as showing them (which
+  covers the neighbours they linked to before the write). A write touching more than ``WIDE`` records (a harvest, a
   load), or none that it names, makes every record stale: a new floor version for all.
 - a list (the catalogue pages, VoID, the dump): its version is the writer's generation, any write makes it stale.
 
@@ -64,13 +65,19 @@ def base_of(iri: str) -> str:
     return iri.split("#", 1)[0]
 
 
-def neighbours(store: Store, iri: str, base: str) -> set[str]:
-    """The records under ``base`` that the record links to (from it and its # nodes) or that link to it."""
+def linking_to(store: Store, iri: str, base: str) -> set[str]:
+    """The records under ``base`` that link to the record (from them or their # nodes)."""
     node = NamedNode(iri)
-    out = {base_of(q.object.value) for q in store.describe(node) if isinstance(q.object, NamedNode)}
-    out |= {base_of(q.subject.value) for q in store.quads(None, None, node, None) if isinstance(q.subject, NamedNode)}
+    out = {base_of(q.subject.value) for q in store.quads(None, None, node, None) if isinstance(q.subject, NamedNode)}
     out.discard(iri)
     return {i for i in out if i.startswith(base)}
+
+
+def neighbours(store: Store, iri: str, base: str) -> set[str]:
+    """The records under ``base`` that the record links to (from it and its # nodes) or that link to it."""
+    out = {base_of(q.object.value) for q in store.describe(NamedNode(iri)) if isinstance(q.object, NamedNode)}
+    out.discard(iri)
+    return {i for i in out if i.startswith(base)} | linking_to(store, iri, base)
 
 
 def linked_records(body: bytes, prefix: str, base: str) -> set[str]:

@@ -22,7 +22,7 @@ from graph.store.base import Store, Term
 from graph.web.conneg import RDF_FORMATS, NotAcceptable, choose
 from graph.web.context import Context, context
 from graph.web.contrib import blocks
-from graph.web.pagecache import linked_records, neighbours
+from graph.web.pagecache import linked_records, linking_to
 from graph.web.pages._view import Own
 from graph.web.pages.recordpages import render_record
 from graph.web.pages.themes import BY_NOTATION, UnknownTheme
@@ -155,7 +155,7 @@ def describe(request: Request, ctx: Context, path: str) -> Response:
     key = ("record", request.scope.get("root_path", ""), path, extension or "", variant, request.url.query)
 
     def shows(response: Response) -> set[str]:
-        shown = neighbours(ctx.store, iri.value, ctx.iris.base)
+        shown = linking_to(ctx.store, iri.value, ctx.iris.base)
         if chosen == HTML:
             shown |= linked_records(bytes(response.body), Urls.of(request).page(""), ctx.iris.base)
         return shown
