@@ -103,6 +103,11 @@ def test_feeds_and_void_are_revalidated(client: TestClient, path: str) -> None:
     assert revalidated(client, "/catalog?page_size=5&page=3", tag, TURTLE) == 200  # another page, another tag
 
 
+@pytest.mark.parametrize("accept", [HTML, "application/json"])
+def test_the_home_page_is_revalidated(client: TestClient, accept: str) -> None:
+    assert revalidated(client, "/", etag_of(client, "/", accept), accept) == 304
+
+
 def test_the_dump_is_revalidated(client: TestClient) -> None:
     first = client.get("/dumps/ressourcerie.nq.gz")
     assert first.status_code == 200 and first.headers["etag"]
@@ -117,7 +122,7 @@ def test_a_write_changes_the_etags_of_the_record_its_producer_and_the_lists_not_
     make_client: Callable[..., TestClient],
 ) -> None:
     c = make_client(updates=True, update_token_sha256=hashlib.sha256(TOKEN.encode()).hexdigest())
-    watched = [(SIRENE, HTML), (SIRENE, TURTLE), (INSEE, HTML), (INSEE, TURTLE), ("/catalog", TURTLE)]
+    watched = [(SIRENE, HTML), (SIRENE, TURTLE), (INSEE, HTML), (INSEE, TURTLE), ("/catalog", TURTLE), ("/", HTML)]
     before = {w: etag_of(c, *w) for w in watched}
     unrelated = {a: etag_of(c, HUB_EAU, a) for a in (HTML, TURTLE)}
     assert "Nouvelle ressource" not in c.get(INSEE, headers={"Accept": HTML}).text

@@ -10,7 +10,8 @@ Two kinds of page:
   records they link to and that link to them after the write, and the pages noted as showing them (which
   covers the neighbours they linked to before the write). A write touching more than ``WIDE`` records (a harvest, a
   load), or none that it names, makes every record stale: a new floor version for all.
-- a list (the catalogue pages, VoID, the dump): its version is the writer's generation, any write makes it stale.
+- a list (the catalogue pages, VoID, the dump, the home page): its version is the writer's generation, any
+  write makes it stale.
 
 Pages that depend on the person asking (an HTML page asked with cookies, a response setting one) are neither
 kept nor given validators. The validators carry the service's start (``epoch``): a restart makes them stale.
