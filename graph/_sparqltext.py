@@ -54,6 +54,25 @@ def tokens(text: str) -> Iterator[_Token]:
             i += 1
 
 
+def open_patterns(text: str) -> int:
+    """How many triple patterns of a query are three variables (``?s ?p ?o``): each reads the whole store, and
+    two of them side by side are a cartesian product of it. (IRIs, strings and comments are skipped by the
+    scanner, so only patterns made of variables alone are counted.)"""
+    found, run = 0, 0
+    before = ""
+    for t in tokens(text):
+        if t.text[0] in "?$" and len(t.text) > 1:
+            run += 1
+            if run == 1:  # a pattern starts a group, or follows another pattern or a group, inside braces
+                starts = t.depth > 0 and before in ("{", ".", "}")
+            if run == 3 and starts:
+                found += 1
+        else:
+            run = 0
+            before = t.text
+    return found
+
+
 def keywords(text: str) -> list[str]:
     """The words of a query or update, upper-cased, outside strings, IRIs and comments."""
     return [t.text.upper() for t in tokens(text) if t.text[0].isalpha()]

@@ -32,6 +32,7 @@ from graph.text import norm
 from loaders._build import Out, Themes, as_list, contact_iri, fr, iri, parse_date
 from loaders.endpoints import EndpointBook
 from loaders.frontmatter import Page, read_pages
+from loaders.operators import Agents, Statements
 from loaders.organisations import canonical
 from loaders.ressourcerie import (
     Index,
@@ -86,6 +87,8 @@ def load(
         orgs[page.stem] = organisation(out, iris, page, canonical(page.stem), tag="-apigouv")
         ident = NamedNode(f"{orgs[page.stem].value}#apigouv")
         _identifier(out, orgs[page.stem], ident, page.stem)
+    statements = Statements.check(folder, out)
+    agents = Agents.of(iris, primary_triples + out.triples)
 
     index = Index(resources=dict(primary.resources))
     taken = {n.value for n in primary.resources.values()}
@@ -103,8 +106,10 @@ def load(
     usages: list[Usage] = []
     for page in read_pages(folder / "service"):
         slug = slugify(page.stem)
-        tool = service(out, iris, page, slug)
-        usages += service_usages(out, iris, index, page, tool, slug)
+        said = statements.service(page.path)
+        operator = agents.get(out, said) if said else None
+        tool = service(out, iris, page, slug, operator)
+        usages += service_usages(out, iris, index, page, tool, slug, operator)
     for u in usages:
         usage(out, iris, u)
 

@@ -1,12 +1,16 @@
 """The seed's data.gouv.fr content (``data/seed/datagouv/datasets.json``): the data sets api.gouv.fr sheets name
 by their data.gouv.fr id (``datagouv_uuid``), as data.gouv.fr's API gives them, with their organisation,
-resources and the dataservices data.gouv.fr lists for them.
+resources, reuses and the dataservices data.gouv.fr lists for them.
 
 - Each data set becomes a ``dcat:Dataset`` (``loaders.datagouv.Mapper``), and the sheets naming it serve it
   (``dcat:servesDataset``, written by ``loaders.apigouv``).
 - Its organisation is the seed's own when the seed knows it by name or acronym (``ADEME``, ``Institut national
   de la statistique et des études économiques (Insee)``): data.gouv.fr adds its SIRET, SIREN and id to it;
   otherwise it is a new organisation.
+- Each reuse data.gouv.fr lists for a data set becomes a service (``duv:UsageTool``) and a usage of the data set
+  through it; the organisation that publishes the reuse runs the service and makes the use (``dct:publisher``,
+  ``prov:wasAssociatedWith``), matched to the seed's own by name like the data sets' organisations. A reuse
+  published by a person's account names no organisation (the fixture keeps no ``owner``): its usage names no user.
 - A dataservice gives an endpoint (``base_api_url``) to the api.gouv.fr sheet whose data.gouv.fr page it is:
   api.gouv.fr links a sheet to ``data.gouv.fr/fr/dataservices/<slugify(title)>``, so its slug is the key.
 """
@@ -14,20 +18,19 @@ resources and the dataservices data.gouv.fr lists for them.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, Triple
 
 from graph.iris import Iris, slugify
-from graph.namespaces import ADMS, FOAF, RDF, SKOS
+from graph.namespaces import ADMS
 from graph.rdf import root_of
-from graph.text import norm
 from loaders._build import Out, iri
 from loaders.datagouv import Mapper
+from loaders.organisations import by_name, names
 
 FILE = "datasets.json"
 
@@ -57,15 +60,19 @@ class DatagouvSeed:
         """The data sets and the organisations the seed does not know yet; ``known`` are the seed's triples so
         far (its organisations, by name and acronym)."""
         out = Out()
-        agents = _agents_by_name(known)
+        agents = by_name(known)
         mapper = Mapper(self.iris)
         records = []
         for bundle in self.bundles:
             resources = [r for r in bundle.get("resources") or [] if isinstance(r, dict)]
-            records.append(mapper.dataset(bundle["dataset"], resources, bundle.get("organization")))
+            dataset = mapper.dataset(bundle["dataset"], resources, bundle.get("organization"))
+            records.append(dataset)
+            for reuse in bundle.get("reuses") or []:  # a service and its usage of the data set; its user, if any
+                if isinstance(reuse, dict):
+                    records += mapper.reuse(reuse, dataset.iri, bundle["dataset"]["title"])
         moves: dict[NamedNode, NamedNode] = {}
         for org in mapper.organisations.values():
-            target = next((agents[n] for n in _names(org.name, org.acronym) if n in agents), None)
+            target = next((agents[n] for n in names(org.name, org.acronym) if n in agents), None)
             if target is not None:
                 moves[org.iri(self.iris)] = target
         for rec in mapper.agents():
@@ -84,36 +91,6 @@ class DatagouvSeed:
                 out.triples.append(_moved(t, t.object, moved) if moved is not None else t)
             out.problems += [f"data.gouv.fr dataset {rec.label!r}: {note}" for note in rec.notes]
         return out
-
-
-def _names(name: str, acronym: str | None) -> list[str]:
-    """A name, the name without a trailing '(acronym)', and the acronyms, normalised."""
-    found = [name]
-    m = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", name)
-    if m:
-        found += [m.group(1), m.group(2)]
-    if acronym:
-        found.append(acronym)
-    return [norm(n) for n in found if n and n.strip()]
-
-
-def _agents_by_name(triples: Iterable[Triple]) -> dict[str, NamedNode]:
-    organisations: set[NamedNode] = set()
-    names: list[tuple[NamedNode, str]] = []
-    for t in triples:
-        if t.predicate == RDF.type and t.object == FOAF.Organization and isinstance(t.subject, NamedNode):
-            organisations.add(t.subject)
-        elif (
-            t.predicate in (FOAF.name, SKOS.altLabel)
-            and isinstance(t.object, Literal)
-            and isinstance(t.subject, NamedNode)
-        ):
-            names.append((t.subject, t.object.value))
-    found: dict[str, NamedNode] = {}
-    for subject, name in sorted(names, key=lambda n: n[0].value):
-        if subject in organisations:
-            found.setdefault(norm(name), subject)
-    return found
 
 
 def _moved(t: Triple, old: object, new: NamedNode) -> Triple:

@@ -37,6 +37,7 @@ from graph.text import norm, summary
 from loaders._build import Out, Themes, as_list, contact_iri, fr, iri
 from loaders.endpoints import EndpointBook
 from loaders.frontmatter import Page, read_pages
+from loaders.operators import Agents, Statements
 from loaders.organisations import PARENTS, TYPES, canonical
 
 # Kind labels of the Ressourcerie -> (kind concept, RDF classes besides dcat:Resource)
@@ -79,6 +80,7 @@ class Usage:
     purpose: str
     tool: NamedNode | None = None
     source: NamedNode | None = None
+    agent: NamedNode | None = None  # who makes the use, when a source says so (``loaders.operators``)
 
 
 def organisation(out: Out, iris: Iris, page: Page, slug: str, tag: str = "") -> NamedNode:
@@ -171,10 +173,12 @@ def usage(out: Out, iris: Iris, u: Usage) -> NamedNode:
     out.add(node, DCT.description, fr(u.purpose))
     out.add(node, DUV.hasUsageTool, u.tool)
     out.add(node, DCT.source, u.source)
+    out.add(node, PROV.wasAssociatedWith, u.agent)
     return node
 
 
-def service(out: Out, iris: Iris, page: Page, slug: str) -> NamedNode:
+def service(out: Out, iris: Iris, page: Page, slug: str, operator: NamedNode | None = None) -> NamedNode:
+    """A service; ``operator`` runs it, when a source says so (``loaders.operators``)."""
     m = page.meta
     node = iris.service(slug)
     out.add(node, RDF.type, DUV.UsageTool)
@@ -185,10 +189,14 @@ def service(out: Out, iris: Iris, page: Page, slug: str) -> NamedNode:
     out.add(node, FOAF.homepage, iri(m.get("link")))
     if page.body:
         out.add(node, SCHEMA.text, fr(page.body))
+    out.add(node, DCT.publisher, operator)
     return node
 
 
-def service_usages(out: Out, iris: Iris, index: Index, page: Page, tool: NamedNode, slug: str) -> list[Usage]:
+def service_usages(
+    out: Out, iris: Iris, index: Index, page: Page, tool: NamedNode, slug: str, user: NamedNode | None = None
+) -> list[Usage]:
+    """The usages of the resources a service names, each made by ``user`` (the service's operator) if known."""
     m = page.meta
     found = []
     for name in as_list(m.get("api")):
@@ -199,7 +207,7 @@ def service_usages(out: Out, iris: Iris, index: Index, page: Page, tool: NamedNo
             )
             continue
         purpose = f"{m.get('title')} : {m.get('description')}" if m.get("description") else str(m.get("title"))
-        found.append(Usage(f"{slug}--{res.value.rsplit('/', 1)[-1]}", res, purpose, tool=tool))
+        found.append(Usage(f"{slug}--{res.value.rsplit('/', 1)[-1]}", res, purpose, tool=tool, agent=user))
     return found
 
 
@@ -210,6 +218,8 @@ def load(folder: Path, iris: Iris, themes: Themes, book: EndpointBook | None = N
     producers = {p.stem: p for p in read_pages(folder / "producteurs")}
     for stem, page in producers.items():
         index.organisations[stem] = organisation(out, iris, page, canonical(stem))
+    statements = Statements.check(folder, out)
+    agents = Agents.of(iris, out.triples)
 
     for page in read_pages(folder / "api"):
         _resource(out, iris, themes, index, page, book)
@@ -235,12 +245,18 @@ def load(folder: Path, iris: Iris, themes: Themes, book: EndpointBook | None = N
         for name in as_list(page.meta.get("related_ressources")):
             res = index.resource(name)
             if res is not None:
-                usages.append(Usage(f"{slug}--{res.value.rsplit('/', 1)[-1]}", res, page.meta["title"], source=doc))
+                said = statements.story(page.path, name)
+                user = agents.get(out, said) if said else None
+                usages.append(
+                    Usage(f"{slug}--{res.value.rsplit('/', 1)[-1]}", res, page.meta["title"], source=doc, agent=user)
+                )
 
     for page in read_pages(folder / "service"):
         slug = slugify(page.stem)
-        tool = service(out, iris, page, slug)
-        usages += service_usages(out, iris, index, page, tool, slug)
+        said = statements.service(page.path)
+        operator = agents.get(out, said) if said else None
+        tool = service(out, iris, page, slug, operator)
+        usages += service_usages(out, iris, index, page, tool, slug, operator)
 
     for u in usages:
         usage(out, iris, u)

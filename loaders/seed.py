@@ -26,6 +26,7 @@ from loaders import apigouv, repositories, ressourcerie
 from loaders._build import Out, Themes
 from loaders.datagouv_seed import DatagouvSeed
 from loaders.endpoints import EndpointBook
+from loaders.operators import operated_elsewhere
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ def read(iris: Iris, seed_dir: Path) -> Parts:
     book.add_dataservices(datagouv.endpoints)
     res_out, index = ressourcerie.load(seed_dir / "ressourcerie", iris, themes, book)
     api_out = apigouv.load(seed_dir / "apigouv", iris, themes, index, res_out.triples, book, datagouv.datasets)
+    operated_elsewhere(seed_dir / "ressourcerie", iris, res_out, res_out.triples + api_out.triples)
     dg_out = datagouv.load(res_out.triples + api_out.triples)
     repo_out = repositories.load(seed_dir / "software", iris, res_out.triples + api_out.triples)
     return Parts(onto, res_out, api_out, dg_out, repo_out, book)

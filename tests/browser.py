@@ -116,3 +116,14 @@ def screenshot(page, name: str, folder: Path = SCREENSHOTS, full_page: bool = Tr
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def inject_axe(page) -> None:  # type: ignore[no-untyped-def]
+    """Put axe-core in the page. Evaluated through the browser's debugging protocol, as a test tool, not as a
+    script tag: the pages' Content Security Policy (script-src 'self') rightly refuses inline scripts."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make setup` (npm ci)")
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")

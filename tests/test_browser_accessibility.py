@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.browser import ROOT
+from tests.browser import ROOT, inject_axe
 
 PAGES = [
     ("home", "/"),
@@ -52,7 +52,6 @@ STATUS = {"query-error": 400, "not-found": 404}
 # gated with its page: graph/web/static/apidocs.css gives its labels enough contrast)
 THIRD_PARTY = {"workbench": ("#atelier", "workbench-yasgui")}
 REPORT = ROOT / "var" / "accessibility.json"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 FINDINGS: dict[str, list[dict]] = {}
 
 
@@ -85,13 +84,11 @@ def audit(page, context: dict | None) -> list[dict]:  # type: ignore[no-untyped-
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_has_no_serious_accessibility_finding(live_server, page, name: str, path: str | None) -> None:  # type: ignore[no-untyped-def]
-    if not AXE.exists():
-        pytest.fail("axe-core is not installed: run `make setup` (npm ci)")
     response = page.goto(live_server.url + (path or first_usage(live_server.url)))
     expected = STATUS.get(name, 200)
     assert response is not None and response.status == expected, f"{name}: HTTP {response and response.status}"
     page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     viewer = THIRD_PARTY.get(name)
     findings = audit(page, {"exclude": [[viewer[0]]]} if viewer else None)
     if viewer:

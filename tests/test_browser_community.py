@@ -12,8 +12,8 @@ import xml.etree.ElementTree as ET
 
 import httpx
 
-from tests.browser import screenshot
-from tests.test_browser_accessibility import AXE, audit
+from tests.browser import inject_axe, screenshot
+from tests.test_browser_accessibility import audit
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 SIRENE = BASE + "resource/api-sirene"
@@ -57,7 +57,7 @@ def number_of(page) -> str:  # type: ignore[no-untyped-def]
 
 
 def check(page, name: str, findings: dict) -> None:  # type: ignore[no-untyped-def]
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     found = audit(page, None)
     findings[name] = found
     serious = [f for f in found if f["impact"] in ("critical", "serious")]

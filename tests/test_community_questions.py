@@ -154,6 +154,10 @@ def test_i_use_it_too_then_write_to_that_user_without_seeing_their_address(commu
     client = community_client()
     form = client.get("/contribute/uses", params={"resource": SIRENE}, headers={"Accept": "text/html"})
     assert "J&#39;utilise aussi cette ressource" in form.text and "Ressource : API Sirene" in form.text
+    for path in ("/contribute/uses", "/contribute/answer"):  # opened without what they are about
+        bare = client.get(path, headers={"Accept": "text/html"})
+        assert bare.status_code == 200, (path, bare.text[:300])
+    assert 'name="resource"' in client.get("/contribute/uses", headers={"Accept": "text/html"}).text
     r = post_form(
         client,
         "/contribute/uses",

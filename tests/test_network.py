@@ -47,7 +47,7 @@ def count(store: EmbeddedStore, query: str, **bindings: str) -> int:
 def test_counts_are_the_sparql_counts(client: TestClient, seeded: EmbeddedStore) -> None:
     body = client.get("/network.json").json()
     counts = body["counts"]
-    assert counts["usages"] == count(seeded, USAGES) == 33
+    assert counts["usages"] == count(seeded, USAGES) == 42  # 33 of use cases and services, 9 data.gouv.fr reuses
     assert counts["nodes"] == count(seeded, NODES) == len(body["nodes"])
     assert counts["productions"] == count(seeded, PRODUCTIONS)
     assert counts["edges"] == counts["usages"] + counts["productions"] + counts["operations"] == len(body["edges"])
@@ -104,7 +104,7 @@ def test_scope_all_adds_resources_without_usage(client: TestClient, seeded: Embe
     body = client.get("/network.json", params={"scope": "all"}).json()
     total = count(seeded, "SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a dcat:Resource ; dct:title ?t }")
     assert body["counts"]["resource_nodes"] == total
-    assert body["counts"]["usages"] == 33
+    assert body["counts"]["usages"] == 42
 
 
 def test_svg_is_well_formed_with_one_link_per_node(client: TestClient) -> None:
@@ -121,10 +121,10 @@ def test_svg_is_well_formed_with_one_link_per_node(client: TestClient) -> None:
 
 def test_csv_and_table_have_one_row_per_usage(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(client.get("/network.csv").text)))
-    assert len(rows) == 33
+    assert len(rows) == 42
     assert all(r["resource_iri"].startswith(BASE + "resource/") and r["usage_iri"] for r in rows)
     page = client.get("/network", params={"view": "table"}, headers={"Accept": "text/html"})
-    assert page.text.count("title=\"Fiche de l'usage") == 33
+    assert page.text.count("title=\"Fiche de l'usage") == 42
 
 
 def test_page_links_its_twins_and_carries_the_svg(client: TestClient) -> None:

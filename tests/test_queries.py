@@ -49,7 +49,7 @@ SAMPLES = {
     "usages-of-producer": {"producer": BASE + "organisation/dinum"},
     "users-of-producer": {"producer": BASE + "organisation/dinum"},
 }
-EMPTY_ON_THE_SEED = {"users-of-producer"}  # no usage of the seed names its user yet
+EMPTY_ON_THE_SEED: set[str] = set()
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
@@ -146,6 +146,23 @@ def test_who_uses_the_resources_of_a_producer(seeded: EmbeddedStore, choices: Ch
     assert "API Adresse (Base Adresse Nationale - BAN)" in titles  # published by Etalab, part of the DINUM
     assert len(rows) == len({(r["resource"], r["tool"], r["purpose"]) for r in rows})  # one row per usage
     assert {r["how"].value for r in rows} <= {"en fait usage", "opère le service", "non précisé"}
+
+
+def test_which_organisations_use_the_resources_of_a_producer_most(seeded: EmbeddedStore, choices: Choices) -> None:
+    rows = LIBRARY.run(seeded, "users-of-producer", {"producer": "DINUM"}, choices).dicts()
+    ranked = [(r["user"].value[len(BASE) :], int(r["usages"].value), int(r["resources"].value)) for r in rows]
+    # Mon-entreprise (URSSAF's, a Ressourcerie guide says) uses the API Entreprise and the API Geo; the Ressourcerie
+    # (the labour ministry's) uses api.gouv.fr; Lyon's quotient familial uses the API Particulier
+    assert ranked == [
+        ("organisation/urssaf", 2, 2),
+        ("organisation/ministere-travail", 1, 1),
+        ("organisation/ville-de-lyon", 1, 1),
+    ]
+    insee = LIBRARY.run(seeded, "users-of-producer", {"producer": "Insee"}, choices).dicts()
+    assert [r["userName"].value for r in insee] == ["Datactivist"]  # a data.gouv.fr reuse of the Base Sirene
+    usages = LIBRARY.run(seeded, "usages-of-producer", {"producer": "DINUM"}, choices).dicts()
+    lyon = [r for r in usages if r["user"] is not None and r["user"].value.endswith("/ville-de-lyon")]
+    assert [(r["toolName"].value, r["how"].value) for r in lyon] == [("Lyon : Mon compte", "en fait usage")]
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

@@ -557,3 +557,20 @@ def test_search_on_a_remote_store(tmp_path: Path) -> None:
         assert index_file.exists()
     finally:
         server.stop()
+
+
+def test_words_are_stemmed_alike_from_many_threads() -> None:
+    """Searches run in threads: a stemmer shared between them mixed its words' state (IndexError, wrong stems)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.search.analysis import stem
+
+    words = [
+        f"{base}{suffix}"
+        for base in ("emploi", "entrepris", "formation", "insertion")
+        for suffix in ("", "s", "ement", "ements", "ation", "ations", "eur", "euses", "ités", "iques") * 50
+    ]
+    expected = [stem.__wrapped__(w) for w in words]
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(20):
+            assert list(pool.map(stem.__wrapped__, words)) == expected

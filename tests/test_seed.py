@@ -40,13 +40,14 @@ def test_producers_of_both_sources_are_organisations(seeded: EmbeddedStore, iris
     orgs = subjects(seeded, ORG.Organization)
     assert iris.organisation("urssaf") in orgs  # the Ressourcerie's "ursaff" and api.gouv.fr's "urssaf"
     assert iris.organisation("ursaff") not in orgs
-    # and data.gouv.fr's publisher of the Base Adresse Nationale (its Insee and ADEME are the seed's own)
-    assert len(orgs) == 29 + 60 - 8 + 1
+    # and data.gouv.fr's publisher of the Base Adresse Nationale (its Insee and ADEME are the seed's own), the 2
+    # organisations service texts say run a service (loaders.operators) and the 4 publishing reuses
+    assert len(orgs) == 29 + 60 - 8 + 1 + 2 + 4
 
 
-def test_usages_come_from_use_cases_and_services(seeded: EmbeddedStore, iris: Iris) -> None:
+def test_usages_come_from_use_cases_services_and_reuses(seeded: EmbeddedStore, iris: Iris) -> None:
     usages = subjects(seeded, DUV.Usage)
-    assert len(usages) == 33
+    assert len(usages) == 33 + 9  # the use cases' and services', and the 9 data.gouv.fr reuses of the data sets
     assert iris.usage("la-bonne-boite--api-adresse-base-adresse-nationale-ban") in usages
     for usage in usages:  # every reference resolved to a resource of the store
         (target,) = [q.object for q in seeded.quads(usage, DUV.refersTo, None, None)]

@@ -43,7 +43,7 @@ def test_make_serve_answers_sparql_over_http(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "the service did not come up in 120 s"
                 time.sleep(0.5)
         assert r.status_code == 200
-        assert r.json()["results"]["bindings"][0]["n"]["value"] == "33"
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "42"
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

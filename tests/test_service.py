@@ -36,11 +36,11 @@ def test_sparqlwrapper_with_its_defaults(service) -> None:
     select = SPARQLWrapper(endpoint)
     select.setQuery(USAGES)
     doc = select.query().convert()  # XML results by default
-    assert len(doc.getElementsByTagName("result")) == 33  # type: ignore[union-attr]
+    assert len(doc.getElementsByTagName("result")) == 42  # type: ignore[union-attr]
     construct = SPARQLWrapper(endpoint)
     construct.setQuery(GRAPH)
     graph = construct.query().convert()  # RDF/XML by default, into rdflib
-    assert isinstance(graph, rdflib.Graph) and len(graph) == 33
+    assert isinstance(graph, rdflib.Graph) and len(graph) == 42
     for fmt in (JSON, TSV):  # TSV sends format=tsv&format=text/tab-separated-values
         client = SPARQLWrapper(endpoint, returnFormat=fmt)
         client.setQuery(USAGES)
@@ -55,8 +55,8 @@ def test_rdflib_sparqlstore_with_its_defaults(service) -> None:
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
     graph = rdflib.Graph(store=SPARQLStore(f"{service.url}/sparql"))
-    assert len(list(graph.query(USAGES))) == 33
-    assert len(graph.query(GRAPH).graph) == 33  # type: ignore[arg-type]
+    assert len(list(graph.query(USAGES))) == 42
+    assert len(graph.query(GRAPH).graph) == 42  # type: ignore[arg-type]
     assert graph.query("ASK { ?s ?p ?o }").askAnswer is True
 
 
@@ -82,7 +82,7 @@ def test_comunica_with_its_defaults(service) -> None:
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"rows": 33, "quads": 33, "ask": True}
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"rows": 42, "quads": 42, "ask": True}
 
 
 # --- fair use of the query workers ---------------------------------------------------------------------------------

@@ -46,12 +46,12 @@ def rclient(remote: Settings):
 
 def test_sparql_select_and_construct(rclient: TestClient) -> None:
     r = rclient.get("/sparql", params={"query": USAGES}, headers={"Accept": "application/sparql-results+json"})
-    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 33
+    assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 42
     r = rclient.get("/sparql", params={"query": USAGES, "format": "csv"})
-    assert r.headers["content-type"].startswith("text/csv") and len(r.text.strip().splitlines()) == 34
+    assert r.headers["content-type"].startswith("text/csv") and len(r.text.strip().splitlines()) == 43
     construct = "CONSTRUCT { ?u a <http://www.w3.org/ns/duv#Usage> } WHERE { ?u a <http://www.w3.org/ns/duv#Usage> }"
     r = rclient.post("/sparql", data={"query": construct}, headers={"Accept": "application/n-triples"})
-    assert r.status_code == 200 and len(r.text.strip().splitlines()) == 33
+    assert r.status_code == 200 and len(r.text.strip().splitlines()) == 42
     assert rclient.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
 
 

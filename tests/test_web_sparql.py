@@ -45,9 +45,9 @@ def test_select_in_every_results_format(client: TestClient, fmt: QueryResultsFor
     assert r.headers["content-type"].split(";")[0] == fmt.media_type.split(";")[0]
     assert r.headers["vary"].startswith("Accept")
     if fmt == QueryResultsFormat.CSV:
-        assert len(list(csv.reader(io.StringIO(r.text)))) == 34
+        assert len(list(csv.reader(io.StringIO(r.text)))) == 43
     else:
-        assert len(list(parse_query_results(r.content, fmt))) == 33
+        assert len(list(parse_query_results(r.content, fmt))) == 42
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_construct_in_every_rdf_format(client: TestClient, fmt: RdfFormat) -> No
         "/sparql", content=GRAPH, headers={"Content-Type": "application/sparql-query", "Accept": fmt.media_type}
     )
     assert r.status_code == 200
-    assert len(list(parse(r.content, format=fmt))) == 33
+    assert len(list(parse(r.content, format=fmt))) == 42
 
 
 def test_ask_and_describe(client: TestClient) -> None:
@@ -102,7 +102,7 @@ def test_format_xml_gives_rdf_xml_for_a_construct(client: TestClient) -> None:
     r = client.get("/sparql", params={"query": GRAPH, "format": "xml"}, headers={"Accept": "application/rdf+xml"})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/rdf+xml")
-    assert len(list(parse(r.content, format=RdfFormat.RDF_XML))) == 33
+    assert len(list(parse(r.content, format=RdfFormat.RDF_XML))) == 42
 
 
 def test_dataset_parameters(client: TestClient) -> None:

@@ -18,6 +18,7 @@ from graph.cli.commands import (
     EXPORT_FORMATS,
     cmd_backup,
     cmd_catalog,
+    cmd_curate,
     cmd_export,
     cmd_harvest,
     cmd_load,
@@ -57,6 +58,10 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("seed", help="build the store from the bundled seed content (replaces the seed graphs)")
     s.add_argument("--if-missing", action="store_true", help="do nothing if the store already holds the seed")
     s.set_defaults(func=cmd_seed)
+
+    s = sub.add_parser("curate", help="reload the curation table (data/curation) into the curation graph")
+    s.add_argument("table", nargs="?", help="a curation table (YAML file or folder); default: the project's")
+    s.set_defaults(func=cmd_curate)
 
     s = sub.add_parser("load", help="load RDF files into a named graph, after SHACL validation")
     s.add_argument("files", nargs="+", metavar="FILE", help="Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML")

@@ -11,11 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
+import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple
 
 from graph import logs, seed, tables
 from graph.cli.app import App
 from graph.cli.harvest import harvest
+from graph.community import curation, curation_table
 from graph.errors import RessourcerieError, StoreError
 from graph.queries import Choices, QueryLibrary
 from graph.rdf import format_for, parse_bytes
@@ -85,7 +87,22 @@ def cmd_seed(app: App, args: argparse.Namespace) -> int:
     for problem in build.problems:
         print(f"unresolved: {problem}")
     print(f"seed store built at {app.store.label} in {seconds:.2f} s")
+    _print_curations(curation_table.load(app.writer))
     return 0
+
+
+def cmd_curate(app: App, args: argparse.Namespace) -> int:
+    """Reload the project's curation table (or another) into the curation graph."""
+    entries = curation_table.read(Path(args.table) if args.table else None)
+    _print_curations(curation_table.load(app.writer, entries))
+    return 0
+
+
+def _print_curations(loaded: curation_table.Loaded) -> None:
+    kinds = ", ".join(f"{kind} {loaded.applied[kind]}" for kind in curation_table.KINDS)
+    print(f"curations: {sum(loaded.applied.values())} applied ({kinds}); curation graph: {loaded.triples} triples")
+    for skipped in loaded.skipped:
+        print(f"curation skipped: {skipped}")
 
 
 def _read(app: App, files: Sequence[str], fmt: str | None, target: NamedNode) -> dict[NamedNode, list[Triple]]:
@@ -135,8 +152,10 @@ def cmd_validate(app: App, args: argparse.Namespace) -> int:
     validator = app.validator
     if args.all:
         start = time.perf_counter()
-        report = validator.validate_store(app.store)
-        print(f"validated the whole store in place in {time.perf_counter() - start:.2f} s")
+        shown = _as_shown(app)
+        report = validator.validate_store(shown if shown is not None else app.store)
+        where = "as corrected by the curation graph" if shown is not None else "in place"
+        print(f"validated the whole store {where} in {time.perf_counter() - start:.2f} s")
     else:
         if not args.files:
             raise BadInput("give files to validate, or --all for the whole store")
@@ -147,6 +166,18 @@ def cmd_validate(app: App, args: argparse.Namespace) -> int:
         print(f"validated by pyshacl, not compiled: {shape}")
     print(f"{len(report.violations)} violations, {len(report.warnings)} warnings")
     return 0 if report.conforms else 1
+
+
+def _as_shown(app: App) -> pyoxigraph.Store | None:
+    """A copy in memory of the store as the site shows it, the values a correction overrides set aside
+    (``graph.community.curation``); None when no correction overrides anything (the store is validated in place)."""
+    graph = curation.graph(app.iris)
+    overrides = curation.overrides_of(app.store, graph)
+    if not overrides:
+        return None
+    copy = pyoxigraph.Store()
+    copy.extend(q for q in app.store.quads() if not curation.hidden(q, overrides, graph))
+    return copy
 
 
 def _validate_feed(app: App, args: argparse.Namespace) -> int:

@@ -14,6 +14,10 @@ The rule, the same everywhere (validation of every write, record pages and descr
 a record and a property some correction overrides, the values of the other graphs are set aside and those of the
 curation graph count. A correction that only adds (a licence where none was given) overrides nothing. SPARQL
 sees every graph as written: ``rsr:overrides`` says which values the site shows.
+
+Corrections come from moderated proposals (``graph.web.contrib.corrections``) and from the project's curation
+table (``graph.community.curation_table``), which may also merge a duplicate into the record kept
+(``owl:sameAs``) or hide an entry (``rsr:hidden``): see ``SetAside``.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad, Triple
 
+from graph.errors import RessourcerieError
 from graph.iris import Iris
 from graph.model.access import BY_IRI, BY_KEY
-from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PROV, RDF, RSR, SCHEMA, SKOS, XSD
+from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, OWL, PROV, RDF, RSR, SCHEMA, SKOS, XSD
 from graph.proposals import link, split_keywords
 from graph.store.base import Store, Term
 from graph.submissions import now
@@ -156,6 +161,69 @@ def curated_rows(store: Store, curation: NamedNode, rows: list[Any]) -> list[Any
                 continue
         out.append(row)
     return out
+
+
+# --- records set aside: merged into another, or hidden ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """The records the curation graph sets aside: a duplicate merged into the record kept (``owl:sameAs`` from the
+    duplicate to the kept one) or an entry hidden (``rsr:hidden true``, with the reason its correction gives).
+    Neither is listed, searched or published in the catalogue; the page of a duplicate redirects to the kept
+    record, that of a hidden entry answers 410 with the reason."""
+
+    merged: dict[NamedNode, NamedNode] = field(default_factory=dict)  # duplicate -> record kept
+    hidden: dict[NamedNode, str] = field(default_factory=dict)  # record -> why it is hidden
+
+    def __contains__(self, record: object) -> bool:
+        return record in self.merged or record in self.hidden
+
+    def kept(self, record: NamedNode) -> NamedNode:
+        """The record a duplicate was merged into (followed through chains), or the record itself."""
+        seen = {record}
+        while record in self.merged and self.merged[record] not in seen:
+            record = self.merged[record]
+            seen.add(record)
+        return record
+
+
+HIDDEN = Literal("true", datatype=XSD.boolean)
+
+
+class Withdrawn(RessourcerieError):
+    """The page of a hidden entry: 410 Gone, with the reason the curation gives (``said``, in French)."""
+
+    status = 410
+
+    def __init__(self, record: NamedNode, reason: str) -> None:
+        super().__init__(f"<{record.value}> is hidden by a curation of the source data")
+        self.said = f"Cette fiche n'est pas présentée sur ce site : {reason}" if reason else ""
+
+
+def set_aside(store: Store, curation: NamedNode) -> SetAside:
+    """The records merged or hidden by the curation graph now."""
+    out = SetAside()
+    for q in store.quads(None, OWL.sameAs, None, curation):
+        if isinstance(q.subject, NamedNode) and isinstance(q.object, NamedNode) and q.subject != q.object:
+            out.merged[q.subject] = q.object
+    for q in store.quads(None, RSR.hidden, HIDDEN, curation):
+        if isinstance(q.subject, NamedNode):
+            out.hidden[q.subject] = _reason(store, curation, q.subject, RSR.hidden)
+    return out
+
+
+def _reason(store: Store, curation: NamedNode, record: NamedNode, predicate: NamedNode) -> str:
+    """What the correction that sets this property of the record says (its dct:description), French first."""
+    for q in store.quads(None, RSR.corrects, record, curation):
+        node = q.subject
+        if not isinstance(node, NamedNode) or next(store.quads(node, RSR.overrides, predicate, curation), None) is None:
+            continue
+        texts = [d.object for d in store.quads(node, DCT.description, None, curation) if isinstance(d.object, Literal)]
+        texts.sort(key=lambda t: t.language != "fr")
+        if texts:
+            return texts[0].value
+    return ""
 
 
 def curated(quads: Sequence[Quad], overrides: set[Override] | frozenset[Override], curation: NamedNode) -> list[Quad]:

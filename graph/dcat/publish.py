@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from graph.community.curation import set_aside
 from graph.config import Settings
 from graph.dcat import vocab
 from graph.dcat.profile import AdmsAp, Agent, Concept, DcatAp, Objects, Out, Service, Source
@@ -196,9 +197,10 @@ class Feed:
     def _index(self, feed: str) -> list[Entry]:
         kinds: dict[NamedNode, NamedNode] = {}
         dates: dict[NamedNode, list[Literal]] = {}
+        aside = set_aside(self.store, self.iris.graph("curation"))  # merged duplicates, hidden entries
         for r, kind, modified in self.store.select(INDEX).rows:
             assert isinstance(r, NamedNode) and isinstance(kind, NamedNode)
-            if kind not in KINDS[feed]:
+            if kind not in KINDS[feed] or r in aside:
                 continue
             kinds.setdefault(r, kind)
             if isinstance(modified, Literal):

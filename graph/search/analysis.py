@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 import snowballstemmer
 
@@ -19,7 +21,15 @@ WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = "a au aux avec ce ces d dans de des du en et l la le les leur leurs n ne ou par pas pour qu que qui s sa se ses"
 STOP_WORDS = frozenset((_STOP + " son sur un une vos votre nos notre the of and for to in on").split())
 
-_stemmer = snowballstemmer.stemmer("french")
+# a Snowball stemmer keeps its state in the object while it works: one per thread (searches run in threads)
+_stemmers = threading.local()
+
+
+def _stemmer() -> Any:
+    mine = getattr(_stemmers, "french", None)
+    if mine is None:
+        mine = _stemmers.french = snowballstemmer.stemmer("french")
+    return mine
 
 
 def fold(text: str) -> str:
@@ -47,7 +57,7 @@ def accent_pattern(folded: str) -> str:
 @functools.lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """The stem of one folded word. Snowball keeps the plural 's' after some endings ('emplois'): drop it."""
-    s = _stemmer.stemWord(word)
+    s = _stemmer().stemWord(word)
     if len(s) > 3 and s[-1] in "sx" and not word.isdigit():
         s = s[:-1]
     return str(s)

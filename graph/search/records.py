@@ -14,7 +14,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.community.curation import curated_rows
+from graph.community.curation import curated_rows, set_aside
 from graph.model.access import ACCESS_RIGHTS
 from graph.namespaces import DCAT, DCT, FOAF, KIND, ORG, RDFS, SCHEMA, SKOS, THEME
 from graph.rdf import root_of
@@ -148,7 +148,10 @@ class RecordReader:
         return {n.value for n in ordered}, self._records(rows)
 
     def _records(self, rows: list[Any]) -> list[Record]:
-        rows = curated_rows(self.store, NamedNode(self.base + "graph/curation"), rows)
+        curation = NamedNode(self.base + "graph/curation")
+        rows = curated_rows(self.store, curation, rows)
+        aside = set_aside(self.store, curation)  # merged duplicates and hidden entries are not searched
+        rows = [row for row in rows if row[0] not in aside]
         classes: dict[NamedNode, set[NamedNode]] = defaultdict(set)
         values: dict[NamedNode, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for s, cls, p, o in rows:

@@ -28,7 +28,7 @@ from graph.http import Http, HttpFailure
 from graph.store import _worker
 from graph.store._remotetext import prepare
 from graph.store._scratch import scratch_dir
-from graph.store.lanes import Lane, Ticket
+from graph.store.lanes import Lane, Ticket, heavy
 from graph.store.queries import Answer, AnswerKind, AnswerTooLarge, QueryLimits, QueryRequest, QueryTimeout, too_large
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ class DelegatedQueries:
     async def run(self, request: QueryRequest) -> Answer:
         await self.start()
         lane = self.lanes.get(request.lane, self.lanes["public"])
-        ticket = Ticket(request.client or "-")
+        ticket = Ticket(request.client or "-", long=heavy(request.query))
         waited = time.monotonic()
         try:
             slot = await lane.acquire(ticket, self.queue_timeout)

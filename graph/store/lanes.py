@@ -12,6 +12,9 @@ In /sparql's lane:
   running, then the least worker time used lately (seconds, halved every ``HALF_LIFE``), then a query not known
   to be long, then the newest: a client that has just arrived goes before those already flooding the lane.
 
+A query whose text shows it heavy (``heavy``: two or more triple patterns of three variables, a cartesian product
+of the store) is long from the start: it waits for a long slot and never takes the worker kept for short queries.
+
 So a client sending many slow queries holds one worker, and a short query from anyone else waits at most for
 the query on the free worker to prove itself long (``short_query_seconds``) and for that worker to be replaced.
 """
@@ -24,8 +27,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from graph._sparqltext import open_patterns
+
 W = TypeVar("W")
 HALF_LIFE = 60.0  # seconds over which a client's recent use of the workers halves
+
+
+def heavy(query: str) -> bool:
+    """Whether a query is known to be long before it runs (see the module's text)."""
+    return open_patterns(query) >= 2
 
 
 @dataclass(eq=False)

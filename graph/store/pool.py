@@ -37,7 +37,7 @@ from graph import metrics
 from graph._sparqltext import describe_syntax_error
 from graph.errors import QuerySyntaxError, StoreError
 from graph.store import _worker
-from graph.store.lanes import Lane, Ticket
+from graph.store.lanes import Lane, Ticket, heavy
 from graph.store.queries import (
     Answer,
     Job,
@@ -205,7 +205,7 @@ class QueryPool:
         if not self._started:
             await self.start()
         lane = self.lanes.get(request.lane, self.lanes["public"])
-        ticket = Ticket(request.client or "-")
+        ticket = Ticket(request.client or "-", long=heavy(request.query))
         deadline = time.monotonic() + self.queue_timeout
         while True:
             waited = time.monotonic()

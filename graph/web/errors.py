@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from graph.community.curation import Withdrawn
 from graph.errors import (
     BadRequest,
     FeatureDisabled,
@@ -47,6 +48,7 @@ TITLES = {
     405: "Action non permise à cette adresse",
     406: "Format non disponible",
     409: "Déjà traité",
+    410: "Fiche retirée",
     413: "Envoi trop volumineux",
     415: "Type de contenu non pris en charge",
     422: "Données refusées",
@@ -88,6 +90,7 @@ BY_STATUS = {
     405: "Cette adresse ne s'utilise pas ainsi.",
     406: "Ce contenu n'existe pas dans le format demandé.",
     409: "Cette demande a déjà été traitée.",
+    410: "Cette fiche n'est pas présentée sur ce site.",
     413: "Ce qui a été envoyé dépasse la taille permise.",
     415: "Le type du contenu envoyé n'est pas pris en charge ici.",
     422: "Les données envoyées ont été refusées : rien n'a été enregistré.",
@@ -124,6 +127,8 @@ def said(status: int, error: Exception | None, path: str) -> str:
     """The sentence a person reads: by the error raised, else by the status."""
     if isinstance(error, TooManyRequests):
         return error.message  # written in French, with the wait
+    if isinstance(error, Withdrawn) and error.said:
+        return error.said  # the reason the curation gives, in French
     for cls, sentence in SAID:
         if isinstance(error, cls) and not (cls is BadRequest and status != 400):
             return sentence.format(path=path)

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import Request
 from pyoxigraph import Literal, NamedNode, Quad
 
+from graph.community import curation
 from graph.namespaces import FOAF, PROV, RDF, RDFS
 from graph.rdf import Subject
 from graph.store.base import Term
@@ -80,10 +81,17 @@ def parts_of(ctx: Context, query: str, bindings: dict[str, Term]) -> dict[str, l
     rows: list[dict[str, Term | None]] = []
     for branch in branches(query):
         rows += ctx.store.select(branch, bindings).dicts()
+    aside = set_aside(ctx)  # merged duplicates and hidden entries are not listed
+    rows = [row for row in rows if row.get("x") not in aside]
     parts: dict[str, list[dict[str, Any]]] = {}
     for row in merge(rows):
         parts.setdefault(row["part"].value, []).append(row)
     return parts
+
+
+def set_aside(ctx: Context) -> curation.SetAside:
+    """The records the curation graph merges into another or hides (read once per write)."""
+    return ctx.cached("curation-set-aside", lambda: curation.set_aside(ctx.store, curation.graph(ctx.iris)))
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 
+from graph.community.curation import SetAside, Withdrawn
 from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, SKOS, VCARD, XSD
 from graph.rdf import Subject
 from graph.store.base import Store, Term
@@ -23,7 +24,7 @@ from graph.web.conneg import RDF_FORMATS, NotAcceptable, choose
 from graph.web.context import Context, context
 from graph.web.contrib import blocks
 from graph.web.pagecache import linked_records, linking_to
-from graph.web.pages._view import Own
+from graph.web.pages._view import Own, set_aside
 from graph.web.pages.recordpages import render_record
 from graph.web.pages.themes import BY_NOTATION, UnknownTheme
 from graph.web.protocol.descriptions import rdf_response
@@ -137,6 +138,18 @@ def see_other(request: Request, path: str) -> Response:
     return Response(status_code=303, headers={"Location": location})
 
 
+def moved_or_gone(request: Request, ctx: Context, iri: NamedNode, aside: SetAside, extension: str | None) -> Response:
+    """A duplicate's page redirects (308) to the record kept, in the same format; a hidden entry is gone (410)."""
+    kept = aside.kept(iri)
+    kept_path = path_of(ctx, kept.value)
+    if kept == iri or kept_path is None:
+        raise Withdrawn(iri, aside.hidden.get(iri, ""))
+    location = Urls.of(request).page(kept_path) + (f".{extension}" if extension else "")
+    if request.url.query:
+        location += f"?{request.url.query}"
+    return Response(status_code=308, headers={"Location": location})
+
+
 def choose_record_format(request: Request, extension: str | None) -> RdfFormat | str:
     """An RDF format or the HTML page (``html``), by the one precedence rule; Turtle by default."""
     offered: Sequence[RdfFormat | str] = [*RDF_FORMATS, HTML]
@@ -147,6 +160,9 @@ def describe(request: Request, ctx: Context, path: str) -> Response:
     """The record's description or page, through the page cache: 304 when the client's copy is current."""
     path, extension = split_extension(path)
     iri = iri_of(ctx, path)
+    aside = set_aside(ctx)
+    if iri in aside:  # a merged duplicate: to the record kept; a hidden entry: 410 with the reason
+        return moved_or_gone(request, ctx, iri, aside, extension)
     try:
         chosen = choose_record_format(request, extension)
     except NotAcceptable:  # an unknown record is a 404 whatever the format asked

@@ -1,6 +1,7 @@
-"""The page of an organisation: what it produces, who uses that, what it uses, its people, where it sits
-(parent and sub-organisations), its official identifiers. One ``Store.describe`` and one SELECT. What it produces
-(thousands of resources for the largest) is shown ``PER_PAGE`` at a time (``?page=N``), with the total."""
+"""The page of an organisation: what it produces, who uses that (the organisations using it most first), what it
+uses, its people, where it sits (parent and sub-organisations), its official identifiers. One ``Store.describe``
+and one SELECT. What it produces (thousands of resources for the largest) is shown ``PER_PAGE`` at a time
+(``?page=N``), with the total."""
 
 from __future__ import annotations
 
@@ -55,6 +56,11 @@ SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {
     OPTIONAL { ?x prov:wasAssociatedWith ?b . OPTIONAL { ?b foaf:name ?blabel } }
     OPTIONAL { ?x duv:hasUsageTool ?c . OPTIONAL { ?c dct:title ?clabel } }
   } UNION {
+    BIND("user" AS ?part)
+    ?a dct:publisher/org:subOrganizationOf* ?o ; a dcat:Resource . ?c duv:refersTo ?a ; a duv:Usage .
+    { ?c prov:wasAssociatedWith ?x } UNION { ?c duv:hasUsageTool/dct:publisher ?x }
+    OPTIONAL { ?x foaf:name ?label }
+  } UNION {
     BIND("member" AS ?part)
     ?m org:organization ?o ; org:member ?x .
     OPTIONAL { ?x foaf:name ?label }
@@ -81,6 +87,16 @@ class UsageLine:
 
 
 @dataclass
+class User:
+    """An organisation (or person) using the resources of this one and its sub-organisations: how many usages
+    of how many of them, made directly or through a service it runs."""
+
+    link: Link
+    usages: int
+    resources: int
+
+
+@dataclass
 class Member:
     person: Link
     roles: list[str]
@@ -103,6 +119,7 @@ class OrganisationView:
     documents: list[Link]
     uses: list[UsageLine]
     used_by: list[UsageLine]
+    users: list[User]
     members: list[Member]
     identifiers: list[Identifier]
 
@@ -126,6 +143,16 @@ def usage_lines(request: Request, ctx: Any, rows: list[dict[str, Any]]) -> list[
             )
         )
     return sorted(lines, key=lambda u: (u.resource.text.lower(), u.purpose.text.lower()))
+
+
+def ranked_users(request: Request, ctx: Any, rows: list[dict[str, Any]]) -> list[User]:
+    """Who uses the resources, the most usages first, then the most resources, then by name."""
+    found = []
+    for user, rs in group(rows).items():
+        usages = {r["c"].value for r in rs if r.get("c") is not None}
+        resources = {r["a"].value for r in rs if r.get("a") is not None}
+        found.append(User(_link(request, ctx, user, first(rs, "label")), len(usages), len(resources)))
+    return sorted(found, key=lambda u: (-u.usages, -u.resources, u.link.text.lower()))
 
 
 def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationView:
@@ -171,6 +198,7 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationV
         documents=simple("document"),
         uses=usage_lines(request, ctx, parts.get("uses", [])),
         used_by=usage_lines(request, ctx, parts.get("used", [])),
+        users=ranked_users(request, ctx, parts.get("user", [])),
         members=members,
         identifiers=identifiers(own, parts.get("identifier", [])),
     )
