@@ -19,13 +19,14 @@ from pathlib import Path
 from bench import report
 from bench._common import Context, Row
 from bench.generate import parse_size
-from bench.scenarios import feed, http, ingest, pages, search, validation
+from bench.scenarios import feed, http, ingest, pages, revalidation, search, validation
 
 SCENARIOS: dict[str, Callable[[Context], list[Row]]] = {
     "ingest": ingest.run,
     "validation": validation.run,
     "http": http.run,
     "pages": pages.run,
+    "revalidation": revalidation.run,
     "feed": feed.run,
     "search": search.run,
 }

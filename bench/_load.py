@@ -27,10 +27,14 @@ class LoadResult:
 
 
 def run_load(
-    request: Callable[[httpx.Client, int], httpx.Response], clients: int, duration: float, timeout: float = 30.0
+    request: Callable[[httpx.Client, int], httpx.Response],
+    clients: int,
+    duration: float,
+    timeout: float = 30.0,
+    ok: Callable[[httpx.Response], bool] = lambda r: r.is_success,
 ) -> LoadResult:
     """Each client calls ``request(client, i)`` (i counts its requests) until ``duration`` has passed;
-    requests in flight then finish. Non-2xx answers count as errors, not latencies."""
+    requests in flight then finish. Answers ``ok`` refuses (by default, non-2xx) count as errors, not latencies."""
     result = LoadResult()
     lock = threading.Lock()
     deadline = time.perf_counter() + duration
@@ -44,7 +48,7 @@ def run_load(
                 t0 = time.perf_counter()
                 response = request(client, i)
                 elapsed = time.perf_counter() - t0
-                if response.is_success:
+                if ok(response):
                     mine.append(elapsed)
                 else:
                     errors += 1

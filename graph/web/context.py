@@ -19,6 +19,7 @@ from graph.store import open_store
 from graph.store.base import Store
 from graph.store.queries import QueryLimits, QueryRunner
 from graph.validation import Validator
+from graph.web.pagecache import Pages
 from graph.writer import Change, Writer
 
 log = logging.getLogger("ressourcerie.web")
@@ -47,10 +48,12 @@ class Context:
         if search.sync(store):  # built when missing, or again when the store changed while the service was down
             log.info("search index built: %d records in %.2f s", search.count(), time.perf_counter() - start)
         ctx = cls(settings, store, iris, Writer(store, Validator(), iris), QueryLibrary(), runner, search)
+        ctx.pages.enabled = settings.store == "embedded"  # writes to a remote store by others are not seen
         ctx.writer.subscribe(ctx.after_write)
         return ctx
 
     _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    pages: Pages = field(default_factory=Pages)  # rendered pages and their validators (graph/web/pagecache.py)
     indexed: int = 0  # the writer's generation the search index has indexed (in step when it is the writer's)
 
     def cached(self, key: str, compute: Callable[[], T]) -> T:
@@ -71,6 +74,7 @@ class Context:
             metrics.HARVESTS.labels("failed" if change.operation.endswith("(failed)") else "succeeded").inc()
         self.runner.refresh()
         self._cache.clear()
+        self.pages.after_write(self.store, change, self.iris.base)
         self.search.update(self.store, change.records)
         if self.indexed == change.generation - 1:  # after a write the index missed, it stays behind (until a restart)
             self.indexed = change.generation

@@ -66,10 +66,11 @@ class Urls:
         query = urlencode({k: v for k, v in params.items() if v not in (None, "")}, doseq=True)
         return f"{self.root}{path}" + (f"?{query}" if query else "")
 
-    def page(self, record_path: str) -> str:
-        """The page of a record path (``resource/x``), under /doc/ in 303 mode."""
+    def page(self, record_path: str, **params: str) -> str:
+        """The page of a record path (``resource/x``), under /doc/ in 303 mode; ``params``: its query."""
         prefix = "/doc" if self.ctx.settings.redirect_303 else ""
-        return f"{self.root}{prefix}/{record_path}"
+        query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+        return f"{self.root}{prefix}/{record_path}" + (f"?{query}" if query else "")
 
     def record(self, iri: str) -> str | None:
         """The page of a record this service serves, else None."""

@@ -92,9 +92,14 @@ def counts(ctx: Context) -> dict[str, int]:
 
 
 async def home(request: Request) -> Response:
+    """The home page (HTML or JSON), kept until the next write: 304 when the client's copy is current."""
     ctx = context(request)
-    figures = counts(ctx)
     media = choose(request, HTML_OR_JSON, default="text/html", names=HTML_OR_JSON_NAMES)
+    return ctx.pages.serve(request, ("home", media, str(request.url)), lambda: _home(request, ctx, media))
+
+
+def _home(request: Request, ctx: Context, media: str) -> Response:
+    figures = counts(ctx)
     urls = Urls.of(request)
     if media == "application/json":
         links = {

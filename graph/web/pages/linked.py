@@ -20,9 +20,10 @@ from graph.community.curation import SetAside, Withdrawn
 from graph.namespaces import DCAT, DCT, DUV, FOAF, ORG, PREFIXES, RDF, RDFS, SKOS, VCARD, XSD
 from graph.rdf import Subject
 from graph.store.base import Store, Term
-from graph.web.conneg import RDF_FORMATS, choose
+from graph.web.conneg import RDF_FORMATS, NotAcceptable, choose
 from graph.web.context import Context, context
 from graph.web.contrib import blocks
+from graph.web.pagecache import linked_records, linking_to
 from graph.web.pages._view import Own, set_aside
 from graph.web.pages.recordpages import render_record
 from graph.web.pages.themes import BY_NOTATION, UnknownTheme
@@ -156,16 +157,43 @@ def choose_record_format(request: Request, extension: str | None) -> RdfFormat |
 
 
 def describe(request: Request, ctx: Context, path: str) -> Response:
+    """The record's description or page, through the page cache: 304 when the client's copy is current."""
     path, extension = split_extension(path)
     iri = iri_of(ctx, path)
     aside = set_aside(ctx)
     if iri in aside:  # a merged duplicate: to the record kept; a hidden entry: 410 with the reason
         return moved_or_gone(request, ctx, iri, aside, extension)
+    try:
+        chosen = choose_record_format(request, extension)
+    except NotAcceptable:  # an unknown record is a 404 whatever the format asked
+        return _describe(request, ctx, path, extension, iri, None)
+    variant = HTML if chosen == HTML else chosen.media_type  # type: ignore[union-attr]
+    key = ("record", request.scope.get("root_path", ""), path, extension or "", variant, request.url.query)
+
+    def shows(response: Response) -> set[str]:
+        shown = linking_to(ctx.store, iri.value, ctx.iris.base)
+        if chosen == HTML:
+            shown |= linked_records(bytes(response.body), Urls.of(request).page(""), ctx.iris.base)
+        return shown
+
+    return ctx.pages.serve(
+        request,
+        key,
+        lambda: _describe(request, ctx, path, extension, iri, chosen),
+        record=iri.value,
+        shows=shows,
+        personal=chosen == HTML and bool(request.cookies),  # a signed-in person's page is theirs
+    )
+
+
+def _describe(
+    request: Request, ctx: Context, path: str, extension: str | None, iri: NamedNode, chosen: RdfFormat | str | None
+) -> Response:
     own = blocks.curated(ctx, ctx.store.describe(iri))  # corrected values in place of those they replace
     if not own:
         raise UnknownIri(f"nothing is known about <{iri.value}>")
     page = Urls.of(request).page(path)
-    chosen = choose_record_format(request, extension)
+    chosen = choose_record_format(request, extension) if chosen is None else chosen
     headers = {"Vary": "Accept", "Link": link_header(page)}
     if extension is None:
         ext = "html" if chosen == HTML else chosen.file_extension  # type: ignore[union-attr]

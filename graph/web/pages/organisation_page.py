@@ -1,6 +1,7 @@
 """The page of an organisation: what it produces, who uses that (the organisations using it most first), what it
 uses, its people, where it sits (parent and sub-organisations), its official identifiers. One ``Store.describe``
-and one SELECT."""
+and one SELECT. What it produces (thousands of resources for the largest) is shown ``PER_PAGE`` at a time
+(``?page=N``), with the total."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from fastapi import Request
 from pyoxigraph import NamedNode
 
 from graph.namespaces import DCT, FOAF, RDFS, SKOS
+from graph.web.pages._paging import ListPage, page_number, paged
 from graph.web.pages._prose import one_line
 from graph.web.pages._view import Link, Own, first, group, href_of, lang_of, parts_of, values
 from graph.web.pages.resource_page import Identifier, contacts, identifiers, links
+from graph.web.urls import Urls, path_of
 
 QUERY = """
 SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {
@@ -111,7 +114,7 @@ class OrganisationView:
     contacts: list[Link]
     parents: list[Link]
     children: list[Link]
-    produces: list[Produced]
+    produces: ListPage[Produced]
     services: list[Link]
     documents: list[Link]
     uses: list[UsageLine]
@@ -164,6 +167,13 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationV
         kind = first(rs, "alabel")
         produced.append(Produced(_link(request, ctx, r_iri, first(rs, "label")), kind.value if kind else None))
     produced.sort(key=lambda p: p.link.text.lower())
+    urls, path = Urls.of(request), path_of(ctx, iri.value)
+
+    def page_href(n: int) -> str:
+        params = {"page": str(n)} if n > 1 else {}
+        where = urls.page(path, **params) if path is not None else f"?page={n}"
+        return where + "#titre-produit"
+
     members = []
     for p_iri, rs in group(parts.get("member", [])).items():
         roles = sorted({lab or i.rsplit("/", 1)[-1] for i, lab in values(rs, "a", "alabel")})
@@ -183,7 +193,7 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationV
         contacts=contacts(request, ctx, own),
         parents=simple("parent"),
         children=simple("child"),
-        produces=produced,
+        produces=paged(produced, page_number(request.query_params.get("page")), page_href),
         services=simple("service"),
         documents=simple("document"),
         uses=usage_lines(request, ctx, parts.get("uses", [])),

@@ -57,8 +57,15 @@ def _page(ctx: Context, feed: str, request: Request, extension: str | None) -> P
 
 
 def _answer(request: Request, feed: str, extension: str | None) -> Response:
+    """A page of a feed, through the page cache (kept until the next write): 304 when the client's is current."""
     ctx = context_of(request)
     fmt = feed_format(request, extension)
+    variant = fmt if isinstance(fmt, str) else fmt.media_type
+    key = ("feed", feed, extension or "", variant, str(request.url))  # its links are the URL asked
+    return ctx.pages.serve(request, key, lambda: _render(request, ctx, feed, extension, fmt))
+
+
+def _render(request: Request, ctx: Context, feed: str, extension: str | None, fmt: RdfFormat | str) -> Response:
     path = f"{request.scope.get('root_path', '')}/{FEEDS[feed]}"
     if fmt == HTML:
         page = _page(ctx, feed, request, None)

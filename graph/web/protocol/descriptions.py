@@ -17,6 +17,7 @@ from graph.errors import StoreError
 from graph.namespaces import DCT, PREFIXES, RDF, RDFS, XSD, Namespace
 from graph.rdf import serialize_bytes
 from graph.store.base import Store
+from graph.web.caching import conditional
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, choose
 from graph.web.context import Context, context
 from graph.web.errors import wants_html
@@ -196,8 +197,12 @@ def void(request: Request) -> Response:
     """GET /.well-known/void and /.well-known/void.{ext}: VoID, in the negotiated RDF format."""
     ctx = context(request)
     fmt = pick_format(request, request.path_params.get("ext"))
-    triples = ctx.cached(f"void {request.base_url}", lambda: void_triples(request, ctx))
-    return rdf_response(triples, fmt)
+    key = ("void", str(request.url), fmt.media_type)  # its IRIs are the service's address as the client reached it
+
+    def make() -> Response:
+        return rdf_response(ctx.cached(f"void {request.base_url}", lambda: void_triples(request, ctx)), fmt)
+
+    return ctx.pages.serve(request, key, make)
 
 
 # --- the dump ---------------------------------------------------------------------------------------------------
@@ -257,9 +262,16 @@ def gzip_nquads(store: Store) -> Iterator[bytes]:
 
 def dump(request: Request) -> Response:
     """GET /dumps/ressourcerie.nq.gz: the whole store, every named graph, as a gzip file of N-Quads."""
+    ctx = context(request)
     headers = {"Content-Disposition": 'attachment; filename="ressourcerie.nq.gz"'}
-    if request.method == "HEAD":  # the length is not known before the dump is made
-        head = Response(media_type="application/gzip", headers=headers)
-        del head.headers["content-length"]
-        return head
-    return StreamingResponse(gzip_nquads(context(request).store), media_type="application/gzip", headers=headers)
+
+    def make() -> Response:
+        if request.method == "HEAD":  # the length is not known before the dump is made
+            head = Response(media_type="application/gzip", headers=headers)
+            del head.headers["content-length"]
+            return head
+        return StreamingResponse(gzip_nquads(ctx.store), media_type="application/gzip", headers=headers)
+
+    if not ctx.pages.enabled:
+        return make()
+    return conditional(request, ctx.pages.list_validators(("dump",)), make, vary=None)
