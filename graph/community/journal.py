@@ -53,11 +53,11 @@ SELECT ?s ?t ?rank WHERE {
 }
 """
 
-# the records whose changes a record's feed shows: itself and what hangs on it
-_RELATED = """
-SELECT DISTINCT ?x ?target WHERE {
-  { BIND(?target AS ?x) }
-  UNION { ?x duv:refersTo ?target }
+# how a record ?x hangs on a record ?target: a usage on its resource, a question on what it is about, an answer
+# on its question and what that is about, a correction on what it corrects, a record on its publisher, its user
+# and its themes (a record's feed shows the changes of what hangs on it; followers hear of them)
+HANGS_ON = """
+  { ?x duv:refersTo ?target }
   UNION { ?x schema:about ?target }
   UNION { ?x schema:parentItem ?target }
   UNION { ?x schema:parentItem ?q . ?q schema:about ?target }
@@ -65,8 +65,9 @@ SELECT DISTINCT ?x ?target WHERE {
   UNION { ?x dct:publisher ?target }
   UNION { ?x prov:wasAssociatedWith ?target }
   UNION { ?x dcat:theme ?target }
-}
 """
+# the records whose changes a record's feed shows: itself and what hangs on it
+_RELATED = "SELECT DISTINCT ?x ?target WHERE {\n  { BIND(?target AS ?x) }\n  UNION" + HANGS_ON + "}\n"
 
 
 def label_of(operation: str) -> str:

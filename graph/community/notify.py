@@ -11,26 +11,16 @@ from urllib.parse import quote
 from pyoxigraph import NamedNode
 
 from graph.community.accounts import Accounts
-from graph.community.journal import Entry, Journal
+from graph.community.journal import HANGS_ON, Entry, Journal
 from graph.community.mail import Mail, Outbox
 from graph.config import Settings
 from graph.store.base import Store
 
 LISTED = 20  # records named in one message at most
-_TARGETS = """
-SELECT DISTINCT ?x ?target WHERE {
-  VALUES ?x { %s }
-  { BIND(?x AS ?target) }
-  UNION { ?x duv:refersTo ?target }
-  UNION { ?x schema:about ?target }
-  UNION { ?x schema:parentItem ?target }
-  UNION { ?x schema:parentItem ?q . ?q schema:about ?target }
-  UNION { ?x rsr:corrects ?target }
-  UNION { ?x dct:publisher ?target }
-  UNION { ?x dcat:theme ?target }
-  UNION { ?x prov:wasAssociatedWith ?target }
-}
-"""
+# the followable records a touched record concerns: itself and what it hangs on
+_TARGETS = (
+    "SELECT DISTINCT ?x ?target WHERE {\n  VALUES ?x { %s }\n  { BIND(?x AS ?target) }\n  UNION" + HANGS_ON + "}\n"
+)
 CHUNK = 200
 
 
