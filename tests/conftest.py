@@ -11,6 +11,7 @@ from graph.seed import ontology_triples
 from graph.store import EmbeddedStore
 from graph.validation import Validator
 from graph.writer import Writer
+from tests.stores import copy_of
 
 BASE = "https://ressourcerie.fabrique.social.gouv.fr/"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -269,11 +270,7 @@ def served_seed(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path):
 @pytest.fixture
 def seeded_copy(tmp_path: Path, seeded_dir: Path, iris: Iris, validator: Validator) -> Writer:
     """A writable copy of the seed store on disk, with its writer."""
-    copy = tmp_path / "store"
-    source = EmbeddedStore(seeded_dir)
-    source.backup(copy)
-    source.close()
-    store = EmbeddedStore(copy)
+    store = EmbeddedStore(copy_of(seeded_dir, tmp_path / "store"))
     yield Writer(store, validator, iris)
     store.close()
 

@@ -27,6 +27,7 @@ from graph.web.app import create_app
 from graph.writer import Writer
 from loaders.seed import build
 from tests.conftest import BASE
+from tests.stores import copy_of
 
 CURATION = NamedNode(BASE + "graph/curation")
 FRANCE_TRAVAIL = NamedNode(BASE + "organisation/france-travail")
@@ -43,9 +44,7 @@ PLANNING = NamedNode(
 def curated_dir(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path, iris: Iris, validator: Validator) -> Path:
     """An on-disk copy of the seed store with the project's curation table loaded."""
     path = tmp_path_factory.mktemp("curated") / "store"
-    source = EmbeddedStore(seeded_dir)
-    source.backup(path)
-    source.close()
+    copy_of(seeded_dir, path)
     store = EmbeddedStore(path)
     curation_table.load(Writer(store, validator, iris))
     store.close()
@@ -55,9 +54,7 @@ def curated_dir(tmp_path_factory: pytest.TempPathFactory, seeded_dir: Path, iris
 @pytest.fixture
 def writer(tmp_path: Path, curated_dir: Path, iris: Iris, validator: Validator) -> Iterator[Writer]:
     copy = tmp_path / "store"
-    source = EmbeddedStore(curated_dir)
-    source.backup(copy)
-    source.close()
+    copy_of(curated_dir, copy)
     store = EmbeddedStore(copy)
     yield Writer(store, validator, iris)
     store.close()
@@ -66,9 +63,7 @@ def writer(tmp_path: Path, curated_dir: Path, iris: Iris, validator: Validator) 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory, curated_dir: Path) -> Iterator[TestClient]:
     copy = tmp_path_factory.mktemp("curated-web") / "store"
-    source = EmbeddedStore(curated_dir)
-    source.backup(copy)
-    source.close()
+    copy_of(curated_dir, copy)
     settings = Settings(store_path=str(copy), query_workers=1, feature_datagouv_search=False)
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         yield c
@@ -298,9 +293,7 @@ def catalogue(web: TestClient) -> set[NamedNode]:
 
 def test_the_curate_command_reloads_the_table(tmp_path: Path, curated_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     copy = tmp_path / "store"
-    source = EmbeddedStore(curated_dir)
-    source.backup(copy)
-    source.close()
+    copy_of(curated_dir, copy)
     assert main(["--store", str(copy), "curate"]) == 0
     out = capsys.readouterr().out
     assert "curations: 23 applied (rename 3, merge 3, hide 4, keywords 11, typo 2)" in out
