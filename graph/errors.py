@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 class RessourcerieError(Exception):
     status: int = 500
+    french: str | None = None  # what a person is told, when the error says more than its status does
 
     def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)

@@ -192,13 +192,13 @@ HIDDEN = Literal("true", datatype=XSD.boolean)
 
 
 class Withdrawn(RessourcerieError):
-    """The page of a hidden entry: 410 Gone, with the reason the curation gives (``said``, in French)."""
+    """The page of a hidden entry: 410 Gone, with the reason the curation gives (``french``)."""
 
     status = 410
 
     def __init__(self, record: NamedNode, reason: str) -> None:
         super().__init__(f"<{record.value}> is hidden by a curation of the source data")
-        self.said = f"Cette fiche n'est pas présentée sur ce site : {reason}" if reason else ""
+        self.french = f"Cette fiche n'est pas présentée sur ce site : {reason}" if reason else None
 
 
 def listed(curation: NamedNode) -> str:

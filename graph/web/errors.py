@@ -13,7 +13,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graph.community.curation import Withdrawn
 from graph.errors import (
     BadRequest,
     FeatureDisabled,
@@ -34,7 +33,6 @@ from graph.moderation import UnknownSubmission
 from graph.store.queries import AnswerTooLarge, QueryTimeout
 from graph.web.auth import Forbidden, Unauthorized
 from graph.web.conneg import NotAcceptable, UnknownFormat, parse_accept
-from graph.web.ratelimit import TooManyRequests
 from graph.web.render import render
 from graph.web.urls import UnknownIri
 
@@ -125,10 +123,8 @@ def wants_html(request: Request) -> bool:
 
 def said(status: int, error: Exception | None, path: str) -> str:
     """The sentence a person reads: by the error raised, else by the status."""
-    if isinstance(error, TooManyRequests):
-        return error.message  # written in French, with the wait
-    if isinstance(error, Withdrawn) and error.said:
-        return error.said  # the reason the curation gives, in French
+    if isinstance(error, RessourcerieError) and error.french:
+        return error.french  # the error's own words for a person (a wait, a curation's reason, a parameter)
     for cls, sentence in SAID:
         if isinstance(error, cls) and not (cls is BadRequest and status != 400):
             return sentence.format(path=path)

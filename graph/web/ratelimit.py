@@ -30,6 +30,7 @@ class TooManyRequests(RessourcerieError):
             f"{'s' if minutes > 1 else ''}. Rien n'a été enregistré.",
             headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
+        self.french = self.message  # written in French for every client, with the wait
 
 
 class RateLimiter:
