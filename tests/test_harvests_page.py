@@ -42,3 +42,24 @@ def test_a_run_of_the_command_line_shows_with_its_counts_and_gone_records(make_c
 
 def test_the_page_is_off_with_harvesting(make_client) -> None:
     assert make_client(feature_harvest=False).get("/harvests").status_code == 404
+
+
+def test_of_runs_started_in_the_same_second_the_latest_is_the_last(make_client) -> None:
+    from datetime import UTC, datetime
+
+    from graph.harvest.report import HarvestReport
+
+    client = make_client(harvest_sources="twice=placeholder")
+    ctx = client.app.state.context  # type: ignore[attr-defined]
+    second = datetime(2026, 1, 5, 9, 30, 12, tzinfo=UTC)
+    graph = f"{ctx.iris.base}graph/harvest/twice"
+    reports = [
+        HarvestReport("twice", "placeholder", graph, second.replace(microsecond=us), status=f"run {n}")
+        for n, us in enumerate([1000, 1001, 250000, 250001, 999998, 999999])
+    ]
+    # written last first, so that neither the order of writing nor that of storage decides
+    for report in reversed(reports):
+        ctx.writer.add({ctx.iris.meta_graph: report.provenance()}, operation="harvest twice")
+    [twice] = client.get("/harvests.json").json()["sources"]
+    assert [r["status"] for r in twice["runs"]] == ["run 5", "run 4", "run 3", "run 2", "run 1"]
+    assert twice["last_run"]["run"] == reports[-1].run_iri.value

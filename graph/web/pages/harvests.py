@@ -37,7 +37,7 @@ SELECT ?run ?label ?status ?start ?end ?pages ?seen ?written ?skipped ?matched ?
     OPTIONAL { ?run rsr:recordsSkipped ?skipped }
     OPTIONAL { ?run rsr:recordsMatched ?matched }
   }
-} ORDER BY DESC(?start)
+} ORDER BY DESC(?start) DESC(STR(?run))
 """
 STATUS = {"succeeded": "réussie", "failed": "échouée", "running": "en cours"}
 KINDS = {"dcat": "catalogue DCAT", "datagouv-api": "API de data.gouv.fr"}
@@ -128,7 +128,8 @@ def harvests(ctx: Context, scheduler: Scheduler | None) -> list[Harvest]:
 
 
 def runs(ctx: Context) -> list[tuple[str, Run]]:
-    """Every run the meta graph records, the latest first."""
+    """Every run the meta graph records, the latest first (two runs started in the same second are told apart by
+    their IRI, which carries the microseconds)."""
     out = []
     for row in ctx.store.select(RUNS, {"meta": ctx.iris.meta_graph}).rows:
         run, label, status, start, end, *counts, _meta = row
