@@ -89,6 +89,12 @@ def parts_of(ctx: Context, query: str, bindings: dict[str, Term]) -> dict[str, l
     return parts
 
 
+def listed_only(query: str, ctx: Context) -> str:
+    """A list's query (its ``{listed}`` placeholder filtering ``?r``), counting and showing only the records the
+    curation graph neither merged nor hid."""
+    return query.replace("{listed}", curation.listed(curation.graph(ctx.iris)))
+
+
 def set_aside(ctx: Context) -> curation.SetAside:
     """The records the curation graph merges into another or hides (read once per write)."""
     return ctx.cached("curation-set-aside", lambda: curation.set_aside(ctx.store, curation.graph(ctx.iris)))

@@ -10,12 +10,11 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import NamedNode
 
-from graph.community import curation
 from graph.namespaces import RSR
 from graph.summary import record_counts
 from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
 from graph.web.context import Context, context
-from graph.web.pages._view import Link, date_fr, href_of, lang_of, merge, theme_href
+from graph.web.pages._view import Link, date_fr, href_of, lang_of, listed_only, merge, theme_href
 from graph.web.pages.themes import theme_counts
 from graph.web.render import Alternate, render
 from graph.web.urls import Urls
@@ -58,7 +57,7 @@ class Latest:
 
 def kind_counts(ctx: Context) -> list[KindCount]:
     def compute() -> list[KindCount]:
-        rows = merge(ctx.store.select(_listed(KINDS, ctx), {"scheme": NamedNode(RSR + "kind")}).dicts())
+        rows = merge(ctx.store.select(listed_only(KINDS, ctx), {"scheme": NamedNode(RSR + "kind")}).dicts())
         out = [
             KindCount(r["label"].value if r.get("label") else r["k"].value, r["notation"].value, int(r["n"].value))
             for r in rows
@@ -71,7 +70,7 @@ def kind_counts(ctx: Context) -> list[KindCount]:
 
 def latest(ctx: Context, request: Request) -> list[Latest]:
     def compute() -> list[tuple[str, Any, Any, Any]]:
-        rows = merge(ctx.store.select(_listed(LATEST_QUERY, ctx)).dicts())
+        rows = merge(ctx.store.select(listed_only(LATEST_QUERY, ctx)).dicts())
         return [(r["r"].value, r.get("title"), r.get("kind"), r.get("modified")) for r in rows]
 
     out = []
@@ -127,8 +126,3 @@ def _home(request: Request, ctx: Context, media: str) -> Response:
         Alternate(urls.path("/.well-known/void"), "text/turtle", "VoID"),
     ]
     return render(request, "home.html", alternates=alternates, page=page)
-
-
-def _listed(query: str, ctx: Context) -> str:
-    """The query, counting and showing only the records the curation graph neither merged nor hid."""
-    return query.replace("{listed}", curation.listed(curation.graph(ctx.iris)))

@@ -9,7 +9,6 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pyoxigraph import Literal, NamedNode
 
-from graph.community import curation
 from graph.errors import RessourcerieError
 from graph.namespaces import DCT, SKOS
 from graph.web.conneg import HTML_OR_JSON, HTML_OR_JSON_NAMES, choose
@@ -22,6 +21,7 @@ from graph.web.pages._view import (
     group,
     href_of,
     lang_of,
+    listed_only,
     merge,
     parts_of,
     record_path,
@@ -81,7 +81,7 @@ def theme_counts(ctx: Context) -> list[ThemeCount]:
     def compute() -> list[ThemeCount]:
         scheme = NamedNode(ctx.settings.theme_scheme)
         out = []
-        for row in merge(ctx.store.select(_listed(THEMES, ctx), {"scheme": scheme}).dicts()):
+        for row in merge(ctx.store.select(listed_only(THEMES, ctx), {"scheme": scheme}).dicts()):
             label, notation = row.get("label"), row.get("notation")
             out.append(
                 ThemeCount(
@@ -206,8 +206,3 @@ def themes(request: Request) -> Response:
     return render(
         request, "themes.html", alternates=alternates, page={"themes": items, "scheme": ctx.settings.theme_scheme}
     )
-
-
-def _listed(query: str, ctx: Context) -> str:
-    """The query, counting and showing only the records the curation graph neither merged nor hid."""
-    return query.replace("{listed}", curation.listed(curation.graph(ctx.iris)))
