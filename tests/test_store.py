@@ -48,6 +48,25 @@ def test_replace_graphs_replaces_only_the_graphs_named() -> None:
     assert len(list(store.quads(None, None, None, G2))) == 1
 
 
+def test_replace_graphs_writes_the_difference_and_an_emptied_graph_is_no_longer_named() -> None:
+    store = EmbeddedStore()
+    store.replace_graphs({G1: [t("a", "1"), t("a", "2"), t("b", "1")], G2: [t("c", "1")]})
+    store.replace_graphs({G1: [t("a", "1"), t("a", "3"), t("b", "1")], G2: []})  # one out, one in, G2 emptied
+    assert sorted((q.subject.value, q.object.value) for q in store.quads(None, None, None, G1)) == [
+        (EX + "a", "1"),
+        (EX + "a", "3"),
+        (EX + "b", "1"),
+    ]
+    assert store.graph_names() == [G1]
+    store.replace_graphs({G2: [t("d", "1")]})  # additions alone, to a new graph
+    assert store.graph_names() == [G1, G2] and len(list(store.quads())) == 4
+    with pytest.raises(StoreError, match="skolemised"):
+        store.replace_graphs({G2: [Triple(BlankNode(), P, Literal("x"))]})
+    with pytest.raises(StoreError, match="skolemised"):
+        store.replace_graphs({G1: [Triple(NamedNode(EX + "e"), P, BlankNode())]})  # with removals
+    assert len(list(store.quads())) == 4  # neither refused write changed anything
+
+
 def test_describe_follows_hash_nodes_only() -> None:
     store = EmbeddedStore()
     a, part, other = NamedNode(EX + "a"), NamedNode(EX + "a#part"), NamedNode(EX + "other")

@@ -140,17 +140,30 @@ class EmbeddedStore:
     # --- writing --------------------------------------------------------------------------------------------
 
     def replace_graphs(self, contents: Mapping[NamedNode | DefaultGraph, Iterable[Triple]]) -> None:
-        parts: list[str] = []
+        """Only the difference is written: what the graphs held and no longer hold, and what they did not hold.
+        Additions alone (a new graph, a first harvest) are one ``extend``; otherwise one update request."""
+        removed: list[Quad] = []
+        added: list[Quad] = []
+        dropped: list[NamedNode] = []
         for graph, triples in contents.items():
-            default = isinstance(graph, DefaultGraph)
-            parts.append("DROP SILENT DEFAULT" if default else f"DROP SILENT GRAPH {graph}")
-            body = _ntriples(triples)
-            if body:
-                parts.append(
-                    f"INSERT DATA {{\n{body}\n}}" if default else f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
-                )
-        if parts:
-            self._update(" ;\n".join(parts))
+            new = {Quad(t.subject, t.predicate, t.object, graph) for t in triples}
+            old = set(self._store.quads_for_pattern(None, None, None, graph))
+            removed += old - new
+            added += new - old
+            if not new and isinstance(graph, NamedNode) and self._store.contains_named_graph(graph):
+                dropped.append(graph)  # an emptied graph is no longer named, as after DROP GRAPH
+        if not removed and not dropped:
+            if added:
+                _check_skolemised(added)
+                self.add(added)
+            return
+        parts = []
+        if removed:
+            parts.append("DELETE DATA {\n" + _quads_text(removed) + "\n}")
+        if added:
+            parts.append("INSERT DATA {\n" + _quads_text(added) + "\n}")
+        parts += [f"DROP SILENT GRAPH {g}" for g in dropped]
+        self._update(" ;\n".join(parts))
 
     def add(self, quads: Iterable[Quad]) -> None:
         try:
@@ -159,15 +172,9 @@ class EmbeddedStore:
             raise StoreError(f"store write failed: {e}") from None
 
     def remove(self, quads: Iterable[Quad]) -> None:
-        by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Triple]] = {}
-        for q in quads:
-            by_graph.setdefault(q.graph_name, []).append(q.triple)
-        parts = [
-            _ntriples(ts) if isinstance(g, DefaultGraph) else f"GRAPH {g} {{\n{_ntriples(ts)}\n}}"
-            for g, ts in by_graph.items()
-        ]
-        if parts:
-            self._update("DELETE DATA {\n" + "\n".join(parts) + "\n}")
+        text = _quads_text(quads)
+        if text:
+            self._update("DELETE DATA {\n" + text + "\n}")
 
     def _update(self, update: str) -> None:
         try:
@@ -215,6 +222,23 @@ class EmbeddedStore:
         if self.path is not None:
             self._store.flush()
         del self._store
+
+
+def _check_skolemised(quads: Iterable[Quad]) -> None:
+    for q in quads:
+        if isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode):
+            raise StoreError("blank nodes reach the store only skolemised; got one in a write")
+
+
+def _quads_text(quads: Iterable[Quad]) -> str:
+    """Quads as the body of ``INSERT DATA`` / ``DELETE DATA``, grouped by graph."""
+    by_graph: dict[NamedNode | BlankNode | DefaultGraph, list[Triple]] = {}
+    for q in quads:
+        by_graph.setdefault(q.graph_name, []).append(q.triple)
+    return "\n".join(
+        _ntriples(ts) if isinstance(g, DefaultGraph) else f"GRAPH {g} {{\n{_ntriples(ts)}\n}}"
+        for g, ts in by_graph.items()
+    )
 
 
 def _ntriples(triples: Iterable[Triple]) -> str:
