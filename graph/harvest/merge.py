@@ -55,6 +55,8 @@ class Merged:
 
 def merge(incoming: list[Triple], already: list[Triple], limits: Limits, source: str) -> Merged:
     """``incoming`` as it may be added to a record that already holds ``already``."""
+    if not already:  # nothing known to keep, rename apart from or orphan: the record as it comes
+        return Merged(list(incoming), [], {})
     renamed = _hash_renames(incoming, already, source)
     triples = [_rename(t, renamed) for t in incoming] if renamed else list(incoming)
     notes = [

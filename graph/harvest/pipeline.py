@@ -97,13 +97,12 @@ class Harvester:
         run = KeyIndex()
         final: dict[NamedNode, NamedNode] = {}  # a source IRI -> the IRI its first record takes
         members: dict[NamedNode, list[Record]] = defaultdict(list)
+        a_type, agent = RDF.type, FOAF.Agent
         for rec in records:
             if not rec.triples:
                 report.skipped.append(Skipped(rec.label, rec.iri.value, [_said(rec.iri, "the record states nothing")]))
                 continue
-            family = (
-                "agent" if any(t.predicate == RDF.type and t.object == FOAF.Agent for t in rec.triples) else "resource"
-            )
+            family = "agent" if any(t.predicate == a_type and t.object == agent for t in rec.triples) else "resource"
             hit = index.lookup(family, rec.keys)
             for key in index.ambiguous(family, rec.keys):
                 rec.notes.append(f"{key} names several known records: not used to match")
@@ -130,13 +129,17 @@ class Harvester:
         contents: dict[NamedNode, list[Triple]] = {}
         labels: dict[NamedNode, str] = {}
         renamed: dict[NamedNode, NamedNode] = {}  # # nodes renamed apart from a known record's
+        moved = {iri for iri, target in final.items() if iri != target}  # records that took another IRI
         for target, recs in members.items():
             # a record matched to a known one, or one with a known record's IRI (a usage: usages have no keys)
             already = self._elsewhere(target, graph)
             out: list[Triple] = []
             for rec in recs:
-                moves = {**final, rec.iri: target}  # its own nodes move with it, its links follow the run's records
-                incoming = [_moved_triple(t, moves) for t in rec.triples]
+                # its own nodes move with it, its links follow the run's records
+                if moved or rec.iri != target:
+                    incoming = [_moved_triple(t, final, rec.iri, target) for t in rec.triples]
+                else:
+                    incoming = rec.triples
                 merged = merge(incoming, already + out, self.limits, source.name)
                 out += merged.triples
                 renamed.update(merged.renamed)
@@ -174,18 +177,19 @@ class Harvester:
         report.warnings = list(getattr(source, "warnings", []))
 
 
-def _moved_triple(t: Triple, moves: dict[NamedNode, NamedNode]) -> Triple:
-    return Triple(_moved(t.subject, moves), t.predicate, _moved(t.object, moves))  # type: ignore[arg-type]
+def _moved_triple(t: Triple, final: dict[NamedNode, NamedNode], own: NamedNode, target: NamedNode) -> Triple:
+    """``t`` with its nodes moved: those of ``own`` to ``target``, those of the run's other records where they went."""
+    return Triple(_moved(t.subject, final, own, target), t.predicate, _moved(t.object, final, own, target))  # type: ignore[arg-type]
 
 
-def _moved(term: object, final: dict[NamedNode, NamedNode]) -> object:
+def _moved(term: object, final: dict[NamedNode, NamedNode], own: NamedNode, target: NamedNode) -> object:
     if not isinstance(term, NamedNode):
         return term
     root = root_of(term)
-    target = final.get(root)
-    if target is None or target == root:
+    to = target if root == own else final.get(root)
+    if to is None or to == root:
         return term
-    return NamedNode(target.value + term.value[len(root.value) :])
+    return NamedNode(to.value + term.value[len(root.value) :])
 
 
 def _because(

@@ -359,6 +359,9 @@ class DcatMapper:
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
+_LINKS_DOWN = frozenset((DCAT.dataset, DCAT.service, DCAT.distribution, DCAT.accessService))
+
+
 class _Graph:
     """The gathered pages, indexed by subject."""
 
@@ -372,7 +375,7 @@ class _Graph:
             values = self._out[q.subject][q.predicate]  # type: ignore[index]
             if q.object not in values:
                 values.append(q.object)  # type: ignore[arg-type]
-                if q.predicate in (DCAT.dataset, DCAT.service, DCAT.distribution, DCAT.accessService):
+                if q.predicate in _LINKS_DOWN:
                     self._parents[q.object].append(q.subject)  # type: ignore[index,arg-type]
 
     def subjects(self) -> list[Node]:
@@ -406,14 +409,16 @@ class _Builder:
 
     def __init__(self, node: NamedNode) -> None:
         self.node = node
-        self.triples: list[Triple] = []
+        self._triples: dict[Triple, None] = {}  # in the order added, each once
         self.notes: list[str] = []
+
+    @property
+    def triples(self) -> list[Triple]:
+        return list(self._triples)
 
     def add(self, s: NamedNode, p: NamedNode, o: Term | None) -> None:
         if o is not None:
-            t = Triple(s, p, o)
-            if t not in self.triples:
-                self.triples.append(t)
+            self._triples[Triple(s, p, o)] = None
 
     def texts(
         self, s: NamedNode, values: list[Term], lang: str, p: NamedNode, more: NamedNode | None
