@@ -37,8 +37,12 @@ SELECT ?d ?part ?x ?label ?a ?alabel ?b ?blabel ?c WHERE {
     OPTIONAL { ?a dct:title ?alabel }
     OPTIONAL { ?x prov:wasAssociatedWith|duv:hasUsageTool ?b . OPTIONAL { ?b foaf:name|dct:title ?blabel } }
   } UNION {
-    BIND("related" AS ?part) { ?d dct:relation ?x } UNION { ?x dct:relation ?d }
-    ?x a schema:Article .
+    BIND("related" AS ?part) ?d dct:relation ?x . ?x a schema:Article .
+    OPTIONAL { ?x dct:title ?label }
+    OPTIONAL { ?x dct:type ?a . OPTIONAL { ?a skos:prefLabel ?alabel } }
+    OPTIONAL { ?x dct:description ?c }
+  } UNION {
+    BIND("related" AS ?part) ?x dct:relation ?d ; a schema:Article .
     OPTIONAL { ?x dct:title ?label }
     OPTIONAL { ?x dct:type ?a . OPTIONAL { ?a skos:prefLabel ?alabel } }
     OPTIONAL { ?x dct:description ?c }

@@ -57,8 +57,13 @@ SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {
     OPTIONAL { ?x duv:hasUsageTool ?c . OPTIONAL { ?c dct:title ?clabel } }
   } UNION {
     BIND("user" AS ?part)
-    ?a dct:publisher/org:subOrganizationOf* ?o ; a dcat:Resource . ?c duv:refersTo ?a ; a duv:Usage .
-    { ?c prov:wasAssociatedWith ?x } UNION { ?c duv:hasUsageTool/dct:publisher ?x }
+    ?a dct:publisher/org:subOrganizationOf* ?o ; a dcat:Resource .
+    ?c duv:refersTo ?a ; a duv:Usage ; prov:wasAssociatedWith ?x .
+    OPTIONAL { ?x foaf:name ?label }
+  } UNION {
+    BIND("user" AS ?part)
+    ?a dct:publisher/org:subOrganizationOf* ?o ; a dcat:Resource .
+    ?c duv:refersTo ?a ; a duv:Usage ; duv:hasUsageTool/dct:publisher ?x .
     OPTIONAL { ?x foaf:name ?label }
   } UNION {
     BIND("member" AS ?part)
