@@ -6,7 +6,9 @@
 
 ``ressourcerie serve`` seeds a store that lacks the seed graphs; the benchmark store holds only the generated
 graph and the ontology, so ours is started here with the same application and server, without that step.
-The bare app runs under the same server (uvicorn, one worker): the floor of the web stack.
+The bare app runs under the same server (uvicorn, one worker): the floor of the web stack. Ours lets one IP
+address run as many /sparql queries at once as it has workers (``client_queries``), since every client of the
+scenarios comes from 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -24,7 +26,10 @@ def ours(store_dir: str, port: int, base_iri: str = "") -> None:
     from graph.config import Settings
     from graph.web.app import create_app
 
-    extra = {"base_iri": base_iri} if base_iri else {}
+    extra: dict[str, Any] = {"base_iri": base_iri} if base_iri else {}
+    # the scenarios' clients stand for as many users, but all come from 127.0.0.1: one IP may use every worker
+    # (by default one IP runs one /sparql query at a time, which would make the clients queue as one)
+    extra["client_queries"] = Settings().query_workers
     settings = Settings(store_path=store_dir, host="127.0.0.1", port=port, **extra)
     uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
 
