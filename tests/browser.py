@@ -127,3 +127,28 @@ def inject_axe(page) -> None:  # type: ignore[no-untyped-def]
     if not AXE.exists():
         pytest.fail("axe-core is not installed: run `make setup` (npm ci)")
     page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+
+
+def open_settled(page, url: str, timeout: float = 30_000):  # type: ignore[no-untyped-def]
+    """``page.goto(url)``, then wait until the network is idle. A page that does not settle in ``timeout`` ms is
+    loaded once more (a machine busy with other tests can stall one load); if it does not settle again, the test
+    fails naming the requests still pending. Returns the last navigation's response."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    pending: dict[object, str] = {}
+    page.on("request", lambda r: pending.__setitem__(r, r.url))
+    page.on("requestfinished", lambda r: pending.pop(r, None))
+    page.on("requestfailed", lambda r: pending.pop(r, None))
+    response = page.goto(url)
+    try:
+        page.wait_for_load_state("networkidle", timeout=timeout)
+        return response
+    except PlaywrightTimeout:
+        first = sorted(pending.values())
+    pending.clear()
+    response = page.reload()
+    try:
+        page.wait_for_load_state("networkidle", timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{url} never settled: pending {first}, then {sorted(pending.values())}") from None
+    return response

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.browser import ROOT, inject_axe
+from tests.browser import ROOT, inject_axe, open_settled
 
 PAGES = [
     ("home", "/"),
@@ -84,10 +84,9 @@ def audit(page, context: dict | None) -> list[dict]:  # type: ignore[no-untyped-
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_has_no_serious_accessibility_finding(live_server, page, name: str, path: str | None) -> None:  # type: ignore[no-untyped-def]
-    response = page.goto(live_server.url + (path or first_usage(live_server.url)))
+    response = open_settled(page, live_server.url + (path or first_usage(live_server.url)))
     expected = STATUS.get(name, 200)
     assert response is not None and response.status == expected, f"{name}: HTTP {response and response.status}"
-    page.wait_for_load_state("networkidle")
     inject_axe(page)
     viewer = THIRD_PARTY.get(name)
     findings = audit(page, {"exclude": [[viewer[0]]]} if viewer else None)

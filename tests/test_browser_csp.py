@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import open_settled
+
 PAGES = [
     "/",
     "/search?q=emploi",
@@ -28,8 +30,7 @@ def test_no_page_breaks_the_content_security_policy(live_server, page, path: str
     reported: list[str] = []
     page.on("console", lambda m: reported.append(m.text) if "Content Security Policy" in m.text else None)
     page.add_init_script(WATCH)
-    response = page.goto(live_server.url + path)
+    response = open_settled(page, live_server.url + path)
     assert response is not None and "frame-ancestors 'none'" in response.headers["content-security-policy"]
-    page.wait_for_load_state("networkidle")
     violations = page.evaluate("window.__violations")
     assert violations == [] and reported == [], (violations, reported)
