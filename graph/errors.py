@@ -44,6 +44,22 @@ class BadRequest(RessourcerieError):
     status = 400
 
 
+def whole_number(name: str, raw: str | None, default: int, most: int | None = None) -> int:
+    """A query parameter that counts from 1 (a page, a page size): ``default`` when absent, else a
+    ``BadRequest`` naming the parameter when it is not a whole number from 1 (to ``most``)."""
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise BadRequest(f"{name} must be 1 or more, not {value}")
+    if most is not None and value > most:
+        raise BadRequest(f"{name} must be at most {most}, not {value}")
+    return value
+
+
 class MethodNotAllowed(RessourcerieError):
     status = 405
 

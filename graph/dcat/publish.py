@@ -23,7 +23,7 @@ from graph.community.curation import set_aside
 from graph.config import Settings
 from graph.dcat import vocab
 from graph.dcat.profile import AdmsAp, Agent, Concept, DcatAp, Objects, Out, Service, Source
-from graph.errors import BadRequest, RessourcerieError
+from graph.errors import BadRequest, RessourcerieError, whole_number
 from graph.iris import Iris, slugify
 from graph.model.kinds import SOFTWARE_KINDS
 from graph.namespaces import ADMS, DCAT, DCT, FOAF, KIND, ORG, RDF, SKOS, XSD, Namespace
@@ -82,20 +82,6 @@ class Paging:
         return params
 
 
-def _positive(name: str, raw: str | None, default: int, most: int | None = None) -> int:
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be a whole number, not {raw!r}") from None
-    if value < 1:
-        raise BadRequest(f"{name} must be 1 or more, not {value}")
-    if most is not None and value > most:
-        raise BadRequest(f"{name} must be at most {most}, not {value}")
-    return value
-
-
 def parse_since(raw: str) -> datetime | date:
     """'2024-05-01' (a date) or '2024-05-01T12:00:00Z' (a date-time; without a zone, UTC)."""
     text = raw.strip()
@@ -114,8 +100,8 @@ def parse_paging(params: Mapping[str, str]) -> Paging:
     """``page`` (from 1), ``page_size`` (default 100, at most 1000), ``modified_since``; 400 when malformed."""
     since = params.get("modified_since")
     return Paging(
-        _positive("page", params.get("page"), 1),
-        _positive("page_size", params.get("page_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
+        whole_number("page", params.get("page"), 1),
+        whole_number("page_size", params.get("page_size"), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
         parse_since(since) if since else None,
     )
 

@@ -39,6 +39,7 @@ from graph.web.contrib.desk import (
 from graph.web.contrib.proposing import TITLES, title_of
 from graph.web.contrib.questions_view import context_of
 from graph.web.contrib.signing import SESSION_COOKIE, browser_id, set_browser_id, set_session
+from graph.web.pages._paging import page_number
 from graph.web.render import Alternate, render
 from graph.web.urls import UnknownIri, Urls
 
@@ -78,13 +79,6 @@ def _entry(ctx: Context, urls: Urls, d: Desk, sub: Submission, others: list[Subm
     }
 
 
-def _page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadRequest("page is a number from 1")
-    return int(raw)
-
-
 def _listing(request: Request, ctx: Context, d: Desk, number: int) -> dict[str, Any]:
     """One page of pending submissions with what the moderators see of each, and the paging."""
     subs, total = d.moderation.pending((number - 1) * PAGE_SIZE, PAGE_SIZE)
@@ -116,7 +110,7 @@ async def page(request: Request) -> Response:
             request, "moderation_login.html", page={"csrf": d.signer.csrf_token(browser, "login"), "error": None}
         )
     else:
-        number = _page_number(request)
+        number = page_number(request.query_params.get("page"))
         listing = await run_in_threadpool(_listing, request, ctx, d, number)
         done = request.query_params.get("done")
         sid = request.query_params.get("id", "")
@@ -443,7 +437,7 @@ async def api_list(request: Request) -> Response:
     status = request.query_params.get("status", "pending")
     if status not in ("pending", "approved", "rejected", "all"):
         raise BadRequest("status is one of pending, approved, rejected, all")
-    number = _page_number(request)
+    number = page_number(request.query_params.get("page"))
     raw = request.query_params.get("per_page", str(API_PAGE_SIZE))
     if not raw.isdigit() or not 1 <= int(raw) <= API_MAX:
         raise BadRequest(f"per_page is a number from 1 to {API_MAX}")

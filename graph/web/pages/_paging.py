@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from graph.errors import BadRequest
+from graph.errors import whole_number
 from graph.web.urls import UnknownIri
 
 PER_PAGE = 50
@@ -45,15 +45,7 @@ class ListPage(Generic[T]):
 
 def page_number(raw: str | None) -> int:
     """``?page=``: 1 when absent; 400 when it is not a whole number of 1 or more."""
-    if raw is None or raw == "":
-        return 1
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"page must be a whole number, not {raw!r}") from None
-    if value < 1:
-        raise BadRequest(f"page must be 1 or more, not {value}")
-    return value
+    return whole_number("page", raw, 1)
 
 
 def paged(items: Sequence[T], number: int, href: Callable[[int], str], per_page: int = PER_PAGE) -> ListPage[T]:
