@@ -41,6 +41,11 @@ def test_a_client_holds_at_most_client_queries_workers() -> None:
 def test_a_newcomer_goes_before_clients_already_waiting() -> None:
     async def scenario() -> None:
         lane = public(size=1, client_queries=1)
+        for n in range(20):  # the flood's clients have each run a query of 10 ms lately
+            ran = Ticket(f"flood-{n}")
+            await lane.acquire(ran, 1)
+            ran.started -= 0.01
+            lane.release(ran, 0)
         busy = Ticket("a")
         await lane.acquire(busy, 1)
         floods = [asyncio.ensure_future(lane.acquire(Ticket(f"flood-{n}"), 5)) for n in range(20)]
@@ -52,6 +57,33 @@ def test_a_newcomer_goes_before_clients_already_waiting() -> None:
         assert not any(f.done() for f in floods)
         for f in floods:
             f.cancel()
+
+    run(scenario())
+
+
+def test_queries_of_equal_clients_run_in_the_order_they_came() -> None:
+    """One address sending many queries at once (clients behind a proxy), or many new addresses: while a worker is
+    busy, newer queries keep coming, and the oldest waiting one runs next each time: none waits behind them."""
+
+    async def scenario() -> None:
+        for client_of in (lambda n: "127.0.0.1", lambda n: f"10.0.{n // 250}.{n % 250}"):
+            lane = public(size=1, client_queries=100)
+            current = Ticket(client_of(0))
+            await lane.acquire(current, 1)
+            waiting: list[tuple[Ticket, asyncio.Future[int]]] = []
+            for n in range(1, 40):
+                ticket = Ticket(client_of(n))
+                waiting.append((ticket, asyncio.ensure_future(lane.acquire(ticket, 5))))
+                await asyncio.sleep(0)
+                if n % 4:  # four arrive while each query runs
+                    continue
+                lane.release(current, 0)
+                await asyncio.sleep(0)
+                served = [i for i, (t, _) in enumerate(waiting) if t in lane.running]
+                assert served == [0], f"after {n} arrivals the worker went to waiting query {served}, not the oldest"
+                current, _ = waiting.pop(0)
+            for _, f in waiting:
+                f.cancel()
 
     run(scenario())
 

@@ -10,7 +10,9 @@ In /sparql's lane:
   are taken is stopped and waits, marked long, for one to free (its first half second is lost);
 - among the waiting queries whose client may run one, the next is that of the client with the fewest queries
   running, then the least worker time used lately (seconds, halved every ``HALF_LIFE``), then a query not known
-  to be long, then the newest: a client that has just arrived goes before those already flooding the lane.
+  to be long, then the one that has waited longest. A client that has just arrived (no time used) goes before
+  those already flooding the lane, and among equals, and within one client, queries run in the order they came:
+  none waits behind a stream of newer ones (taking the newest first held some queries for seconds under load).
 
 A query whose text shows it heavy (``heavy``: two or more triple patterns of three variables, a cartesian product
 of the store) is long from the start: it waits for a long slot and never takes the worker kept for short queries.
@@ -161,7 +163,7 @@ class Lane(Generic[W]):
 
         def key(k: Ticket) -> tuple[int, float, bool, float]:
             use = self._use.get(k.client)
-            return (self._running_of(k.client), round(use.now(t), 1) if use else 0.0, k.long, -k.arrived)
+            return (self._running_of(k.client), use.now(t) if use else 0.0, k.long, k.arrived)
 
         return min(candidates, key=key)
 
