@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from graph.errors import QuerySyntaxError
 
@@ -14,15 +15,26 @@ _IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _WORD = re.compile(r"[^\s{}()\[\];,<>\"'#]+")
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
     text: str
     start: int
     depth: int  # brace depth where the token stands
 
 
-def tokens(text: str) -> Iterator[_Token]:
+_KEPT_TEXT = 1 << 16  # the tokens of a text up to this length are kept: a request asks them several times
+
+
+def tokens(text: str) -> tuple[_Token, ...]:
     """The tokens of a query or update, with the brace depth where each stands."""
+    return _kept_tokens(text) if len(text) <= _KEPT_TEXT else tuple(_scan(text))
+
+
+@lru_cache(maxsize=64)
+def _kept_tokens(text: str) -> tuple[_Token, ...]:
+    return tuple(_scan(text))
+
+
+def _scan(text: str) -> Iterator[_Token]:
     i, n, depth = 0, len(text), 0
     while i < n:
         c = text[i]

@@ -178,54 +178,84 @@ def write_solutions(out: IO[bytes], solutions: QuerySolutions, media_type: str, 
     kind = next((k for k in _WRITERS if k in media_type), None)
     if kind is None:
         raise ValueError(f"no SPARQL results writer for {media_type!r}")
-    writer = _WRITERS[kind](text, variables)
+    writer = _WRITERS[kind](_Batched(text), variables)
     count, truncated = 0, False
     writer.start()
-    for solution in solutions:
+    for solution in solutions:  # a solution gives its values in the order of ``variables``
         if count >= limit:
             truncated = True
             break
-        writer.row([solution[v] for v in variables])
+        writer.row(tuple(solution))
         count += 1
     writer.end()
-    text.flush()
+    writer.out.flush()
     text.detach()
     return count, truncated
 
 
+class _Batched:
+    """Gathers the writers' small strings and hands them on in blocks of about 64 KiB."""
+
+    SIZE = 1 << 16
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, data: str) -> int:
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= self.SIZE:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.parts:
+            self.out.write("".join(self.parts))
+            self.parts = []
+            self.size = 0
+
+
 class _Json:
-    def __init__(self, out: IO[str], variables: list[str]) -> None:
+    def __init__(self, out: _Batched, variables: list[str]) -> None:
         self.out, self.variables, self.first = out, variables, True
+        self.keys = [json.dumps(v) + ":" for v in variables]
 
     def start(self) -> None:
         self.out.write(json.dumps({"head": {"vars": self.variables}})[:-1] + ',"results":{"bindings":[')
 
-    def row(self, values: list[Any]) -> None:
-        binding = {v: _json_term(t) for v, t in zip(self.variables, values, strict=True) if t is not None}
-        self.out.write(("" if self.first else ",") + json.dumps(binding, ensure_ascii=False))
+    def row(self, values: tuple[Any, ...]) -> None:
+        body = ",".join(k + _json_term(t) for k, t in zip(self.keys, values, strict=True) if t is not None)
+        self.out.write(("{" if self.first else ",{") + body + "}")
         self.first = False
 
     def end(self) -> None:
         self.out.write("]}}")
 
 
-def _json_term(t: Any) -> dict[str, str]:
-    if isinstance(t, NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, Literal):
-        d = {"type": "literal", "value": t.value}
+_quote = json.encoder.encode_basestring  # C-accelerated, keeps non-ASCII text
+
+
+def _json_term(t: Any) -> str:
+    """One term of the SPARQL 1.1 Query Results JSON Format, as JSON text."""
+    kind = type(t)
+    if kind is NamedNode:
+        return '{"type":"uri","value":' + _quote(t.value) + "}"
+    if kind is Literal:
         if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype.value != XSD_STRING:
-            d["datatype"] = t.datatype.value
-        return d
-    return {"type": "triple", "value": str(t)}
+            return '{"type":"literal","value":' + _quote(t.value) + ',"xml:lang":' + _quote(t.language) + "}"
+        datatype = t.datatype.value
+        if datatype != XSD_STRING:
+            return '{"type":"literal","value":' + _quote(t.value) + ',"datatype":' + _quote(datatype) + "}"
+        return '{"type":"literal","value":' + _quote(t.value) + "}"
+    if kind is BlankNode:
+        return '{"type":"bnode","value":' + _quote(t.value) + "}"
+    return '{"type":"triple","value":' + _quote(str(t)) + "}"
 
 
 class _Xml:
-    def __init__(self, out: IO[str], variables: list[str]) -> None:
+    def __init__(self, out: _Batched, variables: list[str]) -> None:
         self.out, self.variables = out, variables
 
     def start(self) -> None:
@@ -234,7 +264,7 @@ class _Xml:
             f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>{head}</head><results>'
         )
 
-    def row(self, values: list[Any]) -> None:
+    def row(self, values: tuple[Any, ...]) -> None:
         parts = ["<result>"]
         for v, t in zip(self.variables, values, strict=True):
             if t is None:
@@ -258,14 +288,15 @@ class _Xml:
 
 
 class _Csv:
-    def __init__(self, out: IO[str], variables: list[str]) -> None:
+    def __init__(self, out: _Batched, variables: list[str]) -> None:
+        self.out = out
         self.writer = csv.writer(out, lineterminator="\r\n")
         self.variables = variables
 
     def start(self) -> None:
         self.writer.writerow(self.variables)
 
-    def row(self, values: list[Any]) -> None:
+    def row(self, values: tuple[Any, ...]) -> None:
         self.writer.writerow(
             ["" if t is None else t.value if not isinstance(t, BlankNode) else f"_:{t.value}" for t in values]
         )
@@ -275,13 +306,13 @@ class _Csv:
 
 
 class _Tsv:
-    def __init__(self, out: IO[str], variables: list[str]) -> None:
+    def __init__(self, out: _Batched, variables: list[str]) -> None:
         self.out, self.variables = out, variables
 
     def start(self) -> None:
         self.out.write("\t".join(f"?{v}" for v in self.variables) + "\n")
 
-    def row(self, values: list[Any]) -> None:
+    def row(self, values: tuple[Any, ...]) -> None:
         self.out.write("\t".join("" if t is None else str(t) for t in values) + "\n")
 
     def end(self) -> None:

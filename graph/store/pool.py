@@ -25,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import shutil
 import threading
 import time
@@ -87,6 +88,8 @@ async def _readable(conn: Connection, timeout: float) -> bool:
         return False
     finally:
         loop.remove_reader(fd)
+        # uvloop makes a file it watches non-blocking; the answer is then read whole with a blocking recv
+        os.set_blocking(fd, True)
 
 
 class Snapshots:
@@ -100,6 +103,7 @@ class Snapshots:
         self._generation = 0
         self._current = ""
         self._readers: dict[str, int] = {}
+        self._taken: list[str] = []  # the snapshots this service has taken and not yet deleted, oldest first
 
     def refresh(self) -> None:
         with self._lock:
@@ -107,6 +111,7 @@ class Snapshots:
             target = self.directory / str(self._generation)
             self.store.backup(target)
             self._current = str(target)
+            self._taken.append(self._current)
             stale = self._unread()
         for path in stale:
             shutil.rmtree(path, ignore_errors=True)
@@ -130,7 +135,12 @@ class Snapshots:
         return sorted((str(p) for p in self.directory.iterdir() if p.name.isdigit()), key=lambda p: int(Path(p).name))
 
     def _unread(self) -> list[str]:
-        return [p for p in self.kept() if p != self._current and p not in self._readers]
+        """The snapshots to delete now, taken off the list (called with the lock held)."""
+        if len(self._taken) == 1:  # only the newest: nothing to delete (the case after every query)
+            return []
+        stale = [p for p in self._taken if p != self._current and p not in self._readers]
+        self._taken = [p for p in self._taken if p not in stale]
+        return stale
 
 
 class QueryPool:
