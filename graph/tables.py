@@ -10,9 +10,6 @@ import io
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from graph.namespaces import XSD
@@ -42,6 +39,11 @@ def to_csv(headings: Sequence[str], rows: Sequence[Sequence[Term | None]], *, se
 
 
 def to_xlsx(title: str, headings: Sequence[str], rows: Sequence[Sequence[Term | None]]) -> bytes:
+    # on first use: the service starts without openpyxl (about 12 MB) until a table is asked as XLSX
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -574,3 +574,33 @@ def test_words_are_stemmed_alike_from_many_threads() -> None:
     with ThreadPoolExecutor(8) as pool:
         for _ in range(5):
             assert list(pool.map(stem.__wrapped__, words)) == expected
+
+
+def test_a_large_stores_index_is_built_by_a_child_process_at_start(
+    tmp_path: Path, seeded_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stale index of a store of APART_FROM quads or more is built in a child process, which gives the build's
+    memory back when it ends; the service finds the index in step and builds nothing itself."""
+    import graph.web.context
+    from graph.web.context import Context
+
+    copy = tmp_path / "store"
+    source = EmbeddedStore(seeded_dir)
+    source.backup(copy)
+    source.close()
+    settings = Settings(store_path=str(copy), feature_datagouv_search=False, query_workers=1)
+    assert not Path(settings.search_index_file).exists()
+
+    def not_here(*_: object) -> None:
+        raise AssertionError("the service built the index itself")
+
+    monkeypatch.setattr(graph.web.context, "APART_FROM", 1)
+    monkeypatch.setattr(SearchIndex, "rebuild", not_here)  # in this process only: the child is a fresh interpreter
+    ctx = Context.open(settings)
+    try:
+        assert ctx.search.stored_fingerprint() == ctx.search.fingerprint(ctx.store)
+        found = ctx.search.search(Search("API Entreprise"))
+        assert found.total > 0 and found.hits[0].title == "API Entreprise"
+    finally:
+        ctx.search.close()
+        ctx.store.close()

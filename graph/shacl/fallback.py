@@ -3,7 +3,6 @@ into report results (``graph.validation`` can also run it for every shape)."""
 
 from __future__ import annotations
 
-import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
@@ -24,6 +23,8 @@ def check(
     data: rdflib.Graph, shapes: rdflib.Graph, *, allow_warnings: bool = True
 ) -> tuple[bool, list[ValidationResult]]:
     """pyshacl's verdict (conforms) and its results."""
+    import pyshacl  # on first use: the service starts without it (about 8 MB) when no shape falls back
+
     conforms, results_graph, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=allow_warnings, advanced=False
     )

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 import rdflib
 from pyoxigraph import BlankNode
-from pyshacl.rdfutil import stringify_node
 from rdflib.namespace import SH
 
 from graph.rdf import to_rdflib_term
@@ -20,6 +19,14 @@ from graph.shacl.parse import Shapes
 from graph.shacl.terms import Term
 
 Describe = Callable[[BlankNode], list[tuple[Term, Term]]]
+
+
+def stringify_node(graph: rdflib.Graph, node: rdflib.term.Node) -> str:
+    """pyshacl's own, imported when a message first needs it (importing pyshacl takes about 8 MB)."""
+    from pyshacl.rdfutil import stringify_node as pyshacl_stringify
+
+    return pyshacl_stringify(graph, node)
+
 
 _RANGE_OPS = {
     "MinExclusiveConstraintComponent": (SH.minExclusive, ">"),
