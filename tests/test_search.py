@@ -604,3 +604,47 @@ def test_a_large_stores_index_is_built_by_a_child_process_at_start(
     finally:
         ctx.search.close()
         ctx.store.close()
+
+
+def test_the_facet_table_counts_what_a_plain_count_finds() -> None:
+    """The facet table (kind and access as combinations, themes and producers in slots), against counting each
+    record's values one by one: random records, some dropped or replaced, random matches and filters."""
+    import random
+
+    from graph.search.facets import FACETS, FacetTable
+
+    rnd = random.Random(16)
+    choices = {
+        "kind": ["api", "dataset", "source-code"],
+        "access": ["open", "restricted"],
+        "producer": [f"p{n}" for n in range(40)],
+        "theme": [f"t{n}" for n in range(12)],
+    }
+    records: dict[int, dict[str, list[str]]] = {}
+    table = FacetTable()
+    for step in range(3000):
+        rid = rnd.randrange(1500)
+        if step % 7 == 0 and rid in records:
+            table.drop(rid)
+            del records[rid]
+            continue
+        values = {f: rnd.sample(v, rnd.randint(0, 3 if f == "theme" else 1)) for f, v in choices.items()}
+        table.put(rid, values)
+        records[rid] = values
+    assert table.ids() == sorted(records)
+    for _ in range(200):
+        ids = sorted(rnd.sample(sorted(records), rnd.choice([0, 1, 5, 300, len(records)])))
+        filters = {f: rnd.sample(choices[f], rnd.randint(1, 2)) for f in rnd.sample(FACETS, rnd.randint(0, 3))}
+
+        def passes(rid: int, filters: dict[str, list[str]], skip: str | None = None) -> bool:
+            return all(set(records[rid][f]) & set(v) for f, v in filters.items() if f != skip)
+
+        tally = table.tally(ids, filters)
+        assert tally.passing == [i for i in ids if passes(i, filters)]
+        for facet in FACETS:
+            expected: dict[str, int] = {}
+            for rid in ids:
+                if passes(rid, filters, skip=facet):
+                    for value in set(records[rid][facet]):
+                        expected[value] = expected.get(value, 0) + 1
+            assert {v: n for v, n in tally.counts[facet].items() if n} == expected, (facet, filters)

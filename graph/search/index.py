@@ -29,7 +29,7 @@ from pyoxigraph import NamedNode
 
 from graph.errors import BadRequest, StoreError
 from graph.search import ranking, vocab
-from graph.search.analysis import fold, tokens, words
+from graph.search.analysis import fold, fold_word, tokens, words
 from graph.search.facets import FACETS, FacetTable, Tally
 from graph.search.finder import COLUMNS, ORDER_BY, Finder, Found
 from graph.search.query import TextQuery, highlight, parse
@@ -368,7 +368,7 @@ class SearchIndex:
         shown += [(v, counts.get(v, 0)) for v in sorted(selected - found)]
         return sorted(
             (FacetCount(v, *table.labels.get((facet, v), (v, v)), n, v in selected) for v, n in shown),
-            key=lambda c: (-c.count, fold(c.label)),
+            key=lambda c: (-c.count, fold_word(c.label)),
         )
 
     def _cached(self, key: str, compute: Callable[[], T]) -> T:
