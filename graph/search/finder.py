@@ -52,7 +52,11 @@ class Finder:
         joined = self._db.execute(
             "SELECT group_concat(rowid) FROM texts WHERE texts MATCH ?", (expression,)
         ).fetchone()[0]
-        return list(map(int, joined.split(","))) if joined else []
+        if not joined:
+            return []
+        import numpy  # with the facet table: read in C, several times faster than int() on each
+
+        return numpy.fromstring(joined, dtype=numpy.int64, sep=",").tolist()  # type: ignore[no-any-return]
 
     def find(self, text: TextQuery, every_id: Sequence[int]) -> Found | None:
         """The records the text finds; None when it asks for no word (every record, but those excluded)."""
