@@ -15,7 +15,7 @@ from graph.config import Settings
 from graph.iris import Iris
 from graph.queries import QueryLibrary
 from graph.search import SearchIndex
-from graph.search.apart import APART_FROM, sync_apart
+from graph.search.apart import APART_FROM_BYTES, on_disk, sync_apart
 from graph.store import open_store
 from graph.store.base import Store
 from graph.store.queries import QueryLimits, QueryRunner
@@ -41,19 +41,21 @@ class Context:
     @classmethod
     def open(cls, settings: Settings) -> Context:
         """Everything speaks the Store interface; /sparql queries go to the store's own query runner."""
+        start = time.perf_counter()
+        # a large store's index is checked (and built if stale) by a child process, before the store is opened here
+        large = settings.store == "embedded" and on_disk(settings.store_path) >= APART_FROM_BYTES
+        checked = large and sync_apart(settings)
         store = open_store(settings)
         search = SearchIndex.open(settings.search_index_file, settings.base_iri)
-        start = time.perf_counter()
-        stale = search.fingerprint(store) != search.stored_fingerprint()
-        if stale and settings.store == "embedded" and store.stats().quads >= APART_FROM:
-            search.close()  # a large index is built by a child process, which opens the store itself
-            store.close()
-            sync_apart(settings)
-            store = open_store(settings)
-            search = SearchIndex.open(settings.search_index_file, settings.base_iri)
-        # built when missing, or again when the store changed while the service was down (unless built apart)
-        if stale and (search.sync(store) or search.count()):
+        # built when missing, or again when the store changed while the service was down
+        if not checked and search.sync(store):
             log.info("search index built: %d records in %.2f s", search.count(), time.perf_counter() - start)
+        elif checked:
+            log.info(
+                "search index checked by a child process: %d records, %.2f s",
+                search.count(),
+                time.perf_counter() - start,
+            )
         iris = Iris(settings.base_iri)
         runner = store.query_runner(QueryLimits.from_settings(settings))
         ctx = cls(settings, store, iris, Writer(store, Validator(), iris), QueryLibrary(), runner, search)
