@@ -178,7 +178,8 @@ def write_solutions(out: IO[bytes], solutions: QuerySolutions, media_type: str, 
     kind = next((k for k in _WRITERS if k in media_type), None)
     if kind is None:
         raise ValueError(f"no SPARQL results writer for {media_type!r}")
-    writer = _WRITERS[kind](_Batched(text), variables)
+    batched = _Batched(text)
+    writer = _WRITERS[kind](batched, variables)
     count, truncated = 0, False
     writer.start()
     for solution in solutions:  # a solution gives its values in the order of ``variables``
@@ -188,7 +189,7 @@ def write_solutions(out: IO[bytes], solutions: QuerySolutions, media_type: str, 
         writer.row(tuple(solution))
         count += 1
     writer.end()
-    writer.out.flush()
+    batched.flush()
     text.detach()
     return count, truncated
 
@@ -289,7 +290,6 @@ class _Xml:
 
 class _Csv:
     def __init__(self, out: _Batched, variables: list[str]) -> None:
-        self.out = out
         self.writer = csv.writer(out, lineterminator="\r\n")
         self.variables = variables
 

@@ -136,8 +136,6 @@ class Snapshots:
 
     def _unread(self) -> list[str]:
         """The snapshots to delete now, taken off the list (called with the lock held)."""
-        if len(self._taken) == 1:  # only the newest: nothing to delete (the case after every query)
-            return []
         stale = [p for p in self._taken if p != self._current and p not in self._readers]
         self._taken = [p for p in self._taken if p not in stale]
         return stale
