@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pyoxigraph import Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 from graph.community.curation import Override, hidden, overrides_in, overrides_of
 from graph.errors import ValidationFailed
@@ -65,12 +65,14 @@ class _View:
             held = (replaced or {}).get(curation)
             self.overrides = overrides_in(held) if held is not None else overrides_of(store, curation)
             self.overrides |= overrides_in(q.triple for q in added if q.graph_name == curation)
-        news = [Quad(t.subject, t.predicate, t.object, g) for g, ts in (replaced or {}).items() for t in ts] + added
-        news = [q for q in news if curation is None or not hidden(q, self.overrides, curation)]
-        for t in (q.triple for q in news):
-            self.by_subject[t.subject].append(t)  # type: ignore[index]
-            if isinstance(t.object, NamedNode):
-                self.by_object[t.object].add(t.subject)  # type: ignore[arg-type]
+        by_subject, by_object = self.by_subject, self.by_object
+        for g, ts in [*(replaced or {}).items(), *((q.graph_name, [q.triple]) for q in added)]:
+            if self.overrides and g != curation:
+                ts = [t for t in ts if (t.subject, t.predicate) not in self.overrides]
+            for t in ts:
+                by_subject[t.subject].append(t)  # type: ignore[index]
+                if type(t.object) is NamedNode:
+                    by_object[t.object].add(t.subject)  # type: ignore[arg-type]
 
     def _visible(self, q: Quad) -> bool:
         if self.curation is not None and hidden(q, self.overrides, self.curation):
@@ -229,15 +231,18 @@ class Ingestor:
     def _prepare(self, contents: Contents) -> dict[GraphName, list[Triple]]:
         prepared = {}
         for g, triples in contents.items():
-            quads = skolemize([Quad(t.subject, t.predicate, t.object, g) for t in triples], self.iris.base)
-            prepared[g] = list(dict.fromkeys(q.triple for q in quads))
+            triples = list(triples)
+            if any(type(t.subject) is BlankNode or type(t.object) is BlankNode for t in triples):
+                quads = skolemize([Quad(t.subject, t.predicate, t.object, g) for t in triples], self.iris.base)
+                triples = [q.triple for q in quads]
+            prepared[g] = list(dict.fromkeys(triples))
         return prepared
 
     def _changed_replace(self, prepared: Mapping[GraphName, list[Triple]]) -> dict[str, set[NamedNode]]:
         changed: set[NamedNode] = set()
         old_roots: set[NamedNode] = set()
         for g, triples in prepared.items():
-            changed.update(root_of(t.subject) for t in triples)  # type: ignore[arg-type]
+            changed.update(root_of(s) for s in {t.subject for t in triples})  # type: ignore[arg-type]
             for q in self.store.quads(None, None, None, g):
                 if isinstance(q.subject, NamedNode):
                     old_roots.add(root_of(q.subject))

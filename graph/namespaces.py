@@ -8,7 +8,7 @@ from pyoxigraph import NamedNode
 class Namespace:
     """An IRI prefix; ``NS.term`` and ``NS["term"]`` give the NamedNode of a term."""
 
-    __slots__ = ("_iri", "_terms")
+    __slots__ = ("__dict__", "_iri", "_terms")
 
     def __init__(self, iri: str) -> None:
         self._iri = iri
@@ -17,7 +17,8 @@ class Namespace:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("__"):
             raise AttributeError(name)
-        return self[name]
+        term = self.__dict__[name] = self[name]  # found as a plain attribute from now on, without this call
+        return term
 
     def __getitem__(self, name: str) -> NamedNode:
         term = self._terms.get(name)

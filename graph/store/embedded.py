@@ -146,11 +146,14 @@ class EmbeddedStore:
         added: list[Quad] = []
         dropped: list[NamedNode] = []
         for graph, triples in contents.items():
+            if isinstance(graph, NamedNode) and not self._store.contains_named_graph(graph):
+                added += dict.fromkeys(Quad(t.subject, t.predicate, t.object, graph) for t in triples)  # all new
+                continue
             new = {Quad(t.subject, t.predicate, t.object, graph) for t in triples}
             old = set(self._store.quads_for_pattern(None, None, None, graph))
             removed += old - new
             added += new - old
-            if not new and isinstance(graph, NamedNode) and self._store.contains_named_graph(graph):
+            if not new and isinstance(graph, NamedNode):
                 dropped.append(graph)  # an emptied graph is no longer named, as after DROP GRAPH
         if not removed and not dropped:
             if added:
@@ -225,9 +228,8 @@ class EmbeddedStore:
 
 
 def _check_skolemised(quads: Iterable[Quad]) -> None:
-    for q in quads:
-        if isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode):
-            raise StoreError("blank nodes reach the store only skolemised; got one in a write")
+    if any(type(q.subject) is BlankNode or type(q.object) is BlankNode for q in quads):
+        raise StoreError("blank nodes reach the store only skolemised; got one in a write")
 
 
 def _quads_text(quads: Iterable[Quad]) -> str:
