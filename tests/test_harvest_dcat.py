@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import random
+
 from feeds import FEEDS
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -152,3 +154,63 @@ def test_a_record_no_catalogue_lists_belongs_to_every_catalogue_of_the_pages() -
     assert found == [cat1, cat2]
     found.clear()  # the list is the caller's: the graph's own stays whole
     assert g.catalogues_of(loose) == [cat1, cat2]
+
+
+# A catalogue whose records lean on statements given on other pages: a publisher described after the datasets it
+# publishes, a catalogue's language given last, a second catalogue (listing a dataset given before it, and
+# publishing for the datasets no catalogue lists), a data service serving a dataset given later, a distribution
+# split from its dataset, a publisher without a name, a record without identifier.
+CROSS_PAGES = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<http://feed.example/cat> a dcat:Catalog ; dcat:dataset <http://feed.example/d1> , <http://feed.example/d2> ;
+  dcat:service <http://feed.example/api> .
+<http://feed.example/d1> a dcat:Dataset ; dct:identifier "d1" ; dct:title "Un" ;
+  dct:publisher <http://feed.example/org> ; dcat:distribution <http://feed.example/d1#csv> .
+<http://feed.example/api> a dcat:DataService ; dct:title "Service" ; dcat:servesDataset <http://feed.example/d2> ;
+  dcat:endpointURL <http://feed.example/api/v1> .
+<http://feed.example/d1#csv> dcat:accessURL <http://feed.example/d1.csv> ; dct:format "CSV" .
+<http://feed.example/d3> a dcat:Dataset ; dct:title "Trois" ; dct:publisher [ a foaf:Agent ] ;
+  dcat:contactPoint [ vcard:fn "Guichet" ; vcard:hasEmail "guichet@example.fr" ] .
+<http://feed.example/d4> a dcat:Dataset ; dct:title "Quatre" .
+<http://feed.example/d5> a dcat:Dataset ; dct:title "Cinq" .
+[] a dcat:Dataset ; dct:title "Sans nom" .
+<http://feed.example/d2> a dcat:Dataset ; dct:identifier "d2" ; dct:title "Deux" ; dct:language "en" .
+<http://feed.example/org> a foaf:Organization ; foaf:name "Préfecture" .
+<http://feed.example/cat> dct:language "fr" .
+<http://feed.example/cat2> a dcat:Catalog ; dct:language "en" ; dcat:dataset <http://feed.example/d4> ;
+  dct:publisher <http://feed.example/org2> .
+<http://feed.example/org2> foaf:name "Ministère" .
+<http://feed.example/d1> dct:modified "2024-03-01" ; dcat:keyword "emploi" .
+"""
+
+
+def _pages_of(quads: list[Quad], rng: random.Random) -> list[list[Quad]]:
+    cuts = sorted(rng.sample(range(1, len(quads)), k=min(len(quads) - 1, rng.randint(1, 6))))
+    return [quads[a:b] for a, b in zip([0, *cuts], [*cuts, len(quads)], strict=True)]
+
+
+def test_pages_mapped_as_they_come_give_what_mapping_them_all_at_once_gives() -> None:
+    """Each page's resources are mapped when the page comes; a later page changing what a mapping read has the
+    resource mapped again. Random page cuts and orders, over real catalogues and one that leans across pages."""
+    rng = random.Random(7)
+    feeds = [CROSS_PAGES.encode()] + [
+        (FEEDS / "udata" / name).read_bytes() for name in ("catalog.xml", "udata.xml", "nested.jsonld", "flat.jsonld")
+    ]
+    remapped = 0
+    concepts = _concepts()
+    for data in feeds:
+        quads = parse_bytes(data, sniff(data), base_iri="http://feed.example/")
+        for trial in range(25):
+            if trial % 2:
+                quads = rng.sample(quads, len(quads))
+            whole = DcatMapper("src", Iris(BASE), concepts)
+            expected = [(r.iri, r.triples, r.label, r.keys, r.notes) for r in whole.records(quads)]
+            paged = DcatMapper("src", Iris(BASE), concepts)
+            stream = paged.stream()
+            for page in _pages_of(quads, rng):
+                stream.add(page)
+            got = [(r.iri, r.triples, r.label, r.keys, r.notes) for r in stream.finish()]
+            assert got == expected
+            assert paged.rejected == whole.rejected
+            remapped += stream.remapped
+    assert remapped > 0  # the cuts did change what early mappings read

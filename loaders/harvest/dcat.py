@@ -44,7 +44,7 @@ from graph.text import norm
 from loaders._build import Themes, contact_iri, iri
 from loaders.harvest import vocabularies
 from loaders.harvest.fetch import Fetcher
-from loaders.harvest.paging import Page, PageWalk
+from loaders.harvest.paging import Page, PageWalk, ahead
 
 Node = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
@@ -110,10 +110,11 @@ class DcatSource:
         return self.mapper.rejected
 
     def records(self) -> Iterator[Record]:
-        quads: list[Quad] = []
-        for page in self.walk:  # gather every page first: a record may cite an organisation given on another
-            quads.extend(page.quads)
-        yield from self.mapper.records(quads)
+        """The pages are fetched a page ahead, in a thread, while the pages already read are mapped."""
+        stream = self.mapper.stream()
+        for page in ahead(self.walk):
+            stream.add(page.quads)
+        yield from stream.finish()
 
 
 class DcatMapper:
@@ -126,31 +127,20 @@ class DcatMapper:
         self.rejected: list[tuple[str, str]] = []  # (what, why): things that cannot become a record at all
 
     def records(self, quads: Iterable[Quad]) -> Iterator[Record]:
-        g = _Graph(quads)
-        resources = [s for s in g.subjects() if _kind(g, s) is not None]
-        ours: dict[Node, NamedNode] = {}
-        idents: dict[Node, str] = {}
-        for s in resources:
-            ident = g.text(s, DCT.identifier) or (s.value if isinstance(s, NamedNode) else None)
-            for p in (DCAT.endpointURL, DCAT.landingPage):  # a blank node: keyed by its address, if it has one
-                ident = ident or next((v.value for v in g.values(s, p) if isinstance(v, NamedNode)), None)
-            if ident is None:
-                self.rejected.append((g.text(s, DCT.title) or "(untitled)", "no dct:identifier and no IRI"))
-                continue
-            idents[s] = ident
-            ours[s] = self._resource_iri(s, ident)
-        agents: dict[Node, Record] = {}
-        out: list[Record] = []
-        for s, node in ours.items():
-            publisher = self._publisher(g, s)
-            agent = None
-            if publisher is not None:
-                agent = agents.get(publisher) or self._agent(g, publisher)
-                if agent is not None:
-                    agents[publisher] = agent
-            out.append(self._resource(g, s, node, idents[s], agent, ours))
-        yield from agents.values()
-        yield from out
+        stream = self.stream()
+        stream.add(quads)
+        yield from stream.finish()
+
+    def stream(self) -> MappingStream:
+        """Pages given one at a time, mapped as they come; ``finish`` gives the records of them all."""
+        return MappingStream(self)
+
+    def _ours(self, g: _Graph, s: Node) -> tuple[str, NamedNode] | None:
+        """The record's identifier and our IRI for it; None (rejected) if it has neither identifier nor IRI."""
+        ident = g.text(s, DCT.identifier) or (s.value if isinstance(s, NamedNode) else None)
+        for p in (DCAT.endpointURL, DCAT.landingPage):  # a blank node: keyed by its address, if it has one
+            ident = ident or next((v.value for v in g.values(s, p) if isinstance(v, NamedNode)), None)
+        return None if ident is None else (ident, self._resource_iri(s, ident))
 
     # --- resources ------------------------------------------------------------------------------------------
 
@@ -197,7 +187,7 @@ class DcatMapper:
                 b.link(node, p, v)
         if api:
             for v in g.values(s, DCAT.servesDataset):
-                b.add(node, DCAT.servesDataset, ours.get(v) if isinstance(v, NamedNode | BlankNode) else None)
+                b.add(node, DCAT.servesDataset, g.ours(ours, v) if isinstance(v, NamedNode | BlankNode) else None)
         for v in g.values(s, DCT.language):
             b.mapped(node, DCT.language, v, _text_map(vocabularies.language), "language")
         licences = (
@@ -309,12 +299,12 @@ class DcatMapper:
         found = agents or nodes
         return found[0] if found else None
 
-    def _agent(self, g: _Graph, a: Node) -> Record | None:
+    def _agent(self, g: _Graph, a: Node, rejected: list[tuple[str, str]]) -> Record | None:
         name = next(
             (v for p in NAME_PROPERTIES for v in g.values(a, p) if isinstance(v, Literal) and v.value.strip()), None
         )
         if name is None:
-            self.rejected.append((a.value, "publisher without a name (foaf:name, vcard:fn, skos:prefLabel...)"))
+            rejected.append((a.value, "publisher without a name (foaf:name, vcard:fn, skos:prefLabel...)"))
             return None
         person = FOAF.Person in g.types(a)
         kind = "person" if person else "organisation"
@@ -363,26 +353,45 @@ _LINKS_DOWN = frozenset((DCAT.dataset, DCAT.service, DCAT.distribution, DCAT.acc
 
 
 class _Graph:
-    """The gathered pages, indexed by subject."""
+    """The gathered pages, indexed by subject. While ``reads`` is a dict, what is read is noted in it, with the
+    state read (how many values, parents or catalogues; the IRI a record took), so that a mapping made before
+    the last page can be checked against the pages once all are read (``unchanged``)."""
 
-    def __init__(self, quads: Iterable[Quad]) -> None:
+    def __init__(self, quads: Iterable[Quad] = ()) -> None:
         self._out: dict[Node, dict[NamedNode, list[Term]]] = defaultdict(lambda: defaultdict(list))
         self._order: dict[Node, None] = {}  # subjects in the order the pages give them
         self._parents: dict[Node, list[Node]] = defaultdict(list)
         self._catalogues: list[Node] | None = None  # every catalogue of the pages, found once
+        self.reads: dict[tuple[object, object], object] | None = None
+        self.add(quads)
+
+    def add(self, quads: Iterable[Quad]) -> list[Node]:
+        """Adds a page's statements; the subjects it gives for the first time."""
+        new: list[Node] = []
+        order, out, parents = self._order, self._out, self._parents
+        a_type, catalog = RDF.type, DCAT.Catalog
         for q in quads:
-            self._order.setdefault(q.subject, None)  # type: ignore[arg-type]
-            values = self._out[q.subject][q.predicate]  # type: ignore[index]
+            s = q.subject
+            if s not in order:
+                order[s] = None  # type: ignore[index]
+                new.append(s)  # type: ignore[arg-type]
+            values = out[s][q.predicate]  # type: ignore[index]
             if q.object not in values:
                 values.append(q.object)  # type: ignore[arg-type]
                 if q.predicate in _LINKS_DOWN:
-                    self._parents[q.object].append(q.subject)  # type: ignore[index,arg-type]
+                    parents[q.object].append(s)  # type: ignore[index,arg-type]
+                elif q.predicate == a_type and q.object == catalog:
+                    self._catalogues = None
+        return new
 
     def subjects(self) -> list[Node]:
         return list(self._order)
 
     def values(self, s: Term, p: NamedNode) -> list[Term]:
-        return list(self._out[s].get(p, ())) if s in self._out else []  # type: ignore[index]
+        found = self._out[s].get(p, ()) if s in self._out else ()  # type: ignore[index]
+        if self.reads is not None:
+            self.reads[(s, p)] = len(found)
+        return list(found)
 
     def text(self, s: Term, p: NamedNode) -> str | None:
         return next((v.value.strip() for v in self.values(s, p) if isinstance(v, Literal) and v.value.strip()), None)
@@ -390,18 +399,150 @@ class _Graph:
     def types(self, s: Term) -> set[Term]:
         return set(self.values(s, RDF.type))
 
+    def parents(self, s: Node) -> list[Node]:
+        """The subjects linking down to ``s`` (a catalogue to its datasets, a dataset to its distributions...)."""
+        found = self._parents.get(s, [])
+        if self.reads is not None:
+            self.reads[("^", s)] = len(found)
+        return found
+
     def catalogues_of(self, s: Node) -> list[Node]:
         """Catalogues listing ``s``, else every catalogue of the pages."""
-        listing = [p for p in self._parents.get(s, ()) if DCAT.Catalog in self.types(p)]
+        listing = [p for p in self.parents(s) if DCAT.Catalog in self.types(p)]
         if listing:
             return listing
+        catalogues = self._all_catalogues()
+        if self.reads is not None:
+            self.reads[("catalogues", None)] = len(catalogues)
+        return list(catalogues)
+
+    def _all_catalogues(self) -> list[Node]:
         if self._catalogues is None:  # once: a scan of every subject for each record made a harvest quadratic
-            self._catalogues = [c for c in self._order if DCAT.Catalog in self.types(c)]
-        return list(self._catalogues)
+            a_type, catalog = RDF.type, DCAT.Catalog
+            self._catalogues = [c for c in self._order if catalog in self._out[c].get(a_type, ())]
+        return self._catalogues
 
     def owners(self, s: Node) -> list[Node]:
         """Datasets with a distribution whose access service is ``s``."""
-        return [o for d in self._parents.get(s, ()) for o in self._parents.get(d, ()) if o not in self.catalogues_of(s)]
+        return [o for d in self.parents(s) for o in self.parents(d) if o not in self.catalogues_of(s)]
+
+    def ours(self, ours: dict[Node, NamedNode], v: Node) -> NamedNode | None:
+        """The IRI the record ``v`` takes, if it is one of the records."""
+        found = ours.get(v)
+        if self.reads is not None:
+            self.reads[("ours", v)] = found
+        return found
+
+    def unchanged(self, reads: dict[tuple[object, object], object], ours: dict[Node, NamedNode]) -> bool:
+        """Whether everything in ``reads`` is still as it was read, ``ours`` being the records' IRIs now."""
+        out = self._out
+        for (s, p), seen in reads.items():
+            if type(s) is str:
+                if s == "^":
+                    now: object = len(self._parents.get(p, ()))  # type: ignore[call-overload]
+                elif s == "ours":
+                    now = ours.get(p)  # type: ignore[call-overload]
+                else:
+                    now = len(self._all_catalogues())
+            else:
+                now = len(out[s].get(p, ())) if s in out else 0  # type: ignore[index,call-overload]
+            if now != seen:
+                return False
+        return True
+
+
+@dataclass
+class _Mapped:
+    """One resource as mapped, with its publisher's record (or why it was rejected) and what the mapping read."""
+
+    node: NamedNode
+    publisher: Node | None
+    agent: Record | None
+    agent_rejected: list[tuple[str, str]]
+    record: Record
+    reads: dict[tuple[object, object], object]
+
+
+class MappingStream:
+    """Maps each page's new resources as the page comes, noting what each mapping read of the pages. At the end,
+    a resource whose mapping read something a later page changed (its publisher described further on, a
+    catalogue's language, a dataset it serves given later) is mapped again: the records are those that mapping
+    every page at once gives, in the same order."""
+
+    def __init__(self, mapper: DcatMapper) -> None:
+        self.mapper = mapper
+        self.g = _Graph()
+        self.mapped: dict[Node, _Mapped] = {}
+        self.ours: dict[Node, NamedNode] = {}  # the IRIs taken so far
+        self.remapped = 0  # resources mapped again at the end: a later page changed what their mapping read
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        g = self.g
+        agents: dict[Node, tuple[Record | None, list[tuple[str, str]], dict[tuple[object, object], object]]] = {}
+        for s in g.add(quads):
+            g.reads = {}
+            try:
+                if _kind(g, s) is None or (found := self.mapper._ours(g, s)) is None:
+                    continue
+                self.ours[s] = found[1]
+                self.mapped[s] = self._map(s, *found, self.ours, agents)
+            finally:
+                g.reads = None
+
+    def finish(self) -> Iterator[Record]:
+        g, m = self.g, self.mapper
+        ours: dict[Node, NamedNode] = {}
+        idents: dict[Node, str] = {}
+        for s in [s for s in g.subjects() if _kind(g, s) is not None]:
+            found = m._ours(g, s)
+            if found is None:
+                m.rejected.append((g.text(s, DCT.title) or "(untitled)", "no dct:identifier and no IRI"))
+                continue
+            idents[s], ours[s] = found
+        agents: dict[Node, Record] = {}
+        out: list[Record] = []
+        for s, node in ours.items():
+            done = self.mapped.get(s)
+            if done is None or done.node != node or not g.unchanged(done.reads, ours):
+                self.remapped += done is not None
+                done = self._map(s, idents[s], node, ours, {})
+            if done.publisher is not None and done.publisher not in agents:
+                m.rejected.extend(done.agent_rejected)
+                if done.agent is not None:
+                    agents[done.publisher] = done.agent
+            out.append(done.record)
+        self.mapped.clear()
+        yield from agents.values()
+        yield from out
+
+    def _map(
+        self,
+        s: Node,
+        ident: str,
+        node: NamedNode,
+        ours: dict[Node, NamedNode],
+        agents: dict[Node, tuple[Record | None, list[tuple[str, str]], dict[tuple[object, object], object]]],
+    ) -> _Mapped:
+        """Maps ``s``; a publisher already in ``agents`` (mapped for another resource of the same page) is not
+        mapped again, and what its mapping read counts as read by this one."""
+        g, m = self.g, self.mapper
+        reads = g.reads
+        publisher = m._publisher(g, s)
+        agent: Record | None = None
+        rejected: list[tuple[str, str]] = []
+        if publisher is not None:
+            if publisher not in agents:
+                g.reads = {} if reads is not None else None
+                try:
+                    agent = m._agent(g, publisher, rejected)
+                finally:
+                    agents[publisher] = (agent, rejected, g.reads or {})
+                    g.reads = reads
+            agent, rejected, agent_reads = agents[publisher]
+            if reads is not None:
+                reads.update(agent_reads)
+        record = m._resource(g, s, node, ident, agent, ours)
+        return _Mapped(node, publisher, agent, list(rejected), record, reads or {})
 
 
 class _Builder:
