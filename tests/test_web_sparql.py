@@ -242,3 +242,82 @@ def test_a_large_answer_is_spilled_to_a_file_and_sent_whole(client: TestClient) 
         "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"}
     )
     assert len(r.text.strip().splitlines()) == int(count.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_sparql_requests_answered_directly_equal_the_frameworks_answers(client: TestClient) -> None:
+    """``/sparql`` queries skip the router (``graph.web.fastpath``): each answer equals the one the same app gives
+    through its routes, for answers, errors, the service description, CORS and the security headers."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    from graph import metrics
+    from graph.web.fastpath import DirectRoute
+
+    app = client.app
+    kept = app.user_middleware  # type: ignore[attr-defined]
+    app.user_middleware = [m for m in kept if m.cls is not DirectRoute]  # type: ignore[attr-defined]
+    try:
+        routed_stack = app.build_middleware_stack()  # type: ignore[attr-defined]
+    finally:
+        app.user_middleware = kept  # type: ignore[attr-defined]
+
+    async def routed_app(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        scope["app"] = app
+        await routed_stack(scope, receive, send)
+
+    routed = TestClient(routed_app, raise_server_exceptions=False)
+    sel, ttl = {"Accept": "application/sparql-results+json"}, {"Accept": "text/turtle"}
+    requests = [
+        ("GET", {"query": USAGES}, sel, None),
+        ("GET", {"query": GRAPH}, ttl, None),
+        ("GET", {"query": USAGES, "format": "csv"}, {}, None),
+        ("GET", {"query": "SELECT ?s WHERE { ?s ?p }"}, sel, None),  # a syntax error
+        ("GET", {"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"}, sel, None),
+        ("GET", {"query": USAGES}, {"Accept": "image/png"}, None),  # nothing acceptable
+        ("GET", {"query": USAGES}, {**sel, "Origin": "https://elsewhere.example"}, None),
+        ("GET", {}, ttl, None),  # the service description
+        ("GET", {}, {"Accept": "text/html"}, None),  # the workbench page
+        ("GET", {"update": "CLEAR ALL"}, sel, None),
+        ("POST", {}, {**sel, "Content-Type": "application/sparql-query"}, USAGES),
+        ("POST", {}, {**sel, "Content-Type": "application/x-www-form-urlencoded"}, "query=ASK+%7B%7D"),
+        ("POST", {}, {**sel, "Content-Type": "text/plain"}, USAGES),
+        ("POST", {}, {"Content-Type": "application/sparql-update"}, "CLEAR ALL"),
+    ]
+    varying = {"x-request-id", "date", "set-cookie"}
+    sparql_requests = sum(  # the metrics count each request under its route's path, whichever way it went
+        smp.value
+        for m in metrics.REQUESTS.collect()
+        for smp in m.samples
+        if smp.labels.get("route") == "/sparql" and smp.name.endswith("_total")
+    )
+    for method, params, headers, body in requests:
+        direct = client.request(method, "/sparql", params=params, headers=headers, content=body)
+        framework = routed.request(method, "/sparql", params=params, headers=headers, content=body)
+        said = f"{method} {params} {headers}"
+        assert direct.status_code == framework.status_code, said
+        kind = direct.headers.get("content-type", "").split(";")[0]
+        if kind == "text/turtle":  # the service description: blank nodes are named anew on each answer
+            skip = varying | {"content-length"}
+            assert isomorphic(rdflib.Graph().parse(data=direct.text, format="turtle"),
+                              rdflib.Graph().parse(data=framework.text, format="turtle")), said  # fmt: skip
+        else:
+            skip = varying
+            assert direct.content == framework.content, said
+        assert {k: v for k, v in direct.headers.items() if k not in skip} == {
+            k: v for k, v in framework.headers.items() if k not in skip
+        }, said
+    counted = sum(
+        smp.value
+        for m in metrics.REQUESTS.collect()
+        for smp in m.samples
+        if smp.labels.get("route") == "/sparql" and smp.name.endswith("_total")
+    )
+    assert counted - sparql_requests == 2 * len(requests)
+    # behind a proxy serving the service under a prefix, the path holds the prefix
+    proxied = {
+        name: TestClient(asgi, root_path="/rsr", raise_server_exceptions=False)
+        for name, asgi in (("direct", app), ("framework", routed_app))
+    }
+    answers = {name: c.get("/rsr/sparql", params={"query": USAGES}, headers=sel) for name, c in proxied.items()}
+    assert answers["direct"].status_code == 200
+    assert answers["direct"].content == answers["framework"].content

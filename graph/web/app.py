@@ -28,6 +28,7 @@ from graph.web.contrib import (
     questions_view,
 )
 from graph.web.contrib.desk import Desk
+from graph.web.fastpath import DirectRoute
 from graph.web.middleware import ServiceMiddleware
 from graph.web.pages import apidocs, governance, harvests, home, legal, linked, namedqueries, network, search, themes
 from graph.web.protocol import catalog, descriptions, gsp, sparql
@@ -196,6 +197,15 @@ def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool
                 operation_id=name,
                 include_in_schema=shown and method != "HEAD",
             )
+    sparql_route = next(r for r in app.routes if getattr(r, "path", None) == "/sparql")
+    # innermost of the service's middlewares: queries to /sparql skip the router and dependency solving
+    app.add_middleware(
+        DirectRoute,
+        path="/sparql",
+        methods=frozenset(("GET", "POST")),
+        handler=sparql.sparql_endpoint,
+        route=sparql_route,
+    )
     app.add_exception_handler(RessourcerieError, errors.on_ressourcerie_error)
     app.add_exception_handler(StarletteHTTPException, errors.on_http_error)
     app.add_exception_handler(RequestValidationError, errors.on_request_validation)
