@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -158,3 +159,100 @@ def test_the_users_are_well_formed(seeded: EmbeddedStore) -> None:
     for q in seeded.quads(None, PROV.wasAssociatedWith, None, None):
         assert isinstance(q.object, NamedNode)
         assert next(seeded.quads(q.object, FOAF.name, None, None), None) is not None, q.object
+
+
+RANK_ROW = re.compile(r'<td>(\d+)</td><td><a href="/organisation/([^"]+)">([^<]*)</a></td><td>(\d+)</td><td>(\d+)</td>')
+USAGE_ROWS = """
+SELECT ?o ?x ?name ?a ?c WHERE {
+  ?o a <http://www.w3.org/ns/org#Organization> .
+  ?a <http://purl.org/dc/terms/publisher>/<http://www.w3.org/ns/org#subOrganizationOf>* ?o ;
+     a <http://www.w3.org/ns/dcat#Resource> .
+  ?c <http://www.w3.org/ns/duv#refersTo> ?a ; a <http://www.w3.org/ns/duv#Usage> .
+  { ?c <http://www.w3.org/ns/prov#wasAssociatedWith> ?x }
+  UNION { ?c <http://www.w3.org/ns/duv#hasUsageTool> ?t . ?t <http://purl.org/dc/terms/publisher> ?x }
+  OPTIONAL { ?x <http://xmlns.com/foaf/0.1/name> ?name }
+}"""
+
+
+def _ranking(client: TestClient, path: str) -> list[tuple[str, ...]]:
+    page = client.get(path, headers={"Accept": BROWSER}).text
+    start = page.index('id="titre-utilisateurs"')
+    return RANK_ROW.findall(page[start : page.index("</section>", start)])
+
+
+def test_the_users_ranking_equals_a_count_of_the_usages_page_by_page(
+    client: TestClient, seeded: EmbeddedStore, monkeypatch
+) -> None:
+    """The store counts the users of each organisation's resources (and its sub-organisations'), and names only
+    those of the page shown: every organisation's ranking equals one made from the usages themselves, and shown
+    one user a page, the pages follow each other with the same ranks (ties ordered by name)."""
+    from graph.web.pages import organisation_page
+
+    found: dict[str, dict[str, tuple[set[str], set[str], str]]] = {}
+    for row in seeded.select(USAGE_ROWS).rows:
+        o, x, name, a, c = (t.value if t is not None else None for t in row)
+        users = found.setdefault(o.rsplit("/", 1)[-1], {})  # type: ignore[union-attr]
+        usages, resources, _ = users.setdefault(x.rsplit("/", 1)[-1], (set(), set(), name or x))  # type: ignore[union-attr,arg-type]
+        usages.add(c)  # type: ignore[arg-type]
+        resources.add(a)  # type: ignore[arg-type]
+    assert len(found) >= 5
+    for org, users in found.items():
+        expected = sorted(((len(u), len(r), name, slug) for slug, (u, r, name) in users.items()),
+                          key=lambda e: (-e[0], -e[1], e[2].lower()))  # fmt: skip
+        shown = _ranking(client, f"/organisation/{org}")
+        assert [(slug, int(u), int(r)) for _, slug, _, u, r in shown] == [(s, u, r) for u, r, _, s in expected], org
+        assert [int(rank) for rank, *_ in shown] == list(range(1, len(shown) + 1))
+    busiest = max(found, key=lambda o: len(found[o]))
+    whole = _ranking(client, f"/organisation/{busiest}")
+    monkeypatch.setattr(organisation_page, "USERS_PER_PAGE", 1)
+    one_by_one = [
+        row for n in range(1, len(whole) + 1) for row in _ranking(client, f"/organisation/{busiest}?users_page={n}")
+    ]
+    assert one_by_one == whole
+    assert (
+        client.get(f"/organisation/{busiest}?users_page={len(whole) + 1}", headers={"Accept": BROWSER}).status_code
+        == 404
+    )
+    assert client.get(f"/organisation/{busiest}?users_page=zero", headers={"Accept": BROWSER}).status_code == 400
+
+
+def test_users_with_equal_counts_are_ranked_by_name_across_pages(make_client, monkeypatch) -> None:
+    """Two users whose addresses sort one way and names the other, tied with the others that made one usage of one
+    resource: shown one a page, they still come in the order of their names."""
+    from pyoxigraph import Literal, Triple
+
+    from graph.namespaces import DCAT, ORG, RDF
+    from graph.web.pages import organisation_page
+
+    c = make_client()
+    ctx = c.app.state.context
+    base = ctx.iris.base
+    resource = next(
+        row[0]
+        for row in ctx.store.select(
+            f"SELECT ?r WHERE {{ ?r <{DCT.publisher.value}> <{base}organisation/dinum> ; a <{DCAT.Resource.value}> }}"
+        ).rows
+    )
+    triples = []
+    for slug, name in (("zz-alpha", "Alpha"), ("aa-omega", "Oméga")):
+        org, usage = NamedNode(f"{base}organisation/{slug}"), NamedNode(f"{base}usage/{slug}")
+        triples += [
+            Triple(org, RDF.type, ORG.Organization),
+            Triple(org, RDF.type, FOAF.Organization),
+            Triple(org, RDF.type, FOAF.Agent),
+            Triple(org, FOAF.name, Literal(name, language="fr")),
+            Triple(usage, RDF.type, DUV.Usage),
+            Triple(usage, RDF.type, PROV.Activity),
+            Triple(usage, DUV.refersTo, resource),
+            Triple(usage, DCT.description, Literal(f"Un usage par {name}", language="fr")),
+            Triple(usage, PROV.wasAssociatedWith, org),
+        ]
+    ctx.writer.add({ctx.iris.graph("test/ties"): triples})
+    whole = _ranking(c, "/organisation/dinum")
+    names = [name for _, _, name, _, _ in whole]
+    assert names.index("Alpha") < names.index("Oméga")
+    for (_, _, a, ua, ra), (_, _, b, ub, rb) in itertools.pairwise(whole):
+        assert (int(ua), int(ra)) > (int(ub), int(rb)) or a.lower() <= b.lower()
+    monkeypatch.setattr(organisation_page, "USERS_PER_PAGE", 1)
+    one_by_one = [row for n in range(1, len(whole) + 1) for row in _ranking(c, f"/organisation/dinum?users_page={n}")]
+    assert one_by_one == whole

@@ -5,16 +5,18 @@ and one SELECT. What it produces (thousands of resources for the largest) is sho
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
 from pyoxigraph import NamedNode
 
+from graph.errors import whole_number
 from graph.namespaces import DCT, FOAF, RDFS, SKOS
-from graph.web.pages._paging import ListPage, page_number, paged
+from graph.web.pages._paging import PER_PAGE, ListPage, page_number, paged
 from graph.web.pages._prose import one_line
-from graph.web.pages._view import Link, Own, first, group, href_of, lang_of, parts_of, values
+from graph.web.pages._view import Link, Own, first, group, href_of, lang_of, parts_of, set_aside, values
 from graph.web.pages.resource_page import Identifier, contacts, identifiers, links
 from graph.web.urls import Urls, path_of
 
@@ -56,16 +58,6 @@ SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {
     OPTIONAL { ?x prov:wasAssociatedWith ?b . OPTIONAL { ?b foaf:name ?blabel } }
     OPTIONAL { ?x duv:hasUsageTool ?c . OPTIONAL { ?c dct:title ?clabel } }
   } UNION {
-    BIND("user" AS ?part)
-    ?a dct:publisher/org:subOrganizationOf* ?o ; a dcat:Resource .
-    ?c duv:refersTo ?a ; a duv:Usage ; prov:wasAssociatedWith ?x .
-    OPTIONAL { ?x foaf:name ?label }
-  } UNION {
-    BIND("user" AS ?part)
-    ?a dct:publisher/org:subOrganizationOf* ?o ; a dcat:Resource .
-    ?c duv:refersTo ?a ; a duv:Usage ; duv:hasUsageTool/dct:publisher ?x .
-    OPTIONAL { ?x foaf:name ?label }
-  } UNION {
     BIND("member" AS ?part)
     ?m org:organization ?o ; org:member ?x .
     OPTIONAL { ?x foaf:name ?label }
@@ -75,6 +67,18 @@ SELECT ?o ?part ?x ?label ?a ?alabel ?b ?blabel ?c ?clabel WHERE {
   }
 }
 """
+
+# who uses the resources of the organisation and of its sub-organisations, directly or through a service it
+# runs: how many usages of how many resources; counted by the store (the largest producers have thousands of
+# usages), the names read afterwards for the users shown only
+USERS = """
+SELECT ?o ?x (COUNT(DISTINCT ?c) AS ?usages) (COUNT(DISTINCT ?a) AS ?resources) WHERE {
+  ?a dct:publisher/org:subOrganizationOf* ?o ; a dcat:Resource .
+  ?c duv:refersTo ?a ; a duv:Usage ; prov:wasAssociatedWith|duv:hasUsageTool/dct:publisher ?x .
+} GROUP BY ?o ?x
+"""
+USERS_PER_PAGE = PER_PAGE
+NAMES = "SELECT ?x ?label WHERE {{ VALUES ?x {{ {} }} ?x foaf:name ?label }}"
 
 
 @dataclass
@@ -124,7 +128,7 @@ class OrganisationView:
     documents: list[Link]
     uses: list[UsageLine]
     used_by: list[UsageLine]
-    users: list[User]
+    users: ListPage[User]
     members: list[Member]
     identifiers: list[Identifier]
 
@@ -150,14 +154,33 @@ def usage_lines(request: Request, ctx: Any, rows: list[dict[str, Any]]) -> list[
     return sorted(lines, key=lambda u: (u.resource.text.lower(), u.purpose.text.lower()))
 
 
-def ranked_users(request: Request, ctx: Any, rows: list[dict[str, Any]]) -> list[User]:
-    """Who uses the resources, the most usages first, then the most resources, then by name."""
-    found = []
-    for user, rs in group(rows).items():
-        usages = {r["c"].value for r in rs if r.get("c") is not None}
-        resources = {r["a"].value for r in rs if r.get("a") is not None}
-        found.append(User(_link(request, ctx, user, first(rs, "label")), len(usages), len(resources)))
-    return sorted(found, key=lambda u: (-u.usages, -u.resources, u.link.text.lower()))
+def ranked_users(
+    request: Request, ctx: Any, iri: NamedNode, number: int, href: Callable[[int], str], per_page: int = PER_PAGE
+) -> ListPage[User]:
+    """Who uses the resources, the most usages first, then the most resources, then by name; page ``number``.
+    Names are read for the users of the page and those tied with them (their order among equals is by name)."""
+    aside = set_aside(ctx)  # merged duplicates and hidden entries are not listed
+    counts = [
+        (r["x"], int(r["usages"].value), int(r["resources"].value))
+        for r in ctx.store.select(USERS, {"o": iri}).dicts()
+        if isinstance(r.get("x"), NamedNode) and r["x"] not in aside
+    ]
+    counts.sort(key=lambda c: (-c[1], -c[2], c[0].value))
+    ordered: list[User | None] = [None] * len(counts)
+    start = (number - 1) * per_page
+    if start < len(counts):
+        end = min(len(counts), start + per_page)
+        lo, hi = start, end
+        while lo > 0 and counts[lo - 1][1:] == counts[start][1:]:
+            lo -= 1
+        while hi < len(counts) and counts[hi][1:] == counts[end - 1][1:]:
+            hi += 1
+        shown = counts[lo:hi]
+        names = group(ctx.store.select(NAMES.format(" ".join(str(x) for x, _, _ in shown))).dicts())
+        users = [User(_link(request, ctx, x.value, first(names.get(x.value, []), "label")), n, m) for x, n, m in shown]
+        users.sort(key=lambda u: (-u.usages, -u.resources, u.link.text.lower()))
+        ordered[lo:hi] = users
+    return paged(ordered, number, href, per_page)  # type: ignore[arg-type]  # the page's own items are all there
 
 
 def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationView:
@@ -174,10 +197,15 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationV
     produced.sort(key=lambda p: p.link.text.lower())
     urls, path = Urls.of(request), path_of(ctx, iri.value)
 
-    def page_href(n: int) -> str:
-        params = {"page": str(n)} if n > 1 else {}
-        where = urls.page(path, **params) if path is not None else f"?page={n}"
-        return where + "#titre-produit"
+    def page_href(n: int, param: str = "page", anchor: str = "titre-produit") -> str:
+        params = {param: str(n)} if n > 1 else {}
+        where = urls.page(path, **params) if path is not None else f"?{param}={n}"
+        return f"{where}#{anchor}"
+
+    users_page = whole_number("users_page", request.query_params.get("users_page"), 1)
+
+    def users_href(n: int) -> str:
+        return page_href(n, "users_page", "titre-utilisateurs")
 
     members = []
     for p_iri, rs in group(parts.get("member", [])).items():
@@ -203,7 +231,7 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationV
         documents=simple("document"),
         uses=usage_lines(request, ctx, parts.get("uses", [])),
         used_by=usage_lines(request, ctx, parts.get("used", [])),
-        users=ranked_users(request, ctx, parts.get("user", [])),
+        users=ranked_users(request, ctx, iri, users_page, users_href, USERS_PER_PAGE),
         members=members,
         identifiers=identifiers(own, parts.get("identifier", [])),
     )
