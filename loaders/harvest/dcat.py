@@ -433,10 +433,11 @@ class _Graph:
             self.reads[("ours", v)] = found
         return found
 
-    def unchanged(self, reads: dict[tuple[object, object], object], ours: dict[Node, NamedNode]) -> bool:
-        """Whether everything in ``reads`` is still as it was read, ``ours`` being the records' IRIs now."""
+    def unchanged(self, reads: tuple[object, ...], ours: dict[Node, NamedNode]) -> bool:
+        """Whether everything in ``reads`` (``kept``) is still as it was read, ``ours`` being the records' IRIs now."""
         out = self._out
-        for (s, p), seen in reads.items():
+        for i in range(0, len(reads), 3):
+            s, p, seen = reads[i : i + 3]
             if type(s) is str:
                 if s == "^":
                     now: object = len(self._parents.get(p, ()))  # type: ignore[call-overload]
@@ -451,6 +452,11 @@ class _Graph:
         return True
 
 
+def kept(reads: dict[tuple[object, object], object]) -> tuple[object, ...]:
+    """What a mapping read, kept until the last page as one flat tuple (a third of the dict's memory)."""
+    return tuple(x for (s, p), seen in reads.items() for x in (s, p, seen))
+
+
 @dataclass
 class _Mapped:
     """One resource as mapped, with its publisher's record (or why it was rejected) and what the mapping read."""
@@ -460,7 +466,7 @@ class _Mapped:
     agent: Record | None
     agent_rejected: list[tuple[str, str]]
     record: Record
-    reads: dict[tuple[object, object], object]
+    reads: tuple[object, ...]  # (subject or kind, predicate or node, state) three by three: see ``kept``
 
 
 class MappingStream:
@@ -542,7 +548,7 @@ class MappingStream:
             if reads is not None:
                 reads.update(agent_reads)
         record = m._resource(g, s, node, ident, agent, ours)
-        return _Mapped(node, publisher, agent, list(rejected), record, reads or {})
+        return _Mapped(node, publisher, agent, list(rejected), record, kept(reads or {}))
 
 
 class _Builder:
