@@ -41,10 +41,11 @@ from graph.namespaces import (
 )
 from graph.store.base import Store
 from graph.text import norm
+from graph.threads import ahead
 from loaders._build import Themes, contact_iri, iri
 from loaders.harvest import vocabularies
 from loaders.harvest.fetch import Fetcher
-from loaders.harvest.paging import Page, PageWalk, ahead
+from loaders.harvest.paging import Page, PageWalk
 
 Node = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
@@ -112,7 +113,7 @@ class DcatSource:
     def records(self) -> Iterator[Record]:
         """The pages are fetched a page ahead, in a thread, while the pages already read are mapped."""
         stream = self.mapper.stream()
-        for page in ahead(self.walk):
+        for page in ahead(self.walk, name="harvest-pages"):
             stream.add(page.quads)
         yield from stream.finish()
 

@@ -5,9 +5,7 @@ before (a loop) or a page that repeats another's content, saying so."""
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -87,48 +85,3 @@ def next_page(quads: list[Quad], url: str) -> str | None:
             about_this = isinstance(q.subject, NamedNode) and q.subject.value == url
             candidates.append((not about_this, urljoin(url, q.object.value.strip())))
     return min(candidates)[1] if candidates else None
-
-
-@dataclass
-class _Failed:
-    error: BaseException
-
-
-_END = object()
-
-
-def ahead(pages: Iterable[Page]) -> Iterator[Page]:
-    """``pages`` walked in a thread, a page ahead: the next page is fetched while the caller works on this one.
-    The walk's error (a malformed page, a source gone) is raised here, after the pages read before it."""
-    waiting: queue.Queue[object] = queue.Queue(maxsize=1)
-    stop = threading.Event()
-
-    def hand(item: object) -> bool:
-        while not stop.is_set():
-            try:
-                waiting.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False  # the caller is gone
-
-    def walk() -> None:
-        try:
-            for page in pages:
-                if not hand(page):
-                    return
-        except BaseException as e:  # handed to the caller, raised there
-            hand(_Failed(e))
-            return
-        hand(_END)
-
-    walker = threading.Thread(target=walk, name="harvest-pages", daemon=True)
-    walker.start()
-    try:
-        while (item := waiting.get()) is not _END:
-            if isinstance(item, _Failed):
-                raise item.error
-            yield item  # type: ignore[misc]
-        walker.join()
-    finally:
-        stop.set()  # a caller that stops early (an error while mapping) leaves the walker to end on its own

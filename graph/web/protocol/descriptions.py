@@ -3,8 +3,7 @@ and the helpers every RDF answer shares (format choice, serialisation)."""
 
 from __future__ import annotations
 
-import queue
-import threading
+import logging
 import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
@@ -17,10 +16,14 @@ from graph.errors import StoreError
 from graph.namespaces import DCT, PREFIXES, RDF, RDFS, XSD, Namespace
 from graph.rdf import serialize_bytes
 from graph.store.base import Store
+from graph.threads import ahead
 from graph.web.caching import conditional
 from graph.web.conneg import RDF_FORMATS, RESULT_FORMATS, choose
 from graph.web.context import Context, context
 from graph.web.errors import wants_html
+
+log = logging.getLogger("ressourcerie.web")
+
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -207,57 +210,37 @@ def void(request: Request) -> Response:
 
 # --- the dump ---------------------------------------------------------------------------------------------------
 
-_FAILED = object()
 BATCH = 4096
 CHUNK = 1 << 16
 
 
-def _produce(store: Store, out: queue.Queue[Any], stop: threading.Event) -> None:
-    """In its own thread (a pyoxigraph iterator must stay in the thread that made it): gzip N-Quads chunks."""
-
-    def put(item: Any) -> bool:
-        while not stop.is_set():
-            try:
-                out.put(item, timeout=0.5)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    done = False
-    try:
-        gz = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-        batch: list[Quad] = []
-        pending = bytearray()
-        for quad in store.quads():
-            batch.append(quad)
-            if len(batch) >= BATCH:
-                pending += gz.compress(serialize_bytes(batch, RdfFormat.N_QUADS))
-                batch.clear()
-                if len(pending) >= CHUNK:
-                    if not put(bytes(pending)):
-                        return
-                    pending.clear()
-        if batch:
+def _chunks(store: Store) -> Iterator[bytes]:
+    """The store as gzip chunks of N-Quads; made in the thread that iterates it (a pyoxigraph iterator must stay in
+    the thread that made it)."""
+    gz = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    batch: list[Quad] = []
+    pending = bytearray()
+    for quad in store.quads():
+        batch.append(quad)
+        if len(batch) >= BATCH:
             pending += gz.compress(serialize_bytes(batch, RdfFormat.N_QUADS))
-        pending += gz.flush()
-        done = put(bytes(pending))
-    finally:
-        put(None if done else _FAILED)
+            batch.clear()
+            if len(pending) >= CHUNK:
+                yield bytes(pending)
+                pending.clear()
+    if batch:
+        pending += gz.compress(serialize_bytes(batch, RdfFormat.N_QUADS))
+    yield bytes(pending + gz.flush())
 
 
 def gzip_nquads(store: Store) -> Iterator[bytes]:
-    """The whole store as gzipped N-Quads, chunk by chunk; a failure ends the stream without the gzip trailer."""
-    chunks: queue.Queue[Any] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-    threading.Thread(target=_produce, args=(store, chunks, stop), name="dump", daemon=True).start()
+    """The whole store as gzipped N-Quads, chunk by chunk, compressed in a thread while the last chunk is sent; a
+    failure ends the stream without the gzip trailer."""
     try:
-        while (chunk := chunks.get()) is not None:
-            if chunk is _FAILED:
-                raise StoreError("the dump failed while it was sent; see the service log")
-            yield chunk
-    finally:
-        stop.set()
+        yield from ahead(_chunks(store), maxsize=8, name="dump")
+    except Exception:
+        log.exception("the dump failed while it was sent")
+        raise StoreError("the dump failed while it was sent; see the service log") from None
 
 
 def dump(request: Request) -> Response:
