@@ -117,6 +117,10 @@ class Settings:
     named_query_workers: int = _setting(
         1, "Worker processes kept for the named-query pages (the site's own queries), apart from those of /sparql."
     )
+    page_threads: int = _setting(
+        0,
+        "Record pages, catalogue pages, VoID and dumps rendered at once, each in a thread (0: one per core the service may use); the others wait their turn.",
+    )
     updates: bool = _setting(False, "Accept SPARQL Update and Graph Store writes (with the bearer token).")
     update_token_sha256: str = _setting(
         "", "SHA-256 (hex) of the bearer token that writes need; writes are refused while it is empty."
@@ -312,6 +316,8 @@ class Settings:
             )
         if self.harvest_retries < 0:
             raise ConfigError("harvest_retries must be 0 or more")
+        if self.page_threads < 0:
+            raise ConfigError(f"page_threads must be 0 (one per core) or more, not {self.page_threads!r}")
         if self.log_format not in {"text", "json"}:
             raise ConfigError(f"log_format must be 'text' or 'json', not {self.log_format!r}")
         for name in ("update_token_sha256", "moderation_token_sha256"):

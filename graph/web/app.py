@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -16,7 +17,7 @@ from graph import __version__, features
 from graph.config import Settings
 from graph.errors import RessourcerieError
 from graph.harvest.schedule import Scheduler
-from graph.web import assets, errors, operations
+from graph.web import assets, errors, operations, pagethreads
 from graph.web.context import Context
 from graph.web.contrib import (
     accounts,
@@ -185,8 +186,11 @@ def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool
     app.state.scheduler = scheduler
     app.state.desk = Desk.open(settings, context)
     assets.mount(app)  # before the routes: the catch-all record route would take /static/...
+    app.state.page_threads = CapacityLimiter(pagethreads.threads(settings.page_threads))
     for path, methods, handler, summary in ROUTES:
         shown = not path.startswith("/sparql")
+        if set(methods) <= {"GET", "HEAD"}:  # sync readers render in the pages' own threads
+            handler = pagethreads.in_pool(handler, app.state.page_threads)
         for method in methods:  # one route per method: one OpenAPI operation each, HEAD left out
             name = re.sub(r"\W+", "_", f"{method}_{path}").strip("_").lower()
             app.add_api_route(
