@@ -33,7 +33,7 @@ class Renders:
             self.started += 1
             self.most = max(self.most, self.running)
         try:
-            self.go.wait(timeout=10)
+            self.go.wait(timeout=30)  # released by the test; the timeout only ends a failed one
             return self.render(*args, **kwargs)
         finally:
             with self.lock:
