@@ -186,11 +186,11 @@ def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool
     app.state.scheduler = scheduler
     app.state.desk = Desk.open(settings, context)
     assets.mount(app)  # before the routes: the catch-all record route would take /static/...
-    app.state.page_threads = CapacityLimiter(pagethreads.threads(settings.page_threads))
+    pages_pool = CapacityLimiter(pagethreads.threads(settings.page_threads))
     for path, methods, handler, summary in ROUTES:
         shown = not path.startswith("/sparql")
         if set(methods) <= {"GET", "HEAD"}:  # sync readers render in the pages' own threads
-            handler = pagethreads.in_pool(handler, app.state.page_threads)
+            handler = pagethreads.in_pool(handler, pages_pool)
         for method in methods:  # one route per method: one OpenAPI operation each, HEAD left out
             name = re.sub(r"\W+", "_", f"{method}_{path}").strip("_").lower()
             app.add_api_route(

@@ -47,15 +47,11 @@ class Context:
         checked = large and sync_apart(settings)
         store = open_store(settings)
         search = SearchIndex.open(settings.search_index_file, settings.base_iri)
-        # built when missing, or again when the store changed while the service was down
-        if not checked and search.sync(store):
+        if checked:
+            took = time.perf_counter() - start
+            log.info("search index checked by a child process: %d records, %.2f s", search.count(), took)
+        elif search.sync(store):  # built when missing, or again when the store changed while the service was down
             log.info("search index built: %d records in %.2f s", search.count(), time.perf_counter() - start)
-        elif checked:
-            log.info(
-                "search index checked by a child process: %d records, %.2f s",
-                search.count(),
-                time.perf_counter() - start,
-            )
         iris = Iris(settings.base_iri)
         runner = store.query_runner(QueryLimits.from_settings(settings))
         ctx = cls(settings, store, iris, Writer(store, Validator(), iris), QueryLibrary(), runner, search)

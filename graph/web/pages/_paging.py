@@ -43,9 +43,9 @@ class ListPage(Generic[T]):
         return self.href(self.last) if self.number < self.last else None
 
 
-def page_number(raw: str | None) -> int:
-    """``?page=``: 1 when absent; 400 when it is not a whole number of 1 or more."""
-    return whole_number("page", raw, 1)
+def page_number(raw: str | None, name: str = "page") -> int:
+    """``?page=`` (or ``?{name}=``): 1 when absent; 400 when it is not a whole number of 1 or more."""
+    return whole_number(name, raw, 1)
 
 
 def paged(items: Sequence[T], number: int, href: Callable[[int], str], per_page: int = PER_PAGE) -> ListPage[T]:

@@ -12,7 +12,6 @@ from typing import Any
 from fastapi import Request
 from pyoxigraph import NamedNode
 
-from graph.errors import whole_number
 from graph.namespaces import DCT, FOAF, RDFS, SKOS
 from graph.web.pages._paging import PER_PAGE, ListPage, page_number, paged
 from graph.web.pages._prose import one_line
@@ -202,7 +201,7 @@ def build(request: Request, ctx: Any, iri: NamedNode, own: Own) -> OrganisationV
         where = urls.page(path, **params) if path is not None else f"?{param}={n}"
         return f"{where}#{anchor}"
 
-    users_page = whole_number("users_page", request.query_params.get("users_page"), 1)
+    users_page = page_number(request.query_params.get("users_page"), "users_page")
 
     def users_href(n: int) -> str:
         return page_href(n, "users_page", "titre-utilisateurs")
