@@ -121,6 +121,10 @@ class Settings:
         0,
         "Record pages, catalogue pages, VoID and dumps rendered at once, each in a thread (0: one per core the service may use); the others wait their turn.",
     )
+    page_processes: int = _setting(
+        0,
+        "Processes serving record pages, catalogue pages and VoID beside the one that writes (ressourcerie serve, embedded store on disk); they pass the other requests to it. 0: the one process serves everything.",
+    )
     updates: bool = _setting(False, "Accept SPARQL Update and Graph Store writes (with the bearer token).")
     update_token_sha256: str = _setting(
         "", "SHA-256 (hex) of the bearer token that writes need; writes are refused while it is empty."
@@ -318,6 +322,13 @@ class Settings:
             raise ConfigError("harvest_retries must be 0 or more")
         if self.page_threads < 0:
             raise ConfigError(f"page_threads must be 0 (one per core) or more, not {self.page_threads!r}")
+        if self.page_processes < 0:
+            raise ConfigError(f"page_processes must be 0 (one process) or more, not {self.page_processes!r}")
+        if self.page_processes and (self.store != "embedded" or self.store_path == ":memory:"):
+            raise ConfigError(
+                "page_processes needs the embedded store on disk (store = 'embedded' and a store_path): the other"
+                " processes read the snapshots it leaves on disk"
+            )
         if self.log_format not in {"text", "json"}:
             raise ConfigError(f"log_format must be 'text' or 'json', not {self.log_format!r}")
         for name in ("update_token_sha256", "moderation_token_sha256"):

@@ -9,7 +9,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pyoxigraph
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, RdfFormat, Triple
@@ -66,12 +66,17 @@ def cmd_serve(app: App, args: argparse.Namespace) -> int:
         for state in service.state.scheduler.states():
             print(f"harvest {state.source.name} ({state.source.kind}) every {state.every:g} s, next {state.next_iso}")
     json_logs = logs.uvicorn_config(settings.log_format)
-    if json_logs is None:
-        uvicorn.run(service, host=settings.host, port=settings.port, log_level="info")
-    else:  # uvicorn's own lines as JSON; the access log is the service's (with the request id)
-        uvicorn.run(
-            service, host=settings.host, port=settings.port, log_level="info", log_config=json_logs, access_log=False
-        )
+    # uvicorn's own lines as JSON in that format; the access log is then the service's (with the request id)
+    kwargs: dict[str, Any] = {"log_level": "info"}
+    if json_logs is not None:
+        kwargs.update(log_config=json_logs, access_log=False)
+    if settings.page_processes:
+        from graph.web import readers
+
+        print(f"{settings.page_processes} more process(es) serve record pages, catalogue pages and VoID")
+        readers.serve(settings, service, **kwargs)
+    else:
+        uvicorn.run(service, host=settings.host, port=settings.port, **kwargs)
     return 0
 
 

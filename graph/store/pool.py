@@ -116,6 +116,12 @@ class Snapshots:
         for path in stale:
             shutil.rmtree(path, ignore_errors=True)
 
+    @property
+    def current(self) -> str:
+        """The newest snapshot's directory."""
+        with self._lock:
+            return self._current
+
     def take(self) -> str:
         with self._lock:
             self._readers[self._current] = self._readers.get(self._current, 0) + 1

@@ -154,9 +154,12 @@ ROUTES: list[tuple[str, list[str], Callable[..., Any], str]] = [
 ]
 
 
-def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings, ctx: Context | None = None, *, schedule: bool = False, reader: bool = False
+) -> FastAPI:
     """The service; with ``schedule`` (``ressourcerie serve``), the sources ``harvest_schedule`` names are
-    harvested again in the background, through the context's writer (``graph.harvest.schedule``)."""
+    harvested again in the background, through the context's writer (``graph.harvest.schedule``). ``reader``:
+    the app of a process serving pages beside the writing one (``graph/web/readers.py``), which sends no e-mail."""
     context = ctx or Context.open(settings)
     scheduler = Scheduler.of(context.writer, settings) if schedule and features.enabled(settings, "harvest") else None
 
@@ -184,7 +187,7 @@ def create_app(settings: Settings, ctx: Context | None = None, *, schedule: bool
     )
     app.state.context = context
     app.state.scheduler = scheduler
-    app.state.desk = Desk.open(settings, context)
+    app.state.desk = Desk.open(settings, context, sends=not reader)
     assets.mount(app)  # before the routes: the catch-all record route would take /static/...
     pages_pool = CapacityLimiter(pagethreads.threads(settings.page_threads))
     for path, methods, handler, summary in ROUTES:

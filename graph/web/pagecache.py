@@ -13,6 +13,9 @@ Two kinds of page:
 - a list (the catalogue pages, VoID, the dump, the home page): its version is the writer's generation, any
   write makes it stale.
 
+With ``coarse`` (pages served by more than one process, ``graph/web/readers.py``), every write makes every page
+stale: the versions are then the writer's generation alone, the same in every process.
+
 Pages that depend on the person asking (an HTML page asked with cookies, a response setting one) are neither
 kept nor given validators. The validators carry the service's start (``epoch``): a restart makes them stale.
 Writes made by others to a remote store are not seen: the cache is on for the embedded store only.
@@ -97,6 +100,7 @@ class Pages:
     capacity: int = CAPACITY
     max_bytes: int = MAX_BYTES
     enabled: bool = True
+    coarse: bool = False  # every write makes every page stale (versions shared by processes)
     epoch: str = field(default_factory=lambda: f"{time.time_ns():x}")
     started: float = field(default_factory=time.time)
     stats: Stats = field(default_factory=Stats)
@@ -177,7 +181,7 @@ class Pages:
         now = time.time()
         touched = {base_of(r.value) for r in change.records}
         stale: set[str] = set()
-        if touched and len(touched) <= WIDE:
+        if touched and len(touched) <= WIDE and not self.coarse:
             stale = set(touched)
             for iri in touched:
                 stale |= neighbours(store, iri, base)
@@ -195,6 +199,19 @@ class Pages:
                     self._drop(key)
             for key in [k for k, e in self._entries.items() if e.scope is None]:
                 self._drop(key)  # lists
+
+    def version(self) -> tuple[int, float]:
+        """The writer's generation at its last notification, and when it came."""
+        with self._lock:
+            return self.generation, self._changed
+
+    def follow(self, generation: int, changed: float) -> None:
+        """In a process that does not write (``graph/web/readers.py``): the writer's ``version()`` has moved on,
+        every page is stale."""
+        with self._lock:
+            self.generation = generation
+            self._changed = changed
+            self._reset(changed)
 
     def _reset(self, now: float) -> None:
         self._floor = (self.generation, now)

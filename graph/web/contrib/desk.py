@@ -59,7 +59,8 @@ class Desk:
     oidc: OidcClient | None
 
     @classmethod
-    def open(cls, settings: Settings, ctx: Context) -> Desk:
+    def open(cls, settings: Settings, ctx: Context, *, sends: bool = True) -> Desk:
+        """``sends``: this process sends the queued e-mails (one process only, the one that writes)."""
         submissions = SubmissionStore.open(settings, ctx.iris)
         db = Database.open(settings.community_location)
         journal = Journal(db, ctx.store)
@@ -68,7 +69,7 @@ class Desk:
         outbox = Outbox(db, settings)
         worker = Worker(outbox, settings)
         journal.listen(Notifier(ctx.store, journal, accounts, outbox, settings, worker.submit))
-        if outbox.enabled:
+        if outbox.enabled and sends:
             worker.start()
         oidc = OidcClient(settings) if features.enabled(settings, "accounts") else None
         return cls(
