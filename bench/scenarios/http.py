@@ -77,9 +77,12 @@ def _child(cmd: list[str], url: str, log: Path, timeout: float) -> Iterator[serv
 
 
 @contextmanager
-def ours(ctx: Context, data: Path, name: str = "http-ours", own_base: bool = False) -> Iterator[servers.Server]:
+def ours(
+    ctx: Context, data: Path, name: str = "http-ours", own_base: bool = False, page_processes: int = 0
+) -> Iterator[servers.Server]:
     """Our service on a store of ``data`` in ``workdir/name``; ``own_base``: its base IRI is its own address
-    (so the feed's paging links resolve), else the generator's (so record paths find the records)."""
+    (so the feed's paging links resolve), else the generator's (so record paths find the records);
+    ``page_processes``: readers serving pages beside it (``graph/web/readers.py``)."""
     store_dir = ctx.workdir / name
     if not store_dir.exists():  # a later scenario serves the store an earlier one loaded
         store = EmbeddedStore(store_dir)
@@ -87,8 +90,10 @@ def ours(ctx: Context, data: Path, name: str = "http-ours", own_base: bool = Fal
         store.close()
     port = servers.free_port()
     cmd = [sys.executable, "-m", "bench._serve", "ours", str(store_dir), str(port)]
-    if own_base:
-        cmd.append(f"http://127.0.0.1:{port}/")
+    if own_base or page_processes:
+        cmd.append(f"http://127.0.0.1:{port}/" if own_base else "")
+    if page_processes:
+        cmd.append(str(page_processes))
     with _child(cmd, f"http://127.0.0.1:{port}/sparql", ctx.workdir / f"{name}.log", 300) as server:
         yield server
 
