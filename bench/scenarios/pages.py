@@ -84,32 +84,9 @@ def run(ctx: Context) -> list[Row]:
                 note,
             )
         )
-    with ours(ctx, data) as server:
-        base = server.query_url.removesuffix("/sparql")
-        assert server.process is not None
-        for p in paths.values():
-            _check(base, p(1), HTML, "<html")
-            _check(base, p(1), TURTLE, DEFAULT_BASE + p(1).lstrip("/"))
-        sampler = RssSampler(server.process.pid)
-        try:
-            measured = {
-                (kind, accept): _pages(ctx, base, p, accept) for kind, p in paths.items() for accept in (HTML, TURTLE)
-            }
-        finally:
-            peak = sampler.stop()
+    measured, peak = _ours(ctx, data, paths, 0)
     # the same pages with one reader process beside the service (page_processes = 1, graph/web/readers.py)
-    with ours(ctx, data, page_processes=1) as server:
-        base = server.query_url.removesuffix("/sparql")
-        assert server.process is not None
-        for p in paths.values():
-            _check(base, p(1), HTML, "<html")
-        sampler = RssSampler(server.process.pid)
-        try:
-            both = {
-                (kind, accept): _pages(ctx, base, p, accept) for kind, p in paths.items() for accept in (HTML, TURTLE)
-            }
-        finally:
-            peak_both = sampler.stop()
+    both, peak_both = _ours(ctx, data, paths, 1)
     for (kind, accept), r in measured.items():
         rows.append(_row(ctx, kind, accept, r, peer[kind], "ours"))
     for (kind, accept), r in both.items():
@@ -140,6 +117,26 @@ def run(ctx: Context) -> list[Row]:
         )
     )
     return rows
+
+
+def _ours(
+    ctx: Context, data: Path, paths: dict[str, PathFor], page_processes: int
+) -> tuple[dict[tuple[str, str], LoadResult], int]:
+    """Each kind's pages in each format under load from our service, and its peak RSS (children included)."""
+    with ours(ctx, data, page_processes=page_processes) as server:
+        base = server.query_url.removesuffix("/sparql")
+        assert server.process is not None
+        for p in paths.values():
+            _check(base, p(1), HTML, "<html")
+            _check(base, p(1), TURTLE, DEFAULT_BASE + p(1).lstrip("/"))
+        sampler = RssSampler(server.process.pid)
+        try:
+            measured = {
+                (kind, accept): _pages(ctx, base, p, accept) for kind, p in paths.items() for accept in (HTML, TURTLE)
+            }
+        finally:
+            peak = sampler.stop()
+    return measured, peak
 
 
 def _row(ctx: Context, kind: str, accept: str, r: LoadResult, peer: LoadResult, who: str) -> Row:
