@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"unknown scenarios: {', '.join(unknown)}")
     size = parse_size(args.size)
     caps = {"validated-ingest": args.cap, "rdflib": args.cap, "pyshacl": args.cap, "rdflib-endpoint": args.cap}
+    if args.workdir:
+        Path(args.workdir).mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="bench-", dir=args.workdir) as tmp:
         ctx = Context(size, Path(tmp), args.repeats, args.duration, args.clients, caps)
         rows: list[Row] = []
