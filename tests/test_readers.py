@@ -155,11 +155,13 @@ def test_a_write_is_in_every_page_as_soon_as_it_is_answered(two) -> None:  # typ
 def test_a_reader_passes_on_what_it_does_not_answer(two) -> None:  # type: ignore[no-untyped-def]
     # each on a new connection: the reader takes its share of them
     answers = []
-    for _ in range(30):
+    ask = f"ASK {{ <{API_ENTREPRISE}> ?p ?o }}".encode()
+    for k in range(30):
         answers.append(
             httpx.post(
                 two.url + "/sparql",
-                content=f"ASK {{ <{API_ENTREPRISE}> ?p ?o }}",
+                # with a Content-Length, or chunked
+                content=ask if k % 2 else iter([ask[:10], ask[10:]]),
                 headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
             )
         )

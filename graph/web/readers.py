@@ -191,10 +191,6 @@ class Reader:
         client = scope.get("client")
         headers.append((b"x-forwarded-for", (client[0] if client else "").encode("latin-1")))
         headers.append((b"x-forwarded-proto", scope.get("scheme", "http").encode()))
-        if any(k == b"transfer-encoding" for k, _v in scope["headers"]) and not any(
-            k == b"content-length" for k, _v in scope["headers"]
-        ):
-            headers.append((b"transfer-encoding", b"chunked"))
         target = scope.get("raw_path") or scope["path"].encode()
         if scope.get("query_string"):
             target += b"?" + scope["query_string"]
