@@ -106,8 +106,8 @@ class FromReaders:
         if not scope.get("client"):
             headers = dict(scope["headers"])
             client = headers.get(b"x-forwarded-for")
-            if client is not None:
-                scope = dict(scope, client=(client.decode("latin-1"), 0))
+            if client is not None:  # in place, as uvicorn's proxy headers do: its access log reads this scope
+                scope["client"] = (client.decode("latin-1"), 0)
                 scheme = headers.get(b"x-forwarded-proto")
                 if scheme in (b"http", b"https"):
                     scope["scheme"] = scheme.decode()
