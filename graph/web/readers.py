@@ -321,7 +321,6 @@ class Readers:
         self._started: dict[int, float] = {}
         self._stopping = threading.Event()
         self._watch: threading.Thread | None = None
-        self.restarts = 0
 
     def start(self, number: int) -> Any:
         ready = self._spawn.Event()
@@ -356,7 +355,6 @@ class Readers:
                 if time.monotonic() - self._started[number] >= RESTART_SECONDS:  # one that fails at once: not in a loop
                     log.error("%s stopped (exit code %s); starting it again", process.name, process.exitcode)
                     shutil.rmtree(Path(self.args[1]) / "readers" / str(process.pid), ignore_errors=True)
-                    self.restarts += 1
                     self.start(number)
 
     def stop(self) -> None:
