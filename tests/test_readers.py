@@ -194,6 +194,26 @@ def test_a_write_through_a_reader_reports_its_errors_as_the_writer_does(two) -> 
         assert wrong.status_code == 400 and "syntax" in wrong.text.lower(), wrong.text
 
 
+def test_metrics_count_what_every_process_answered(two) -> None:  # type: ignore[no-untyped-def]
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from_each(two.url, "/resource/api-entreprise", {"Accept": "text/turtle"})
+    answers = [httpx.get(two.url + "/metrics") for _ in range(10)]  # new connections: either process takes them
+    assert {r.status_code for r in answers} == {200}
+    assert {r.headers["ressourcerie-process"] for r in answers} <= {"writer", "writer via reader 1"}
+    families = list(text_string_to_metric_families(answers[-1].text))
+    names = [f.name for f in families]
+    assert len(names) == len(set(names)), "each family once"
+    requests = next(f for f in families if f.name == "ressourcerie_http_requests")
+    pages = {
+        s.labels["process"]: s.value
+        for s in requests.samples
+        if s.name.endswith("_total") and s.labels["route"] == "/{kind}/{rest:path}" and s.labels["status"] == "200"
+    }
+    assert pages.get("writer", 0) > 0 and pages.get("reader 1", 0) > 0, pages
+    assert all("process" in s.labels for f in families for s in f.samples)
+
+
 def test_a_reader_that_stops_is_started_again(two) -> None:  # type: ignore[no-untyped-def]
     readers = two.store_path.with_name(two.store_path.name + "-snapshots") / "readers"
     (pid,) = [int(p.name) for p in readers.iterdir()]

@@ -38,9 +38,16 @@ async def readyz(request: Request) -> Response:
 
 
 async def prometheus(request: Request) -> Response:
-    """The process's metrics (graph.metrics), unless ``metrics = false``."""
+    """The process's metrics (graph.metrics), unless ``metrics = false``; with reader processes
+    (``page_processes``), theirs too, each sample labelled with its ``process``."""
     ctx = context(request)
     if not ctx.settings.metrics:
         raise FeatureDisabled("metrics are off on this instance (metrics = false)")
     metrics.INDEX_LAG.set(ctx.index_lag)
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST, headers=NO_STORE)
+    body = generate_latest(REGISTRY)
+    gather = getattr(request.app.state, "reader_metrics", None)
+    if gather is not None:
+        from graph.web.readers import merged_metrics
+
+        body = merged_metrics({"writer": body.decode(), **await gather()})
+    return Response(body, media_type=CONTENT_TYPE_LATEST, headers=NO_STORE)

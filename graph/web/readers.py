@@ -20,12 +20,17 @@ page stale in every process, and a page's ``ETag`` and ``Last-Modified`` are mad
 time of that write and the service's start, which the readers take from the writing process. A ``304`` from
 any process therefore means what it would mean from the writing one.
 
+``/metrics`` is the writing process's, with each reader's merged in (read over the reader's own Unix socket),
+every sample labelled with its ``process``.
+
 Each answer says which process made it, in ``Ressourcerie-Process``: ``writer``, ``reader N``, or ``writer via
 reader N`` for a request a reader passed on.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import multiprocessing
@@ -41,6 +46,9 @@ from typing import Any
 
 import httpx
 import pyoxigraph
+from prometheus_client import generate_latest
+from prometheus_client.metrics_core import Metric
+from prometheus_client.parser import text_string_to_metric_families
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.config import ConfigError, Settings
@@ -174,8 +182,8 @@ class Reader:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if not servable(scope):
-            await self.forward(scope, receive, send)
+        if not servable(scope) and not (scope["path"] == "/metrics" and not scope.get("client")):
+            await self.forward(scope, receive, send)  # (its own /metrics only on its own Unix socket)
             return
         self.follower.catch_up()
 
@@ -286,6 +294,12 @@ def _reader_main(
     if config is not None:
         kwargs.update(log_config=config, access_log=False)
     server = uvicorn.Server(uvicorn.Config(app, **kwargs))
+    own = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # where the writing process reads this one's /metrics
+    path = metrics_socket(writer_socket, number)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)  # left by the reader this one replaces
+    own.bind(path)
+    own.listen(64)
 
     def tell_when_started() -> None:
         while not server.started and not server.should_exit:
@@ -293,7 +307,28 @@ def _reader_main(
         ready.set()
 
     threading.Thread(target=tell_when_started, name="ressourcerie-reader-ready", daemon=True).start()
-    server.run(sockets=[listening])
+    server.run(sockets=[listening, own])
+
+
+def metrics_socket(writer_socket: str, number: int) -> str:
+    """Where reader ``number`` answers its own /metrics: beside the writing process's socket, in a directory
+    only the service's user reads."""
+    return os.path.join(os.path.dirname(writer_socket), f"reader-{number}.sock")
+
+
+def merged_metrics(texts: dict[str, str]) -> bytes:
+    """Several processes' Prometheus texts as one: each family once, each sample labelled with its process."""
+    families: dict[str, Metric] = {}
+    for process, text in texts.items():
+        for family in text_string_to_metric_families(text):
+            kept = families.setdefault(family.name, Metric(family.name, family.documentation, family.type, family.unit))
+            kept.samples += [sample._replace(labels={**sample.labels, "process": process}) for sample in family.samples]
+
+    class Merged:
+        def collect(self) -> list[Metric]:
+            return list(families.values())
+
+    return generate_latest(Merged())
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -357,6 +392,23 @@ class Readers:
                     shutil.rmtree(Path(self.args[1]) / "readers" / str(process.pid), ignore_errors=True)
                     self.start(number)
 
+    async def metrics(self) -> dict[str, str]:
+        """Each running reader's /metrics text, by process name (a reader that does not answer in 2 s is left out)."""
+        writer_socket = self.args[3]
+
+        async def one(number: int) -> tuple[str, str | None]:
+            transport = httpx.AsyncHTTPTransport(uds=metrics_socket(writer_socket, number))
+            try:
+                async with httpx.AsyncClient(transport=transport, timeout=2.0) as client:
+                    response = await client.get("http://reader/metrics")
+                return f"reader {number}", response.text if response.status_code == 200 else None
+            except httpx.HTTPError as e:
+                log.warning("reader %d did not give its metrics: %s", number, e)
+                return f"reader {number}", None
+
+        answers = await asyncio.gather(*(one(n) for n in sorted(self.processes)))
+        return {name: text for name, text in answers if text is not None}
+
     def stop(self) -> None:
         self._stopping.set()
         if self._watch is not None:
@@ -382,6 +434,7 @@ def serve(settings: Settings, service: Any, **uvicorn_kwargs: Any) -> None:
         inner.listen(2048)
         # the readers are up before the writing process answers: what they pass on waits in the Unix socket's queue
         readers.start_all()
+        service.state.reader_metrics = readers.metrics  # the writer's /metrics gives the readers' too
         uvicorn.Server(uvicorn.Config(FromReaders(service), **uvicorn_kwargs)).run(sockets=[listening, inner])
     finally:
         readers.stop()
