@@ -6,7 +6,9 @@ bounded: a route is its path template (``/resource/{slug}``...), never the path 
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, generate_latest
+from prometheus_client.metrics_core import Metric
+from prometheus_client.parser import text_string_to_metric_families
 
 REQUESTS = Counter(
     "ressourcerie_http_requests", "HTTP requests answered, by route, method and status", ["route", "method", "status"]
@@ -47,3 +49,19 @@ def operation_label(operation: str) -> str:
     """A bounded label for a write's operation: its first word ('harvest datagouv' -> 'harvest')."""
     words = operation.split()
     return words[0].lower() if words else "write"
+
+
+def merged(texts: dict[str, str]) -> bytes:
+    """Several processes' Prometheus texts as one (``page_processes``): each family once, each sample labelled
+    with its ``process``."""
+    families: dict[str, Metric] = {}
+    for process, text in texts.items():
+        for family in text_string_to_metric_families(text):
+            kept = families.setdefault(family.name, Metric(family.name, family.documentation, family.type, family.unit))
+            kept.samples += [sample._replace(labels={**sample.labels, "process": process}) for sample in family.samples]
+
+    class Merged:
+        def collect(self) -> list[Metric]:
+            return list(families.values())
+
+    return generate_latest(Merged())

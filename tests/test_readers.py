@@ -346,10 +346,16 @@ def test_the_writer_believes_a_forwarded_address_only_from_its_own_socket() -> N
 
     headers = [(b"x-forwarded-for", b"203.0.113.7"), (b"x-forwarded-proto", b"https")]
     wrapped = FromReaders(app)
-    asyncio.run(wrapped({"type": "http", "client": None, "scheme": "http", "headers": headers}, None, send))
-    asyncio.run(
-        wrapped({"type": "http", "client": ("198.51.100.1", 5), "scheme": "http", "headers": headers}, None, send)
-    )
+
+    def run() -> None:  # in a thread of its own: the tests' thread may hold another library's event loop
+        asyncio.run(wrapped({"type": "http", "client": None, "scheme": "http", "headers": headers}, None, send))
+        asyncio.run(
+            wrapped({"type": "http", "client": ("198.51.100.1", 5), "scheme": "http", "headers": headers}, None, send)
+        )
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
     assert seen == [(("203.0.113.7", 0), "https"), (("198.51.100.1", 5), "http")]
     assert all((b"ressourcerie-process", b"writer") in m["headers"] for m in sent)
 

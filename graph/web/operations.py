@@ -47,7 +47,5 @@ async def prometheus(request: Request) -> Response:
     body = generate_latest(REGISTRY)
     gather = getattr(request.app.state, "reader_metrics", None)
     if gather is not None:
-        from graph.web.readers import merged_metrics
-
-        body = merged_metrics({"writer": body.decode(), **await gather()})
+        body = metrics.merged({"writer": body.decode(), **await gather()})
     return Response(body, media_type=CONTENT_TYPE_LATEST, headers=NO_STORE)

@@ -46,9 +46,6 @@ from typing import Any
 
 import httpx
 import pyoxigraph
-from prometheus_client import generate_latest
-from prometheus_client.metrics_core import Metric
-from prometheus_client.parser import text_string_to_metric_families
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.config import ConfigError, Settings
@@ -314,21 +311,6 @@ def metrics_socket(writer_socket: str, number: int) -> str:
     """Where reader ``number`` answers its own /metrics: beside the writing process's socket, in a directory
     only the service's user reads."""
     return os.path.join(os.path.dirname(writer_socket), f"reader-{number}.sock")
-
-
-def merged_metrics(texts: dict[str, str]) -> bytes:
-    """Several processes' Prometheus texts as one: each family once, each sample labelled with its process."""
-    families: dict[str, Metric] = {}
-    for process, text in texts.items():
-        for family in text_string_to_metric_families(text):
-            kept = families.setdefault(family.name, Metric(family.name, family.documentation, family.type, family.unit))
-            kept.samples += [sample._replace(labels={**sample.labels, "process": process}) for sample in family.samples]
-
-    class Merged:
-        def collect(self) -> list[Metric]:
-            return list(families.values())
-
-    return generate_latest(Merged())
 
 
 def listen(host: str, port: int) -> socket.socket:
