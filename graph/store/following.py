@@ -49,13 +49,11 @@ class Follower:
     """The store as the writing process last published it: a read-only copy of its newest snapshot."""
 
     def __init__(self, directory: Path, on_change: Callable[[pyoxigraph.Store, dict[str, Any]], None]) -> None:
-        self.directory = directory
         self.pointer = directory / POINTER
         self.own = directory / "readers" / str(os.getpid())
         shutil.rmtree(self.own, ignore_errors=True)
         self.own.mkdir(parents=True)
         self.on_change = on_change
-        self.state: dict[str, Any] = {}
         self._seen: tuple[int, int] | None = None
         self._count = 0
         self._opened: list[tuple[pyoxigraph.Store, Path]] = []  # the copies opened, the newest last
@@ -72,11 +70,10 @@ class Follower:
         with self._lock:
             if (stat.st_ino, stat.st_mtime_ns) == self._seen:
                 return False
-            store, state = self._open_newest()
+            store, state, copy = self._open_newest()
             self._seen = (stat.st_ino, stat.st_mtime_ns)
-            self.state = state
             self.on_change(store, state)
-            self._opened.append((store, self.own / str(self._count)))
+            self._opened.append((store, copy))
             del store
             self._sweep()
         return True
@@ -91,7 +88,7 @@ class Follower:
                 shutil.rmtree(entry[1], ignore_errors=True)
         self._opened = [*kept, self._opened[-1]]
 
-    def _open_newest(self) -> tuple[pyoxigraph.Store, dict[str, Any]]:
+    def _open_newest(self) -> tuple[pyoxigraph.Store, dict[str, Any], Path]:
         for _attempt in range(50):  # the snapshot named may be deleted by a newer write before it is linked
             state = json.loads(self.pointer.read_text())
             self._count += 1
@@ -104,7 +101,7 @@ class Follower:
                 shutil.rmtree(copy, ignore_errors=True)
                 time.sleep(0.01)
                 continue
-            return pyoxigraph.Store.read_only(str(copy)), state
+            return pyoxigraph.Store.read_only(str(copy)), state, copy
         raise StoreError(f"no snapshot named by {self.pointer} could be opened: the writing process moves too fast")
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import multiprocessing
 import os
@@ -240,8 +239,9 @@ class Reader:
             await response.aclose()
 
 
-def reader_context(settings: Settings, follower: Follower, epoch: str) -> Context:
-    """A reader's context: the following store, the same search index and community database (read), no writes."""
+def reader_context(settings: Settings, directory: Path) -> tuple[Context, Follower]:
+    """A reader's context: the following store, the same search index and community database (read), no writes;
+    and the follower that moves it to each snapshot the writing process publishes (the first one opened here)."""
     from graph.queries import QueryLibrary
     from graph.search import SearchIndex
     from graph.validation import Validator
@@ -252,20 +252,27 @@ def reader_context(settings: Settings, follower: Follower, epoch: str) -> Contex
     iris = Iris(settings.base_iri)
     search = SearchIndex.open(settings.search_index_file, settings.base_iri)
     ctx = Context(settings, store, iris, Writer(store, Validator(), iris), QueryLibrary(), Forwarded(), search)
-    ctx.pages = Pages(epoch=epoch, coarse=True, enabled=True)
+    ctx.pages = Pages(coarse=True)
 
     def moved(opened: pyoxigraph.Store, state: dict[str, Any]) -> None:
         store._store = opened
         ctx._cache.clear()
+        ctx.pages.epoch = state["epoch"]  # the writing process's: the validators are the same from every process
         ctx.pages.follow(int(state["generation"]), float(state["changed"]))
 
-    follower.on_change = moved
+    follower = Follower(directory, moved)
     follower.catch_up()
-    return ctx
+    return ctx, follower
 
 
 def _reader_main(
-    settings: Settings, directory: str, listening: socket.socket, writer_socket: str, number: int, ready: Any
+    settings: Settings,
+    directory: str,
+    listening: socket.socket,
+    writer_socket: str,
+    uvicorn_kwargs: dict[str, Any],
+    number: int,
+    ready: Any,
 ) -> None:
     import uvicorn
 
@@ -281,16 +288,10 @@ def _reader_main(
         os._exit(0)
 
     threading.Thread(target=orphaned, name="ressourcerie-reader-parent", daemon=True).start()
-    follower = Follower(Path(directory), lambda _store, _state: None)
-    epoch = json.loads(follower.pointer.read_text())["epoch"]
-    ctx = reader_context(settings, follower, epoch)
+    ctx, follower = reader_context(settings, Path(directory))
     app = create_app(settings, ctx, reader=True)
     app.add_middleware(Reader, follower=follower, writer_socket=writer_socket, name=f"reader {number}")
-    kwargs: dict[str, Any] = {"log_level": "warning"}
-    config = logs.uvicorn_config(settings.log_format)
-    if config is not None:
-        kwargs.update(log_config=config, access_log=False)
-    server = uvicorn.Server(uvicorn.Config(app, **kwargs))
+    server = uvicorn.Server(uvicorn.Config(app, **{**uvicorn_kwargs, "log_level": "warning"}))
     own = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)  # where the writing process reads this one's /metrics
     path = metrics_socket(writer_socket, number)
     with contextlib.suppress(FileNotFoundError):
@@ -329,9 +330,16 @@ def listen(host: str, port: int) -> socket.socket:
 class Readers:
     """The reader processes of one service: started, waited for, started again when one stops, stopped."""
 
-    def __init__(self, settings: Settings, directory: Path, listening: socket.socket, writer_socket: str) -> None:
-        self.args = (settings, str(directory), listening, writer_socket)
-        self.count = settings.page_processes
+    def __init__(
+        self,
+        settings: Settings,
+        directory: Path,
+        listening: socket.socket,
+        writer_socket: str,
+        uvicorn_kwargs: dict[str, Any],
+    ) -> None:
+        self.count, self.directory, self.writer_socket = settings.page_processes, directory, writer_socket
+        self._args = (settings, str(directory), listening, writer_socket, uvicorn_kwargs)  # each reader's
         self._spawn = multiprocessing.get_context("spawn")
         self.processes: dict[int, Any] = {}
         self._ready: dict[int, Any] = {}
@@ -342,7 +350,7 @@ class Readers:
     def start(self, number: int) -> Any:
         ready = self._spawn.Event()
         process = self._spawn.Process(
-            target=_reader_main, args=(*self.args, number, ready), name=f"ressourcerie-reader-{number}", daemon=True
+            target=_reader_main, args=(*self._args, number, ready), name=f"ressourcerie-reader-{number}", daemon=True
         )
         process.start()
         self.processes[number] = process
@@ -371,15 +379,14 @@ class Readers:
                     continue
                 if time.monotonic() - self._started[number] >= RESTART_SECONDS:  # one that fails at once: not in a loop
                     log.error("%s stopped (exit code %s); starting it again", process.name, process.exitcode)
-                    shutil.rmtree(Path(self.args[1]) / "readers" / str(process.pid), ignore_errors=True)
+                    shutil.rmtree(self.directory / "readers" / str(process.pid), ignore_errors=True)
                     self.start(number)
 
     async def metrics(self) -> dict[str, str]:
         """Each running reader's /metrics text, by process name (a reader that does not answer in 2 s is left out)."""
-        writer_socket = self.args[3]
 
         async def one(number: int) -> tuple[str, str | None]:
-            transport = httpx.AsyncHTTPTransport(uds=metrics_socket(writer_socket, number))
+            transport = httpx.AsyncHTTPTransport(uds=metrics_socket(self.writer_socket, number))
             try:
                 async with httpx.AsyncClient(transport=transport, timeout=2.0) as client:
                     response = await client.get("http://reader/metrics")
@@ -410,7 +417,7 @@ def serve(settings: Settings, service: Any, **uvicorn_kwargs: Any) -> None:
     private = tempfile.mkdtemp(prefix="ressourcerie-")  # a short path: Unix socket paths are limited to 108 bytes
     writer_socket = os.path.join(private, "writer.sock")
     inner = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    readers = Readers(settings, directory, listening, writer_socket)
+    readers = Readers(settings, directory, listening, writer_socket, uvicorn_kwargs)
     try:
         inner.bind(writer_socket)
         inner.listen(2048)
