@@ -27,7 +27,8 @@ def sign_in(page, url: str, login: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url + "/login")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", "mot-de-passe")
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the provider's redirects end on its consent page or back on ours
+        page.click("button[type=submit]")
     if "/interaction/" in page.url:
         page.click("button[type=submit]")  # consent
     page.wait_for_url(re.compile(r"^" + re.escape(url)))
@@ -45,7 +46,8 @@ def moderate(page, url: str, token: str, number: str, shot: str | None = None) -
     if shot:
         card.scroll_into_view_if_needed()
         screenshot(page, shot)
-    card.locator("form[action$='/approve'] button").click()
+    with page.expect_navigation():
+        card.locator("form[action$='/approve'] button").click()
     assert "publiée" in page.locator("[role=status]").inner_text().lower()
     return text
 
@@ -76,9 +78,12 @@ def test_ask_answer_accept_follow_and_correct(community_server, browser) -> None
 
     # she follows the resource by e-mail, then asks her question from its page
     alice.goto(url + "/resource/api-sirene")
-    alice.locator("a.fr-link", has_text="Suivre").first.click()
+    with alice.expect_navigation():  # the audit must read the page the link leads to, not the one it leaves
+        alice.locator("a.fr-link", has_text="Suivre").first.click()
+    assert alice.locator("h1").inner_text().startswith("Suivre")
     check(alice, "follow", findings)
-    alice.click("text=Suivre par courriel")
+    with alice.expect_navigation():
+        alice.click("text=Suivre par courriel")
     assert "Vous suivez cette fiche" in alice.locator("[role=status]").inner_text()
     alice.goto(url + "/resource/api-sirene")
     alice.click("text=Poser une question")
@@ -86,7 +91,8 @@ def test_ask_answer_accept_follow_and_correct(community_server, browser) -> None
     check(alice, "contribute-question", findings)
     alice.fill("#f-title", QUESTION)
     alice.fill("#f-details", "Nous cherchons à automatiser la vérification avant nos contrôles.")
-    alice.click("main form[method=post] button[type=submit]")
+    with alice.expect_navigation():
+        alice.click("main form[method=post] button[type=submit]")
     question_number = number_of(alice)
 
     moderator = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
@@ -96,13 +102,15 @@ def test_ask_answer_accept_follow_and_correct(community_server, browser) -> None
     bruno = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR").new_page()
     sign_in(bruno, url, "bruno")
     bruno.goto(url + "/resource/api-sirene")
-    bruno.click(f'#questions a:has-text("{QUESTION}")')
+    with bruno.expect_navigation():
+        bruno.click(f'#questions a:has-text("{QUESTION}")')
     question_url = bruno.url
     bruno.fill("#f-text", ANSWER)
     box = bruno.locator(f"input[name=cites][value='{USAGE}']")
     bruno.click(f"label[for='{box.get_attribute('id')}']")  # the DSFR draws the box on its label
     assert box.is_checked()
-    bruno.click("text=Envoyer la réponse")
+    with bruno.expect_navigation():
+        bruno.click("text=Envoyer la réponse")
     answer_number = number_of(bruno)
     moderate(moderator, url, token, answer_number)
 
@@ -145,11 +153,13 @@ def test_ask_answer_accept_follow_and_correct(community_server, browser) -> None
 
     # a correction walks the same path to a changed record
     alice.goto(url + "/resource/api-sirene")
-    alice.click("text=Signaler une erreur ou proposer une correction")
+    with alice.expect_navigation():
+        alice.click("text=Signaler une erreur ou proposer une correction")
     check(alice, "contribute-correction", findings)
     alice.fill("#f-reason", "Le titre ne dit pas que l'API vient de l'Insee.")
     alice.fill("#f-title", "API Sirene (Insee)")
-    alice.click("main form[method=post] button[type=submit]")
+    with alice.expect_navigation():
+        alice.click("main form[method=post] button[type=submit]")
     correction_number = number_of(alice)
     card = moderate(moderator, url, token, correction_number, shot="moderation-correction")
     assert "Avant et après" in card and "API Sirene (Insee)" in card

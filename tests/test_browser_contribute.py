@@ -27,7 +27,8 @@ def test_document_a_usage_then_publish_it(live_server, page) -> None:  # type: i
     page.select_option("#f-organisation", "other")
     page.fill("#f-organisation_name", "Région Testlande")
     page.locator("label[for='f-rating-4']").click()
-    page.click("main form[method=post] button[type=submit]")
+    with page.expect_navigation():
+        page.click("main form[method=post] button[type=submit]")
     assert "Contribution n°" in page.locator("h1").inner_text()
     assert "en attente de modération" in page.locator("main").inner_text().lower()
     number = page.locator("h1").inner_text().rsplit(" ", 1)[-1]
@@ -44,7 +45,8 @@ def test_document_a_usage_then_publish_it(live_server, page) -> None:  # type: i
     assert "conforme aux règles" in card.inner_text().lower()
     assert "Région Testlande" in card.inner_text()
     screenshot(page, "moderation")
-    card.locator("form[action$='/approve'] button").click()
+    with page.expect_navigation():
+        card.locator("form[action$='/approve'] button").click()
     assert "publiée" in page.locator("[role=status]").inner_text().lower()
 
     page.goto(live_server.url + "/resource/api-sirene")
