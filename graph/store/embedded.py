@@ -98,7 +98,7 @@ class EmbeddedStore:
         if not isinstance(result, QuerySolutions):
             raise QuerySyntaxError("expected a SELECT query")
         variables = [v.value for v in result.variables]
-        rows = [tuple(solution[v] for v in variables) for solution in result]
+        rows = [tuple(solution) for solution in result]  # a solution iterates over its values in that order
         return SelectResult(variables, rows)
 
     def ask(self, query: str, bindings: Bindings | None = None) -> bool:
