@@ -116,3 +116,7 @@ class FollowingStore(EmbeddedStore):
     @property
     def label(self) -> str:
         return self._label
+
+    def read(self, opened: pyoxigraph.Store) -> None:
+        """Read from now on the copy a ``Follower`` has just opened."""
+        self._store = opened

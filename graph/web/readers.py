@@ -50,8 +50,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from graph.config import ConfigError, Settings
 from graph.errors import StoreError
 from graph.iris import Iris
-from graph.store import following
-from graph.store.following import Follower, FollowingStore, publish
+from graph.store.following import Follower, FollowingStore, publish, snapshots_of
 from graph.store.queries import Answer, QueryRequest
 from graph.web.context import Context
 from graph.writer import Change
@@ -75,7 +74,7 @@ def lead(ctx: Context) -> Path:
     """Make the service's context the one readers follow: coarse kept pages, and the pointer to the newest
     snapshot published now and after every write (the writer's last subscriber: the snapshot is taken by then).
     Returns the snapshots' directory."""
-    directory, newest = following.snapshots_of(ctx.runner)
+    directory, newest = snapshots_of(ctx.runner)
     ctx.pages.coarse = True
     ctx.pages.follow(*ctx.pages.version())  # the pages kept so far were kept by their records' own versions
 
@@ -255,7 +254,7 @@ def reader_context(settings: Settings, directory: Path) -> tuple[Context, Follow
     ctx.pages = Pages(coarse=True)
 
     def moved(opened: pyoxigraph.Store, state: dict[str, Any]) -> None:
-        store._store = opened
+        store.read(opened)
         ctx._cache.clear()
         ctx.pages.epoch = state["epoch"]  # the writing process's: the validators are the same from every process
         ctx.pages.follow(int(state["generation"]), float(state["changed"]))
